@@ -1,0 +1,22 @@
+#include "api/http_types.hpp"
+
+#include <boost/json.hpp>
+
+namespace ordercast::api {
+
+response json_response(http::status status, const boost::json::value& body) {
+    response res{status, 11};
+    res.set(http::field::content_type, "application/json");
+    res.body() = boost::json::serialize(body);
+    res.prepare_payload();
+    return res;
+}
+
+response error_response(http::status status, std::string_view code, std::string_view message) {
+    boost::json::object body;
+    body["error"] = code;
+    body["message"] = message;
+    return json_response(status, body);
+}
+
+}  // namespace ordercast::api

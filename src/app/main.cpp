@@ -1,0 +1,30 @@
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/logging.hpp"
+#include "app/server.hpp"
+#include "app/token_command.hpp"
+#include "config/config.hpp"
+
+int main(int argc, char** argv) {
+    using namespace ordercast;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "token") return app::token_command({args.begin() + 1, args.end()});
+    if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+        std::cout << "usage: ordercast [options]      serve HTTP and WebSocket on one port\n"
+                     "       ordercast token --help   print a signed token\n\n"
+                     "Each option can also be given as the environment variable named beside it:\n"
+                  << config::usage();
+        return 0;
+    }
+    config::config cfg;
+    try {
+        cfg = config::load(args, config::process_env);
+    } catch (const config::config_error& e) {
+        std::cerr << "ordercast: " << e.what() << "\n";
+        return 2;
+    }
+    app::setup_logging(cfg.log_level, cfg.log_format);
+    return app::serve(cfg);
+}

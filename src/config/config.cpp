@@ -1,0 +1,144 @@
+#include "config/config.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <sstream>
+
+namespace ordercast::config {
+namespace {
+
+struct setting {
+    const char* env;
+    const char* help;
+    std::function<void(config&, const std::string&)> apply;
+};
+
+template <typename T>
+T parse_number(const std::string& name, const std::string& text, T min, T max) {
+    T value{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
+        throw config_error(name + ": expected a whole number from " + std::to_string(min) +
+                           " to " + std::to_string(max) + ", got '" + text + "'");
+    }
+    return value;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> items;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        auto first = item.find_first_not_of(" \t");
+        auto last = item.find_last_not_of(" \t");
+        if (first != std::string::npos) items.push_back(item.substr(first, last - first + 1));
+    }
+    return items;
+}
+
+const std::vector<setting>& settings() {
+    static const std::vector<setting> all = {
+        {"PORT", "listening port (0: any free port)",
+         [](config& c, const std::string& v) { c.port = parse_number<std::uint16_t>("PORT", v, 0, 65535); }},
+        {"HOST", "listening address", [](config& c, const std::string& v) { c.host = v; }},
+        {"JWT_SECRET", "HS256 secret, at least 32 bytes (required)",
+         [](config& c, const std::string& v) { c.jwt_secret = v; }},
+        {"JWT_LEEWAY_S", "clock leeway for exp/nbf/iat, 0-30 s (default 5)",
+         [](config& c, const std::string& v) { c.jwt_leeway_s = parse_number<int>("JWT_LEEWAY_S", v, 0, 30); }},
+        {"PING_INTERVAL_MS", "protocol ping interval, 100-3600000 ms (default 30000)",
+         [](config& c, const std::string& v) {
+             c.ping_interval_ms = parse_number<std::uint32_t>("PING_INTERVAL_MS", v, 100, 3600000);
+         }},
+        {"ALLOWED_ORIGINS", "comma list of allowed WebSocket origins (empty: any)",
+         [](config& c, const std::string& v) { c.allowed_origins = split_list(v); }},
+        {"LOG_LEVEL", "trace, debug, info, warn, error or off (default info)",
+         [](config& c, const std::string& v) { c.log_level = v; }},
+        {"LOG_FORMAT", "text or json (default text)",
+         [](config& c, const std::string& v) { c.log_format = v; }},
+        {"THREADS", "network threads, 0 = one per core (default 0)",
+         [](config& c, const std::string& v) { c.threads = parse_number<unsigned>("THREADS", v, 0, 256); }},
+        {"SEND_QUEUE_BYTES", "per-socket send queue bound, 4096-1073741824 (default 1048576)",
+         [](config& c, const std::string& v) {
+             c.send_queue_bytes = parse_number<std::size_t>("SEND_QUEUE_BYTES", v, 4096, std::size_t{1} << 30);
+         }},
+        {"RATE_LIMIT_PER_S", "client messages per second per socket, 1-1000000 (default 100)",
+         [](config& c, const std::string& v) {
+             c.rate_limit_per_s = parse_number<std::uint32_t>("RATE_LIMIT_PER_S", v, 1, 1000000);
+         }},
+    };
+    return all;
+}
+
+std::string flag_of(const char* env) {
+    std::string flag = "--";
+    for (const char* p = env; *p; ++p) flag += *p == '_' ? '-' : static_cast<char>(std::tolower(*p));
+    return flag;
+}
+
+const setting* find_flag(const std::string& flag) {
+    for (const auto& s : settings()) {
+        if (flag_of(s.env) == flag) return &s;
+    }
+    return nullptr;
+}
+
+void validate(const config& c) {
+    if (c.jwt_secret.empty()) throw config_error("JWT_SECRET: required (set it or pass --jwt-secret)");
+    if (c.jwt_secret.size() < 32) {
+        throw config_error("JWT_SECRET: must be at least 32 bytes, got " +
+                           std::to_string(c.jwt_secret.size()));
+    }
+    static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};
+    if (std::find(std::begin(levels), std::end(levels), c.log_level) == std::end(levels)) {
+        throw config_error("LOG_LEVEL: expected trace, debug, info, warn, error or off, got '" +
+                           c.log_level + "'");
+    }
+    if (c.log_format != "text" && c.log_format != "json") {
+        throw config_error("LOG_FORMAT: expected text or json, got '" + c.log_format + "'");
+    }
+    if (c.host.empty()) throw config_error("HOST: must not be empty");
+}
+
+}  // namespace
+
+config load(const std::vector<std::string>& args, const env_lookup& env) {
+    config c;
+    for (const auto& s : settings()) {
+        if (auto v = env(s.env)) s.apply(c, *v);
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string flag = args[i];
+        std::optional<std::string> value;
+        if (auto eq = flag.find('='); eq != std::string::npos) {
+            value = flag.substr(eq + 1);
+            flag.resize(eq);
+        }
+        const setting* s = find_flag(flag);
+        if (!s) throw config_error("unknown option '" + flag + "' (see --help)");
+        if (!value) {
+            if (i + 1 >= args.size()) throw config_error(flag + ": missing value");
+            value = args[++i];
+        }
+        s->apply(c, *value);
+    }
+    validate(c);
+    return c;
+}
+
+std::optional<std::string> process_env(const std::string& name) {
+    if (const char* v = std::getenv(name.c_str())) return std::string(v);
+    return std::nullopt;
+}
+
+std::string usage() {
+    std::string text;
+    for (const auto& s : settings()) {
+        std::string flag = flag_of(s.env);
+        text += "  " + flag + std::string(flag.size() < 22 ? 22 - flag.size() : 1, ' ') + s.env +
+                ": " + s.help + "\n";
+    }
+    return text;
+}
+
+}  // namespace ordercast::config

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ordercast::config {
+
+// Every setting of the server, with its default. Loaded once at start-up, then read-only.
+struct config {
+    std::string host = "0.0.0.0";
+    std::uint16_t port = 3000;
+    std::string jwt_secret;
+    int jwt_leeway_s = 5;
+    std::uint32_t ping_interval_ms = 30000;
+    std::vector<std::string> allowed_origins;  // empty: any origin
+    std::string log_level = "info";
+    std::string log_format = "text";
+    unsigned threads = 0;  // 0: one per core
+    std::size_t send_queue_bytes = 1 << 20;
+    std::uint32_t rate_limit_per_s = 100;  // client messages per second per socket
+};
+
+// A setting that cannot be used; its message names the variable and the reason.
+struct config_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// Reads the environment through `env`, then `args` (flags win), then validates.
+// Throws config_error.
+config load(const std::vector<std::string>& args, const env_lookup& env);
+
+// The process environment, for `load`.
+std::optional<std::string> process_env(const std::string& name);
+
+// One line per setting: flag, variable, default, meaning.
+std::string usage();
+
+}  // namespace ordercast::config

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "auth/jwt.hpp"
+#include "auth/principal.hpp"
+
+namespace ordercast::metrics {
+
+using counter = std::atomic<std::uint64_t>;
+
+// Close codes counted by name; anything else is counted as "other".
+inline constexpr std::array<std::uint16_t, 12> tracked_close_codes = {
+    1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 4001, 4002};
+
+// Written only by one shard's thread (relaxed), read by the scraper. Its own cache lines,
+// so shards never share one.
+struct alignas(64) shard_stats {
+    std::atomic<std::int64_t> connections_open{0};
+    std::array<std::atomic<std::int64_t>, auth::role_count> connections_by_role{};
+    counter messages_in{0};
+    counter messages_out{0};
+    counter slow_consumer_drops{0};
+    std::array<counter, tracked_close_codes.size() + 1> closes{};  // last: other
+
+    void count_close(std::uint16_t code);
+};
+
+// All the process's figures; renders Prometheus text.
+class registry {
+public:
+    explicit registry(unsigned shards);
+
+    shard_stats& shard(unsigned i) { return *shards_[i]; }
+    void count_auth_failure(auth::token_error e) {
+        auth_failures_[static_cast<std::size_t>(e)].fetch_add(1, std::memory_order_relaxed);
+    }
+    void count_publish() { publishes_.fetch_add(1, std::memory_order_relaxed); }
+    void count_http(unsigned status);
+
+    std::string render(std::size_t rooms) const;
+
+private:
+    std::vector<std::unique_ptr<shard_stats>> shards_;
+    std::array<counter, auth::token_error_count> auth_failures_{};
+    counter publishes_{0};
+    std::array<counter, 6> http_by_class_{};  // 1xx..5xx, other
+};
+
+}  // namespace ordercast::metrics

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "realtime/frame.hpp"
+
+namespace ordercast::realtime {
+
+class hub;
+
+// Something that can be in rooms and receive frames: a WebSocket session.
+class subscriber {
+public:
+    // Takes its own reference to `f` if it keeps it.
+    virtual void push(out_frame* f) = 0;
+
+    std::size_t room_count() const { return rooms_.size(); }
+
+protected:
+    subscriber() = default;
+    ~subscriber() = default;
+
+private:
+    friend class hub;
+    struct membership {
+        struct room* where;
+        std::uint32_t index;  // position in the room's member list
+    };
+    std::uint64_t last_delivery_ = 0;  // dedups an event sent to several of its rooms
+    std::vector<membership> rooms_;
+};
+
+struct room {
+    const std::string* name;
+    std::vector<subscriber*> members;
+};
+
+// One shard's room index: room name -> members. Single-threaded: only its shard's thread
+// touches it, so delivery takes no lock.
+class hub {
+public:
+    enum class join_result : std::uint8_t { joined, already_member, too_many_rooms };
+
+    join_result join(subscriber& s, std::string_view name, std::size_t max_rooms);
+    // False when `s` was not a member.
+    bool leave(subscriber& s, std::string_view name);
+    void leave_all(subscriber& s);
+
+    // Pushes `f` once to every member of any of `rooms`; returns how many got it.
+    std::size_t deliver(std::span<const std::string> rooms, out_frame* f);
+
+    std::size_t room_count() const { return rooms_.size(); }
+    template <typename F>
+    void for_each_room(F&& f) const {
+        for (const auto& [name, r] : rooms_) f(name, r.members.size());
+    }
+
+private:
+    struct string_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    void remove_member(room& r, std::uint32_t index);
+
+    std::unordered_map<std::string, room, string_hash, std::equal_to<>> rooms_;
+    std::uint64_t delivery_seq_ = 0;
+};
+
+}  // namespace ordercast::realtime

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "auth/principal.hpp"
+
+namespace ordercast::realtime {
+
+// What a client may send (PROTOCOL.md §3.2).
+struct client_message {
+    enum class kind : std::uint8_t { ping, join_room, leave_room } type;
+    std::string room;  // for join/leave
+};
+
+// A refused client message; becomes an `error` reply, the socket stays usable.
+struct protocol_error {
+    std::string code;  // bad-json, unknown-type, bad-request, forbidden, bad-room
+    std::string message;
+    std::optional<std::string> request_type;
+};
+
+std::variant<client_message, protocol_error> parse_client_message(std::string_view text);
+
+// Server messages, serialized as `{"type":...,"data":...}`.
+std::string connected_message(const auth::principal& who);
+std::string pong_message();
+std::string room_reply(std::string_view type, std::string_view room);
+std::string error_message(const protocol_error& e);
+std::string event_message(std::string_view type, const boost::json::value& data);
+
+// `^[a-z0-9-]{1,64}$`: what an event type may be.
+bool valid_event_type(std::string_view type);
+
+}  // namespace ordercast::realtime

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <memory>
+#include <optional>
+
+#include "api/http_types.hpp"
+#include "transport/gateway_context.hpp"
+#include "transport/shard.hpp"
+
+namespace ordercast::transport {
+
+// One HTTP/1.1 connection: reads requests, answers through the router, and hands the
+// socket to a ws_session when a request is a WebSocket upgrade.
+class http_session : public std::enable_shared_from_this<http_session>, public shutdown_listener {
+public:
+    http_session(shard& owner, boost::asio::ip::tcp::socket socket, gateway_context& ctx);
+    ~http_session();
+
+    // On the owning shard's thread.
+    void run();
+    void on_shutdown() override;
+
+private:
+    void read();
+    void on_read(boost::system::error_code ec);
+    void upgrade(const api::request& req);
+    void send(api::response res);
+    void close();
+
+    shard& shard_;
+    gateway_context& ctx_;
+    boost::beast::tcp_stream stream_;
+    boost::beast::flat_buffer buffer_;
+    std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+    std::optional<api::response> response_;
+    bool idle_ = false;  // waiting for the next request
+    bool keep_alive_ = true;
+};
+
+}  // namespace ordercast::transport

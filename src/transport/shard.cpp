@@ -1,0 +1,130 @@
+#include "transport/shard.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "realtime/protocol.hpp"
+#include "transport/close_code.hpp"
+#include "transport/ws_session.hpp"
+#include "util/clock.hpp"
+
+namespace ordercast::transport {
+namespace {
+
+// Keepalive, token expiry and close deadlines are checked this often; a timer per
+// socket would cost memory on every idle connection.
+std::chrono::milliseconds tick_period(std::uint32_t ping_interval_ms) {
+    return std::chrono::milliseconds(std::clamp<std::uint32_t>(ping_interval_ms / 4, 25, 1000));
+}
+
+constexpr std::chrono::seconds shutdown_grace{3};
+
+}  // namespace
+
+shard::shard(unsigned index, ws_settings settings, metrics::shard_stats& stats)
+    : index_(index),
+      settings_(settings),
+      stats_(stats),
+      work_(boost::asio::make_work_guard(io_)),
+      tick_timer_(io_),
+      read_buffer_(new char[read_buffer_size]),
+      ping_(realtime::out_frame::make(realtime::opcode::ping, {})),
+      pong_(realtime::out_frame::make(realtime::opcode::text, realtime::pong_message())) {
+    schedule_tick();
+}
+
+shard::~shard() = default;
+
+void shard::mark_dirty(ws_session& s) {
+    dirty_.push_back(&s);
+    if (!flush_posted_) {
+        flush_posted_ = true;
+        boost::asio::post(io_, [this] { flush_dirty(); });
+    }
+}
+
+void shard::flush_dirty() {
+    flush_posted_ = false;
+    flushing_.swap(dirty_);
+    for (ws_session* s : flushing_) {
+        s->on_flushed_by_shard();
+        s->flush();
+        s->maybe_destroy();
+    }
+    flushing_.clear();
+}
+
+void shard::attach(ws_session& s) {
+    s.next_ = sessions_;
+    if (sessions_) sessions_->prev_ = &s;
+    sessions_ = &s;
+}
+
+void shard::detach(ws_session& s) {
+    if (s.prev_) {
+        s.prev_->next_ = s.next_;
+    } else {
+        sessions_ = s.next_;
+    }
+    if (s.next_) s.next_->prev_ = s.prev_;
+    s.prev_ = s.next_ = nullptr;
+    finish_if_idle();
+}
+
+void shard::detach(shutdown_listener& l) {
+    listeners_.erase(&l);
+    finish_if_idle();
+}
+
+// Once shut down and empty, nothing keeps the loop running: run() returns.
+void shard::finish_if_idle() {
+    if (shutting_down_ && !sessions_ && listeners_.empty()) tick_timer_.cancel();
+}
+
+void shard::schedule_tick() {
+    tick_timer_.expires_after(tick_period(settings_.ping_interval_ms));
+    tick_timer_.async_wait([this](boost::system::error_code ec) {
+        if (ec) return;
+        tick();
+        if (!shutting_down_) schedule_tick();
+    });
+}
+
+void shard::tick() {
+    const std::int64_t now = util::steady_ms();
+    for (ws_session* s = sessions_; s;) {
+        ws_session* next = s->next_;
+        s->tick(now);
+        s->maybe_destroy();
+        s = next;
+    }
+}
+
+void shard::run() { io_.run(); }
+
+void shard::shutdown() {
+    boost::asio::post(io_, [this] { on_shutdown(); });
+}
+
+void shard::on_shutdown() {
+    if (shutting_down_) return;
+    shutting_down_ = true;
+    work_.reset();
+    for (ws_session* s = sessions_; s; s = s->next_) s->close(close_code::going_away, "server shutting down");
+    // Copy: a listener detaches itself while stopping.
+    auto listeners = std::vector<shutdown_listener*>(listeners_.begin(), listeners_.end());
+    for (auto* l : listeners) l->on_shutdown();
+    // Sessions that do not finish their close in time are cut off.
+    tick_timer_.expires_after(shutdown_grace);
+    tick_timer_.async_wait([this](boost::system::error_code ec) {
+        if (ec) return;
+        for (ws_session* s = sessions_; s;) {
+            ws_session* next = s->next_;
+            s->abort(close_code::abnormal);
+            s->maybe_destroy();
+            s = next;
+        }
+    });
+    finish_if_idle();
+}
+
+}  // namespace ordercast::transport

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <unordered_set>
+#include <vector>
+
+#include "metrics/registry.hpp"
+#include "realtime/frame.hpp"
+#include "realtime/hub.hpp"
+
+namespace ordercast::transport {
+
+class ws_session;
+
+// What every WebSocket session of a shard obeys.
+struct ws_settings {
+    std::size_t send_queue_bytes = 1 << 20;
+    std::uint32_t ping_interval_ms = 30000;
+    std::uint32_t rate_limit_per_s = 100;
+};
+
+// Something a shard must stop when the server shuts down (an HTTP connection).
+class shutdown_listener {
+public:
+    virtual void on_shutdown() = 0;
+
+protected:
+    ~shutdown_listener() = default;
+};
+
+// One core's slice of the server: an io_context run by one thread, the sockets it owns
+// and its part of the room index. Everything here is touched only by that thread, so the
+// delivery path takes no lock.
+class shard {
+public:
+    shard(unsigned index, ws_settings settings, metrics::shard_stats& stats);
+    ~shard();
+
+    unsigned index() const { return index_; }
+    boost::asio::io_context& io() { return io_; }
+    realtime::hub& rooms() { return hub_; }
+    metrics::shard_stats& stats() { return stats_; }
+    const ws_settings& settings() const { return settings_; }
+    bool shutting_down() const { return shutting_down_; }
+
+    // Scratch space for reads; a session keeps only the bytes of an unfinished frame.
+    std::span<char> read_buffer() { return {read_buffer_.get(), read_buffer_size}; }
+    realtime::out_frame* ping_frame() { return ping_.get(); }
+    realtime::out_frame* pong_message_frame() { return pong_.get(); }
+
+    // Corking: a session with new frames is written once, after the handlers already
+    // queued on this loop have run, with everything it has gathered by then.
+    void mark_dirty(ws_session& s);
+
+    void attach(ws_session& s);
+    void detach(ws_session& s);
+    void attach(shutdown_listener& l) { listeners_.insert(&l); }
+    void detach(shutdown_listener& l);
+
+    // Runs the loop on the calling thread until the shard has shut down.
+    void run();
+    // Thread-safe: close every socket with 1001 and let the loop finish.
+    void shutdown();
+
+    static constexpr std::size_t read_buffer_size = 64 * 1024 + 16;
+
+private:
+    void schedule_tick();
+    void tick();
+    void flush_dirty();
+    void on_shutdown();
+    void finish_if_idle();
+
+    unsigned index_;
+    ws_settings settings_;
+    metrics::shard_stats& stats_;
+    boost::asio::io_context io_{1};
+    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+    boost::asio::steady_timer tick_timer_;
+    realtime::hub hub_;
+    std::unique_ptr<char[]> read_buffer_;
+    realtime::frame_ref ping_;
+    realtime::frame_ref pong_;
+    std::vector<ws_session*> dirty_;
+    std::vector<ws_session*> flushing_;
+    bool flush_posted_ = false;
+    ws_session* sessions_ = nullptr;  // intrusive list of every session of this shard
+    std::unordered_set<shutdown_listener*> listeners_;
+    bool shutting_down_ = false;
+};
+
+}  // namespace ordercast::transport

@@ -1,0 +1,53 @@
+#include "transport/ws_handshake.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <boost/url/parse.hpp>
+#include <vector>
+
+namespace ordercast::transport {
+
+std::optional<std::string> websocket_accept(std::string_view client_key) {
+    // 16 bytes in base64 are 22 characters and "==".
+    if (client_key.size() != 24 || !client_key.ends_with("==")) return std::nullopt;
+    unsigned char decoded[24];
+    int n = EVP_DecodeBlock(decoded, reinterpret_cast<const unsigned char*>(client_key.data()), 24);
+    if (n != 18) return std::nullopt;  // 18 = 16 bytes plus the two padding positions
+
+    std::string input(client_key);
+    input += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    unsigned char digest[SHA_DIGEST_LENGTH];
+    SHA1(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+    unsigned char encoded[4 * ((SHA_DIGEST_LENGTH + 2) / 3) + 1];
+    int len = EVP_EncodeBlock(encoded, digest, SHA_DIGEST_LENGTH);
+    return std::string(reinterpret_cast<const char*>(encoded), static_cast<std::size_t>(len));
+}
+
+std::string switching_protocols(std::string_view accept) {
+    std::string res =
+        "HTTP/1.1 101 Switching Protocols\r\n"
+        "Upgrade: websocket\r\n"
+        "Connection: Upgrade\r\n"
+        "Sec-WebSocket-Accept: ";
+    res += accept;
+    res += "\r\n\r\n";
+    return res;
+}
+
+std::optional<std::string> query_token(std::string_view target) {
+    auto url = boost::urls::parse_origin_form(target);
+    if (!url) return std::nullopt;
+    auto params = url->params();
+    auto it = params.find("token");
+    if (it == params.end()) return std::nullopt;
+    return std::string((*it).value);
+}
+
+bool origin_allowed(std::string_view origin, const std::vector<std::string>& allowed) {
+    if (allowed.empty()) return true;
+    return std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
+}
+
+}  // namespace ordercast::transport

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+#include <string>
+#include <string_view>
+
+namespace ordercast::transport {
+
+// Sec-WebSocket-Accept for a client's Sec-WebSocket-Key, or nothing when the key is not
+// the base64 of 16 bytes (RFC 6455 §4.2.1).
+std::optional<std::string> websocket_accept(std::string_view client_key);
+
+std::string switching_protocols(std::string_view accept);
+
+// The `token` query parameter of a request target, percent-decoded.
+std::optional<std::string> query_token(std::string_view target);
+
+// Whether `origin` may open a socket: any when the list is empty, else an exact match.
+bool origin_allowed(std::string_view origin, const std::vector<std::string>& allowed);
+
+}  // namespace ordercast::transport

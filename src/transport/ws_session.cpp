@@ -1,0 +1,384 @@
+#include "transport/ws_session.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <cerrno>
+
+#include "realtime/protocol.hpp"
+#include "realtime/room_policy.hpp"
+#include "transport/close_code.hpp"
+#include "transport/shard.hpp"
+#include "util/clock.hpp"
+
+namespace ordercast::transport {
+namespace {
+
+constexpr std::size_t max_message_bytes = 64 * 1024;
+constexpr std::size_t max_fragments = 1024;
+constexpr std::int64_t close_timeout_ms = 5000;
+constexpr int max_iov = 64;
+constexpr int reads_per_turn = 4;
+
+}  // namespace
+
+ws_session::ws_session(shard& owner, boost::asio::ip::tcp::socket socket)
+    : shard_(owner), socket_(std::move(socket)), reader_(max_message_bytes, max_fragments) {}
+
+ws_session::~ws_session() {
+    shard_.rooms().leave_all(*this);
+    release_queue(false);
+    shard_.detach(*this);
+    shard_.stats().connections_open.fetch_sub(1, std::memory_order_relaxed);
+    if (authenticated_) {
+        shard_.stats().connections_by_role[static_cast<std::size_t>(who_.who)].fetch_sub(1, std::memory_order_relaxed);
+    }
+}
+
+void ws_session::start(shard& owner, boost::asio::ip::tcp::socket socket, std::string_view response,
+                       auth_result auth, std::string_view leftover) {
+    boost::system::error_code ec;
+    socket.non_blocking(true, ec);
+    socket.set_option(boost::asio::ip::tcp::no_delay(true), ec);
+    auto* s = new ws_session(owner, std::move(socket));
+    owner.attach(*s);
+    owner.stats().connections_open.fetch_add(1, std::memory_order_relaxed);
+
+    ++s->ops_;  // the session must outlive this function whatever happens below
+    s->queue(realtime::out_frame::make_raw(response));
+    if (auto* who = std::get_if<auth::principal>(&auth)) {
+        s->accept(*who);
+    } else if (std::get<auth::token_error>(auth) == auth::token_error::expired) {
+        s->close(close_code::token_expired, "token expired");
+    } else {
+        s->close(close_code::unauthorized, "unauthorized");
+    }
+    if (!leftover.empty()) {
+        std::string early(leftover);
+        s->on_bytes(early.data(), early.size());
+    }
+    if (s->state_ != state::dead) s->read_ready();
+    --s->ops_;
+    s->maybe_destroy();
+}
+
+void ws_session::accept(const auth::principal& who) {
+    who_ = who;
+    authenticated_ = true;
+    shard_.stats().connections_by_role[static_cast<std::size_t>(who.who)].fetch_add(1, std::memory_order_relaxed);
+    send_text(realtime::connected_message(who));
+    for (const auto& room : realtime::automatic_rooms(who)) {
+        shard_.rooms().join(*this, room, realtime::max_rooms_per_socket);
+    }
+    next_ping_ms_ = util::steady_ms() + shard_.settings().ping_interval_ms;
+    tokens_ = shard_.settings().rate_limit_per_s;
+    tokens_refilled_us_ = util::steady_us();
+}
+
+void ws_session::maybe_destroy() {
+    if (state_ == state::dead && ops_ == 0 && !dirty_) delete this;
+}
+
+// ---- send queue ------------------------------------------------------------------
+
+void ws_session::queue(realtime::out_frame* f) {
+    if (ring_count_ == ring_.size()) {
+        std::vector<realtime::out_frame*> bigger(std::max<std::size_t>(8, ring_.size() * 2));
+        for (std::uint32_t i = 0; i < ring_count_; ++i) bigger[i] = ring_[(ring_head_ + i) & (ring_.size() - 1)];
+        ring_.swap(bigger);
+        ring_head_ = 0;
+    }
+    ring_[(ring_head_ + ring_count_) & (ring_.size() - 1)] = f;
+    ++ring_count_;
+    queued_bytes_ += f->size();
+    if (!dirty_) {
+        dirty_ = true;
+        shard_.mark_dirty(*this);
+    }
+}
+
+void ws_session::push(realtime::out_frame* f) {
+    if (state_ != state::open) return;
+    if (queued_bytes_ + f->size() > shard_.settings().send_queue_bytes) {
+        shard_.stats().slow_consumer_drops.fetch_add(1, std::memory_order_relaxed);
+        close(close_code::policy_violation, "slow consumer");
+        return;
+    }
+    f->retain();
+    queue(f);
+    shard_.stats().messages_out.fetch_add(1, std::memory_order_relaxed);
+}
+
+void ws_session::send_text(std::string_view json) {
+    realtime::frame_ref f(realtime::out_frame::make(realtime::opcode::text, json));
+    push(f.get());
+}
+
+void ws_session::release_queue(bool keep_partial_head) {
+    // The head stays when it is half written, or when it is the 101 response: a close
+    // frame must never reach the client before the handshake does.
+    const bool head_in_use = head_offset_ > 0 || !handshake_sent_;
+    std::uint32_t keep = keep_partial_head && head_in_use && ring_count_ > 0 ? 1 : 0;
+    for (std::uint32_t i = keep; i < ring_count_; ++i) {
+        auto* f = ring_[(ring_head_ + i) & (ring_.size() - 1)];
+        queued_bytes_ -= f->size();
+        f->release();
+    }
+    ring_count_ = keep;
+    if (!keep) head_offset_ = 0;
+}
+
+void ws_session::flush() {
+    if (state_ == state::dead || waiting_writable_) return;
+    const int fd = socket_.native_handle();
+    while (ring_count_ > 0) {
+        iovec iov[max_iov];
+        int count = 0;
+        std::size_t total = 0;
+        const std::size_t mask = ring_.size() - 1;
+        for (std::uint32_t i = 0; i < ring_count_ && count < max_iov; ++i) {
+            auto* f = ring_[(ring_head_ + i) & mask];
+            std::size_t offset = i == 0 ? head_offset_ : 0;
+            iov[count].iov_base = const_cast<char*>(f->data() + offset);
+            iov[count].iov_len = f->size() - offset;
+            total += iov[count].iov_len;
+            ++count;
+        }
+        msghdr msg{};
+        msg.msg_iov = iov;
+        msg.msg_iovlen = static_cast<std::size_t>(count);
+        ssize_t n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_writable();
+            return abort(close_code::abnormal);
+        }
+        auto written = static_cast<std::size_t>(n);
+        while (written > 0) {
+            auto* f = ring_[ring_head_];
+            std::size_t rest = f->size() - head_offset_;
+            if (written < rest) {
+                head_offset_ += static_cast<std::uint32_t>(written);
+                break;
+            }
+            written -= rest;
+            handshake_sent_ = true;
+            queued_bytes_ -= f->size();
+            f->release();
+            ring_head_ = static_cast<std::uint32_t>((ring_head_ + 1) & mask);
+            --ring_count_;
+            head_offset_ = 0;
+        }
+        if (static_cast<std::size_t>(n) < total) return wait_writable();
+    }
+    if (state_ == state::closing && close_queued_) {
+        // Our close frame is out: send FIN, then read until the peer closes too, so that
+        // unread client bytes cannot turn our close into a reset.
+        ::shutdown(fd, SHUT_WR);
+        state_ = state::draining;
+    }
+}
+
+void ws_session::wait_writable() {
+    waiting_writable_ = true;
+    ++ops_;
+    socket_.async_wait(boost::asio::ip::tcp::socket::wait_write, [this](boost::system::error_code ec) {
+        waiting_writable_ = false;
+        if (state_ != state::dead) {
+            if (ec) {
+                abort(close_code::abnormal);
+            } else {
+                flush();
+            }
+        }
+        --ops_;
+        maybe_destroy();
+    });
+}
+
+// ---- closing -----------------------------------------------------------------------
+
+void ws_session::close(std::uint16_t code, std::string_view reason) {
+    if (state_ != state::open) return;
+    state_ = state::closing;
+    shard_.stats().count_close(code);
+    release_queue(true);
+    queue(code == close_code::no_status ? realtime::out_frame::make(realtime::opcode::close, {})
+                                        : realtime::out_frame::make_close(code, reason));
+    close_queued_ = true;
+    close_deadline_ms_ = util::steady_ms() + close_timeout_ms;
+}
+
+void ws_session::abort(std::uint16_t code) {
+    if (state_ == state::dead) return;
+    if (state_ == state::open) shard_.stats().count_close(code);
+    finish_close();
+}
+
+void ws_session::finish_close() {
+    state_ = state::dead;
+    release_queue(false);
+    boost::system::error_code ec;
+    socket_.close(ec);  // cancels pending waits; their handlers let the session go
+}
+
+void ws_session::tick(std::int64_t now_ms) {
+    switch (state_) {
+        case state::open:
+            if (authenticated_ && util::unix_seconds() >= who_.expires_at) {
+                close(close_code::token_expired, "token expired");
+                return;
+            }
+            if (now_ms >= next_ping_ms_) {
+                if (awaiting_pong_) return abort(close_code::abnormal);
+                awaiting_pong_ = true;
+                next_ping_ms_ = now_ms + shard_.settings().ping_interval_ms;
+                shard_.ping_frame()->retain();
+                queue(shard_.ping_frame());
+            }
+            return;
+        case state::closing:
+        case state::draining:
+            if (now_ms >= close_deadline_ms_) abort(close_code::abnormal);
+            return;
+        case state::dead:
+            return;
+    }
+}
+
+// ---- reading -----------------------------------------------------------------------
+
+void ws_session::read_ready() {
+    const int fd = socket_.native_handle();
+    for (int round = 0; round < reads_per_turn; ++round) {
+        auto buffer = shard_.read_buffer();
+        ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
+        if (n > 0) {
+            on_bytes(buffer.data(), static_cast<std::size_t>(n));
+            if (state_ == state::dead) return;
+            if (static_cast<std::size_t>(n) < buffer.size()) return wait_readable();
+            continue;
+        }
+        if (n == 0) return state_ == state::open ? abort(close_code::abnormal) : finish_close();
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_readable();
+        return abort(close_code::abnormal);
+    }
+    // More is waiting: let the other sockets of this shard have a turn first.
+    ++ops_;
+    boost::asio::post(shard_.io(), [this] {
+        if (state_ != state::dead) read_ready();
+        --ops_;
+        maybe_destroy();
+    });
+}
+
+void ws_session::wait_readable() {
+    ++ops_;
+    socket_.async_wait(boost::asio::ip::tcp::socket::wait_read, [this](boost::system::error_code ec) {
+        if (state_ != state::dead) {
+            if (ec) {
+                abort(close_code::abnormal);
+            } else {
+                read_ready();
+            }
+        }
+        --ops_;
+        maybe_destroy();
+    });
+}
+
+void ws_session::on_bytes(char* data, std::size_t n) {
+    // After a close only the peer's FIN matters; whatever else it sends is dropped.
+    if (state_ != state::open || reader_.stopped()) return;
+    if (partial_.empty()) {
+        std::size_t used = reader_.consume(data, n, *this);
+        if (used < n && !reader_.stopped()) partial_.assign(data + used, n - used);
+        return;
+    }
+    partial_.append(data, n);
+    std::size_t used = reader_.consume(partial_.data(), partial_.size(), *this);
+    partial_.erase(0, used);
+    if (partial_.empty() && partial_.capacity() > 4096) std::string().swap(partial_);
+}
+
+bool ws_session::take_rate_token() {
+    const double rate = shard_.settings().rate_limit_per_s;
+    const std::int64_t now = util::steady_us();
+    tokens_ = std::min(rate, tokens_ + static_cast<double>(now - tokens_refilled_us_) * rate / 1e6);
+    tokens_refilled_us_ = now;
+    if (tokens_ < 1) return false;
+    tokens_ -= 1;
+    return true;
+}
+
+bool ws_session::on_text(std::string_view message) {
+    if (state_ != state::open) return false;
+    if (!take_rate_token()) {
+        close(close_code::policy_violation, "rate limit exceeded");
+        return false;
+    }
+    shard_.stats().messages_in.fetch_add(1, std::memory_order_relaxed);
+    handle(message);
+    return state_ == state::open;
+}
+
+void ws_session::handle(std::string_view message) {
+    // The one message a busy client sends most: answered without parsing.
+    if (message == R"({"type":"ping"})") return push(shard_.pong_message_frame());
+
+    auto parsed = realtime::parse_client_message(message);
+    if (auto* error = std::get_if<realtime::protocol_error>(&parsed)) {
+        return send_text(realtime::error_message(*error));
+    }
+    const auto& msg = std::get<realtime::client_message>(parsed);
+    using kind = realtime::client_message::kind;
+    switch (msg.type) {
+        case kind::ping:
+            return push(shard_.pong_message_frame());
+        case kind::join_room:
+            switch (realtime::may_join(who_, msg.room)) {
+                case realtime::join_decision::bad_room:
+                    return send_text(realtime::error_message({"bad-room", "no such room", "join-room"}));
+                case realtime::join_decision::forbidden:
+                    return send_text(realtime::error_message({"forbidden", "not allowed to join this room", "join-room"}));
+                case realtime::join_decision::allowed:
+                    break;
+            }
+            if (shard_.rooms().join(*this, msg.room, realtime::max_rooms_per_socket) ==
+                realtime::hub::join_result::too_many_rooms) {
+                return send_text(realtime::error_message(
+                    {"too-many-rooms", "a socket may be in at most 256 rooms", "join-room"}));
+            }
+            return send_text(realtime::room_reply("room-joined", msg.room));
+        case kind::leave_room:
+            shard_.rooms().leave(*this, msg.room);
+            return send_text(realtime::room_reply("room-left", msg.room));
+    }
+}
+
+bool ws_session::on_ping(std::string_view payload) {
+    if (state_ != state::open) return false;
+    if (!take_rate_token()) {
+        close(close_code::policy_violation, "rate limit exceeded");
+        return false;
+    }
+    realtime::frame_ref pong(realtime::out_frame::make(realtime::opcode::pong, payload));
+    push(pong.get());
+    return state_ == state::open;
+}
+
+bool ws_session::on_pong() {
+    awaiting_pong_ = false;
+    return true;
+}
+
+void ws_session::on_close(std::uint16_t code, std::string_view) { close(code, {}); }
+
+void ws_session::on_fail(std::uint16_t code, std::string_view reason) { close(code, reason); }
+
+}  // namespace ordercast::transport

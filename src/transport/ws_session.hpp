@@ -1,0 +1,100 @@
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "auth/jwt.hpp"
+#include "auth/principal.hpp"
+#include "realtime/frame.hpp"
+#include "realtime/hub.hpp"
+#include "transport/ws_reader.hpp"
+
+namespace ordercast::transport {
+
+class shard;
+
+// One upgraded WebSocket connection. Owns its own write path: frames are queued by
+// reference (shared with every other recipient of the same event) and written with one
+// gather write per loop turn. Lives on one shard's thread; deletes itself once its socket
+// is closed and no operation of its is pending.
+class ws_session final : public realtime::subscriber, private ws_reader_handler {
+public:
+    using auth_result = std::variant<auth::principal, auth::token_error>;
+
+    // Takes over an upgraded socket. `response` (the 101) is sent first; `leftover` holds
+    // bytes the client sent after its handshake request.
+    static void start(shard& owner, boost::asio::ip::tcp::socket socket, std::string_view response,
+                      auth_result auth, std::string_view leftover);
+
+    void push(realtime::out_frame* f) override;
+
+    // Called by the shard.
+    void flush();
+    void tick(std::int64_t now_ms);
+    void close(std::uint16_t code, std::string_view reason);
+    void on_flushed_by_shard() { dirty_ = false; }
+    bool dead() const { return state_ == state::dead; }
+    void maybe_destroy();
+
+private:
+    friend class shard;
+    enum class state : std::uint8_t { open, closing, draining, dead };
+
+    ws_session(shard& owner, boost::asio::ip::tcp::socket socket);
+    ~ws_session();
+
+    void accept(const auth::principal& who);
+    void queue(realtime::out_frame* f);  // takes a reference
+    void send_text(std::string_view json);
+    void release_queue(bool keep_partial_head);
+
+    void read_ready();
+    void wait_readable();
+    void wait_writable();
+    void on_bytes(char* data, std::size_t n);
+    void abort(std::uint16_t code);
+    void finish_close();
+
+    bool on_text(std::string_view message) override;
+    bool on_ping(std::string_view payload) override;
+    bool on_pong() override;
+    void on_close(std::uint16_t code, std::string_view reason) override;
+    void on_fail(std::uint16_t code, std::string_view reason) override;
+    bool take_rate_token();
+    void handle(std::string_view message);
+
+    shard& shard_;
+    boost::asio::ip::tcp::socket socket_;
+    ws_reader reader_;
+    std::string partial_;  // an unfinished frame, until the rest arrives
+
+    // Send queue: a ring of frame references; head_offset_ bytes of the head are written.
+    std::vector<realtime::out_frame*> ring_;
+    std::uint32_t ring_head_ = 0;
+    std::uint32_t ring_count_ = 0;
+    std::uint32_t head_offset_ = 0;
+    std::size_t queued_bytes_ = 0;
+
+    auth::principal who_;
+    std::int64_t next_ping_ms_ = 0;
+    std::int64_t close_deadline_ms_ = 0;
+    std::int64_t tokens_refilled_us_ = 0;
+    double tokens_ = 0;
+
+    ws_session* prev_ = nullptr;  // shard's intrusive list
+    ws_session* next_ = nullptr;
+    std::uint8_t ops_ = 0;  // pending asynchronous operations
+    state state_ = state::open;
+    bool authenticated_ = false;
+    bool dirty_ = false;
+    bool awaiting_pong_ = false;
+    bool waiting_writable_ = false;
+    bool close_queued_ = false;
+    bool handshake_sent_ = false;
+};
+
+}  // namespace ordercast::transport
