@@ -74,7 +74,7 @@ std::size_t ws_reader::consume(char* data, std::size_t n, ws_reader_handler& h) 
                 return fail(h, close_code::message_too_big, "too many fragments"), pos;
             }
         }
-        if (avail - header < len) break;
+        if (avail < header || avail - header < len) break;
 
         auto* payload = p + header;
         unmask(payload, static_cast<std::size_t>(len), payload - 4);

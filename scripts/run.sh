@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds Release and serves on port 3000 (PORT to change it).
+# Without JWT_SECRET a development secret is generated once into data/dev-secret.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/bootstrap.sh
+./scripts/build.sh
+
+if [[ -z ${JWT_SECRET:-} ]]; then
+    mkdir -p data
+    if [[ ! -s data/dev-secret ]]; then
+        (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '\n=+/' > data/dev-secret)
+    fi
+    JWT_SECRET=$(cat data/dev-secret)
+    export JWT_SECRET
+fi
+
+port=${PORT:-3000}
+token=$(build/release/ordercast token --user-id 1 --role admin --ttl 86400)
+cat <<MSG
+ordercast on port $port. An admin token (24 h) is ready; in another terminal:
+
+  npx wscat -c "ws://localhost:$port?token=$token"
+
+then send {"type":"ping"}. Publish an event to it with:
+
+  curl -X POST localhost:$port/api/events -H "Authorization: Bearer $token" \\
+       -d '{"rooms":["admin-orders"],"type":"new-order","data":{"id":1}}'
+
+MSG
+exec build/release/ordercast --port "$port" "$@"

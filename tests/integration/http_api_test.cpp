@@ -1,0 +1,136 @@
+// HTTP on the WebSocket port: routes, errors and hostile requests, with raw sockets.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "raw_client.hpp"
+#include "server_process.hpp"
+
+namespace ordercast::testing {
+namespace {
+
+class HttpApi : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { server_ = new server_process(); }
+    static void TearDownTestSuite() { delete server_; }
+
+    std::string request(const std::string& raw) {
+        raw_client c(server_->port());
+        return c.http(raw);
+    }
+    static int status_of(const std::string& response) {
+        return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0;
+    }
+    static boost::json::value body_of(const std::string& response) {
+        return boost::json::parse(response.substr(response.find("\r\n\r\n") + 4));
+    }
+    std::string post_event(const std::string& body, const std::string& token) {
+        return request("POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
+                       "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                       "\r\n\r\n" + body);
+    }
+
+    static server_process* server_;
+};
+server_process* HttpApi::server_ = nullptr;
+
+TEST_F(HttpApi, HealthAndReadinessAnswer) {
+    auto health = request("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(status_of(health), 200);
+    EXPECT_EQ(body_of(health).at("status"), "ok");
+    auto ready = request("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(status_of(ready), 200);
+    EXPECT_EQ(body_of(ready).at("checks").at("broker"), "ok");
+}
+
+TEST_F(HttpApi, MetricsArePrometheusText) {
+    auto res = request("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(status_of(res), 200);
+    EXPECT_NE(res.find("Content-Type: text/plain; version=0.0.4"), std::string::npos);
+    for (const char* name : {"ordercast_connections_open ", "ordercast_connections_by_role{role=\"admin\"}",
+                             "ordercast_rooms ", "ordercast_messages_in_total ", "ordercast_messages_out_total ",
+                             "ordercast_publishes_total ", "ordercast_auth_failures_total{reason=\"expired\"}",
+                             "ordercast_closes_total{code=\"1008\"}", "ordercast_slow_consumer_drops_total "}) {
+        EXPECT_NE(res.find(name), std::string::npos) << name;
+    }
+}
+
+TEST_F(HttpApi, UnknownPathsAndMethodsAreJsonErrors) {
+    auto missing = request("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(status_of(missing), 404);
+    EXPECT_EQ(body_of(missing).at("error"), "not-found");
+    auto method = request("DELETE /api/events HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(status_of(method), 405);
+    EXPECT_NE(method.find("Allow: POST"), std::string::npos);
+}
+
+TEST_F(HttpApi, PublishingNeedsAPublisherToken) {
+    const std::string body = R"({"rooms":["admin-orders"],"type":"new-order","data":{}})";
+    auto none = request("POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+                        "\r\n\r\n" + body);
+    EXPECT_EQ(status_of(none), 401);
+    EXPECT_EQ(body_of(none).at("error"), "unauthorized");
+    EXPECT_EQ(status_of(post_event(body, "garbage")), 401);
+    auto expired = post_event(body, server_->token(1, "admin", {}, -60));
+    EXPECT_EQ(status_of(expired), 401);
+    EXPECT_EQ(body_of(expired).at("error"), "token-expired");
+    EXPECT_EQ(status_of(post_event(body, server_->token(1, "user"))), 403);
+    EXPECT_EQ(status_of(post_event(body, server_->token(1, "manager", {1}))), 403);
+    for (const char* role : {"service", "admin", "ceo"}) {
+        auto ok = post_event(body, server_->token(1, role));
+        EXPECT_EQ(status_of(ok), 202) << role;
+        EXPECT_EQ(body_of(ok).at("recipients"), 0);
+    }
+}
+
+TEST_F(HttpApi, PublishingValidatesTheEvent) {
+    const auto token = server_->token(1, "service");
+    struct bad {
+        std::string body;
+        std::string error;
+    };
+    for (const auto& [body, error] : std::vector<bad>{
+             {"{not json", "bad-json"},
+             {"[]", "bad-request"},
+             {R"({"type":"new-order","data":{}})", "bad-request"},
+             {R"({"rooms":[],"type":"new-order","data":{}})", "bad-request"},
+             {R"({"rooms":"admin-orders","type":"new-order","data":{}})", "bad-request"},
+             {R"({"rooms":["lobby"],"type":"new-order","data":{}})", "bad-room"},
+             {R"({"rooms":["city-01-orders"],"type":"new-order","data":{}})", "bad-room"},
+             {R"({"rooms":[5],"type":"new-order","data":{}})", "bad-room"},
+             {R"({"rooms":["admin-orders"],"type":"New Order","data":{}})", "bad-type"},
+             {R"({"rooms":["admin-orders"],"data":{}})", "bad-type"},
+             {R"({"rooms":["admin-orders"],"type":"new-order","data":[1]})", "bad-request"},
+             {R"({"rooms":["admin-orders"],"type":"new-order"})", "bad-request"},
+         }) {
+        auto res = post_event(body, token);
+        EXPECT_EQ(status_of(res), 400) << body;
+        EXPECT_EQ(body_of(res).at("error").as_string(), error) << body;
+    }
+}
+
+TEST_F(HttpApi, HostileRequestsGetClearErrors) {
+    auto smuggled = request(
+        "POST /api/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}");
+    EXPECT_EQ(status_of(smuggled), 400);
+    auto both = request(
+        "POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}");
+    EXPECT_EQ(status_of(both), 400);
+    auto garbage = request("HELLO THERE\r\n\r\n");
+    EXPECT_EQ(status_of(garbage), 400);
+    EXPECT_EQ(body_of(garbage).at("error"), "bad-request");
+    auto huge_header = request("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(20000, 'a') + "\r\n\r\n");
+    EXPECT_EQ(status_of(huge_header), 431);
+    auto huge_body = request("POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n");
+    EXPECT_EQ(status_of(huge_body), 413);
+}
+
+TEST_F(HttpApi, KeepAliveServesPipelinedRequests) {
+    raw_client c(server_->port());
+    c.send_raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(status_of(c.http("")), 200);
+    EXPECT_EQ(status_of(c.http("")), 404);
+}
+
+}  // namespace
+}  // namespace ordercast::testing

@@ -1,0 +1,165 @@
+// RFC 6455 conformance with raw frames against the real server.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "raw_client.hpp"
+#include "server_process.hpp"
+
+namespace ordercast::testing {
+namespace {
+
+class Rfc6455 : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { server_ = new server_process(); }
+    static void TearDownTestSuite() { delete server_; }
+
+    // An authenticated socket past its `connected` message.
+    std::unique_ptr<raw_client> open_socket() {
+        auto c = std::make_unique<raw_client>(server_->port());
+        EXPECT_EQ(c->handshake("/?token=" + server_->token(1, "admin")), 101);
+        auto hello = c->read_text();
+        EXPECT_NE(hello.find("\"connected\""), std::string::npos) << hello;
+        return c;
+    }
+
+    std::uint16_t close_after(std::uint8_t b0, std::string_view payload, bool mask = true) {
+        auto c = open_socket();
+        c->send_frame(b0, payload, mask);
+        return c->read_close_code();
+    }
+
+    static server_process* server_;
+};
+server_process* Rfc6455::server_ = nullptr;
+
+std::string close_payload(int code) { return {static_cast<char>(code >> 8), static_cast<char>(code & 0xFF)}; }
+
+TEST_F(Rfc6455, UnmaskedClientFrameIs1002) { EXPECT_EQ(close_after(0x81, R"({"type":"ping"})", false), 1002); }
+
+TEST_F(Rfc6455, ReservedBitsAre1002) {
+    EXPECT_EQ(close_after(0xC1, R"({"type":"ping"})"), 1002);
+    EXPECT_EQ(close_after(0xA1, R"({"type":"ping"})"), 1002);
+    EXPECT_EQ(close_after(0x91, R"({"type":"ping"})"), 1002);
+}
+
+TEST_F(Rfc6455, ReservedOpcodesAre1002) {
+    for (std::uint8_t op : {3, 4, 5, 6, 7, 0xB, 0xC, 0xD, 0xE, 0xF}) {
+        EXPECT_EQ(close_after(static_cast<std::uint8_t>(0x80 | op), "x"), 1002) << int(op);
+    }
+}
+
+TEST_F(Rfc6455, OversizedOrFragmentedPingIs1002) {
+    EXPECT_EQ(close_after(0x89, std::string(126, 'p')), 1002);
+    EXPECT_EQ(close_after(0x09, "p"), 1002);
+}
+
+TEST_F(Rfc6455, BrokenFragmentationIs1002) {
+    EXPECT_EQ(close_after(0x80, "orphan continuation"), 1002);
+    auto c = open_socket();
+    c->send_frame(0x01, R"({"type":)");
+    c->send_frame(0x81, R"({"type":"ping"})");
+    EXPECT_EQ(c->read_close_code(), 1002);
+}
+
+TEST_F(Rfc6455, PingBetweenFragmentsIsAnsweredAndTheMessageArrivesWhole) {
+    auto c = open_socket();
+    c->send_frame(0x01, R"({"type":"join-)");
+    c->send_frame(0x89, "between");
+    c->send_frame(0x00, R"(room","data":{"roomId")");
+    c->send_frame(0x80, R"(:"city-4-orders"}})");
+    auto pong = c->read_frame();
+    ASSERT_TRUE(pong);
+    EXPECT_EQ(pong->opcode, 0xA);
+    EXPECT_EQ(pong->payload, "between");
+    EXPECT_EQ(c->read_text(), R"({"type":"room-joined","data":{"roomId":"city-4-orders"}})");
+}
+
+TEST_F(Rfc6455, TextSplitInsideACodePointIsAccepted) {
+    auto c = open_socket();
+    std::string msg = "{\"type\":\"\xe2\x82\xac\"}";  // the euro sign, cut after its first byte
+    auto cut = msg.find('\xe2') + 1;
+    c->send_frame(0x01, msg.substr(0, cut));
+    c->send_frame(0x80, msg.substr(cut));
+    auto reply = boost::json::parse(c->read_text());
+    EXPECT_EQ(reply.at("data").at("code"), "unknown-type");
+    EXPECT_EQ(reply.at("data").at("requestType"), "\xe2\x82\xac");
+}
+
+TEST_F(Rfc6455, InvalidUtf8Is1007) {
+    EXPECT_EQ(close_after(0x81, "{\"type\":\"\xc0\xaf\"}"), 1007);          // overlong
+    EXPECT_EQ(close_after(0x81, "{\"type\":\"\xed\xa0\x80\"}"), 1007);      // surrogate
+    EXPECT_EQ(close_after(0x81, "{\"type\":\"\xf4\x90\x80\x80\"}"), 1007);  // above U+10FFFF
+    EXPECT_EQ(close_after(0x88, close_payload(1000) + "\xff"), 1007);       // in a close reason
+}
+
+TEST_F(Rfc6455, InvalidCloseCodesAre1002) {
+    for (int code : {0, 999, 1004, 1005, 1006, 1016, 1100, 2000, 2999}) {
+        EXPECT_EQ(close_after(0x88, close_payload(code)), 1002) << code;
+    }
+    EXPECT_EQ(close_after(0x88, "\x03"), 1002);
+}
+
+TEST_F(Rfc6455, ValidCloseCodesAreEchoed) {
+    for (int code : {1000, 1001, 1003, 1008, 1011, 3000, 4000, 4999}) {
+        EXPECT_EQ(close_after(0x88, close_payload(code) + "bye"), code) << code;
+    }
+    EXPECT_EQ(close_after(0x88, ""), 1005);  // an empty close is answered with an empty close
+}
+
+TEST_F(Rfc6455, BinaryIs1003) { EXPECT_EQ(close_after(0x82, "\x01\x02\x03"), 1003); }
+
+TEST_F(Rfc6455, MessagesOverTheLimitAre1009AndAtTheLimitAccepted) {
+    auto c = open_socket();
+    std::string at_limit = R"({"type":"ping","pad":")";
+    at_limit += std::string(65536 - at_limit.size() - 2, 'x') + "\"}";
+    ASSERT_EQ(at_limit.size(), 65536u);
+    c->send_text(at_limit);
+    EXPECT_EQ(c->read_text(), R"({"type":"pong"})");
+    EXPECT_EQ(close_after(0x81, std::string(65537, 'x')), 1009);
+}
+
+TEST_F(Rfc6455, HighBitInA64BitLengthClosesWithoutAllocating) {
+    long before = server_->rss_kib();
+    auto c = open_socket();
+    c->send_raw(std::string("\x81\xFF\x80\x00\x00\x00\x00\x00\x00\x10", 10) + "mask");
+    EXPECT_EQ(c->read_close_code(), 1002);
+    EXPECT_LT(server_->rss_kib() - before, 4096);
+}
+
+TEST_F(Rfc6455, AHugeLengthClaimIs1009WithMemoryFlat) {
+    long before = server_->rss_kib();
+    auto c = open_socket();
+    c->send_raw(std::string("\x81\xFF\x00\x00\x01\x00\x00\x00\x00\x00", 10) + "mask");  // 2^40 bytes
+    EXPECT_EQ(c->read_close_code(), 1009);
+    EXPECT_LT(server_->rss_kib() - before, 4096);
+}
+
+TEST_F(Rfc6455, TenThousandTinyFragmentsOverTheLimitAre1009WithMemoryFlat) {
+    long before = server_->rss_kib();
+    auto c = open_socket();
+    c->send_frame(0x01, "0123456");
+    for (int i = 0; i < 10000; ++i) c->send_frame(0x00, "0123456");
+    EXPECT_EQ(c->read_close_code(), 1009);
+    EXPECT_LT(server_->rss_kib() - before, 4096);
+}
+
+TEST_F(Rfc6455, SlowlorisIsCutOffByTheHandshakeTimeout) {
+    raw_client c(server_->port());
+    const std::string request = "GET /?token=x HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n";
+    auto start = std::chrono::steady_clock::now();
+    bool closed = false;
+    // One byte a second; the server must hang up around the 10 s mark.
+    for (std::size_t i = 0; i < request.size() && !closed; ++i) {
+        c.send_raw(request.substr(i, 1));
+        closed = c.wait_eof(1000);
+    }
+    auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_TRUE(closed);
+    EXPECT_GE(took, std::chrono::seconds(9));
+    EXPECT_LE(took, std::chrono::seconds(13));
+}
+
+}  // namespace
+}  // namespace ordercast::testing

@@ -1,0 +1,68 @@
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace ordercast::config {
+namespace {
+
+const std::string secret = "0123456789abcdef0123456789abcdef";
+
+env_lookup env_of(std::map<std::string, std::string> vars) {
+    return [vars](const std::string& name) -> std::optional<std::string> {
+        auto it = vars.find(name);
+        if (it == vars.end()) return std::nullopt;
+        return it->second;
+    };
+}
+
+TEST(Config, DefaultsFollowTheProtocol) {
+    auto c = load({}, env_of({{"JWT_SECRET", secret}}));
+    EXPECT_EQ(c.port, 3000);
+    EXPECT_EQ(c.jwt_leeway_s, 5);
+    EXPECT_EQ(c.ping_interval_ms, 30000u);
+    EXPECT_EQ(c.send_queue_bytes, 1u << 20);
+    EXPECT_EQ(c.rate_limit_per_s, 100u);
+    EXPECT_TRUE(c.allowed_origins.empty());
+}
+
+TEST(Config, FlagsOverrideTheEnvironmentInBothSpellings) {
+    auto c = load({"--port", "4000", "--ping-interval-ms=1500", "--allowed-origins", "https://a.example, https://b.example"},
+                  env_of({{"JWT_SECRET", secret}, {"PORT", "5000"}, {"JWT_LEEWAY_S", "30"}}));
+    EXPECT_EQ(c.port, 4000);
+    EXPECT_EQ(c.ping_interval_ms, 1500u);
+    EXPECT_EQ(c.jwt_leeway_s, 30);
+    EXPECT_EQ(c.allowed_origins, (std::vector<std::string>{"https://a.example", "https://b.example"}));
+}
+
+TEST(Config, RefusesAMissingOrShortSecret) {
+    EXPECT_THROW(load({}, env_of({})), config_error);
+    EXPECT_THROW(load({}, env_of({{"JWT_SECRET", "short"}})), config_error);
+    EXPECT_THROW(load({"--jwt-secret", std::string(31, 'x')}, env_of({})), config_error);
+    EXPECT_NO_THROW(load({"--jwt-secret", std::string(32, 'x')}, env_of({})));
+}
+
+TEST(Config, RefusesValuesOutOfRangeWithTheVariableNamed) {
+    auto env = env_of({{"JWT_SECRET", secret}});
+    for (auto args : std::vector<std::vector<std::string>>{{"--port", "70000"},
+                                                           {"--port", "12ab"},
+                                                           {"--port", "-1"},
+                                                           {"--jwt-leeway-s", "31"},
+                                                           {"--ping-interval-ms", "0"},
+                                                           {"--log-level", "loud"},
+                                                           {"--log-format", "xml"},
+                                                           {"--no-such-flag", "1"},
+                                                           {"--port"}}) {
+        EXPECT_THROW(load(args, env), config_error) << args[0];
+    }
+    try {
+        load({"--jwt-leeway-s", "99"}, env);
+        FAIL();
+    } catch (const config_error& e) {
+        EXPECT_NE(std::string(e.what()).find("JWT_LEEWAY_S"), std::string::npos);
+    }
+}
+
+}  // namespace
+}  // namespace ordercast::config
