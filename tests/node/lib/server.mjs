@@ -1,0 +1,130 @@
+// Starts the real ordercast binary on a free port and gives tests an independent client
+// toolkit: tokens signed with Node's crypto, sockets from the `ws` package.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import WebSocket from 'ws';
+
+export const SECRET = 'node-suite-secret-0123456789abcdef-0123';
+
+const b64url = (value) => Buffer.from(value).toString('base64url');
+
+export function sign(claims, { secret = SECRET, header = { alg: 'HS256', typ: 'JWT' }, hash = 'sha256' } = {}) {
+  const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
+  const mac = crypto.createHmac(hash, secret).update(input).digest('base64url');
+  return `${input}.${mac}`;
+}
+
+export function token(userId, role, extra = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  return sign({ userId, role, iat: now, exp: now + 3600, ...extra });
+}
+
+export async function startServer(args = [], env = {}) {
+  const bin = process.env.ORDERCAST_BIN;
+  if (!bin) throw new Error('ORDERCAST_BIN is not set');
+  const proc = spawn(bin, ['--port', '0', '--host', '127.0.0.1', ...args], {
+    env: { ...process.env, JWT_SECRET: SECRET, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 10000);
+    proc.stderr.on('data', (chunk) => {
+      log += chunk;
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    proc.on('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`server exited: ${log}`));
+    });
+  });
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    base,
+    wsUrl: (tok) => `ws://127.0.0.1:${port}/?token=${tok}`,
+    log: () => log,
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+    publish(rooms, type, data, tok = token(900, 'service')) {
+      return fetch(`${base}/api/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ rooms, type, data }),
+      });
+    },
+  };
+}
+
+// A ws socket whose messages can be awaited one by one, in order.
+export class Client {
+  constructor(url, options = {}) {
+    this.ws = new WebSocket(url, options);
+    this.queue = [];
+    this.waiters = [];
+    this.ws.on('message', (data, isBinary) => {
+      const msg = isBinary ? { binary: data } : JSON.parse(data.toString());
+      const w = this.waiters.shift();
+      if (w) w.resolve(msg);
+      else this.queue.push(msg);
+    });
+    this.closed = new Promise((resolve) => {
+      this.ws.on('close', (code, reason) => {
+        for (const w of this.waiters.splice(0)) w.reject(new Error(`closed ${code} while waiting`));
+        resolve({ code, reason: reason.toString() });
+      });
+    });
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.on('open', resolve);
+      this.ws.on('error', reject);
+      this.ws.on('unexpected-response', (req, res) => reject(Object.assign(new Error('unexpected response'), { status: res.statusCode })));
+    });
+  }
+
+  static async connect(url, options) {
+    const c = new Client(url, options);
+    await c.opened;
+    return c;
+  }
+
+  next(timeoutMs = 5000) {
+    if (this.queue.length) return Promise.resolve(this.queue.shift());
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no message in time')), timeoutMs);
+      this.waiters.push({
+        resolve: (m) => (clearTimeout(timer), resolve(m)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+    });
+  }
+
+  send(obj) {
+    this.ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj));
+  }
+
+  async request(obj) {
+    this.send(obj);
+    return this.next();
+  }
+
+  close() {
+    this.ws.close();
+    return this.closed;
+  }
+}
+
+// Connects and consumes the `connected` greeting.
+export async function connectAs(server, userId, role, extra) {
+  const c = await Client.connect(server.wsUrl(token(userId, role, extra)));
+  const hello = await c.next();
+  if (hello.type !== 'connected') throw new Error(`expected connected, got ${JSON.stringify(hello)}`);
+  return c;
+}
