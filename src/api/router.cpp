@@ -31,7 +31,8 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
     constexpr std::string_view scheme = "bearer ";
     if (authorization.size() <= scheme.size()) return std::nullopt;
     for (std::size_t i = 0; i < scheme.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(authorization[i])) != scheme[i]) return std::nullopt;
+        if (std::tolower(static_cast<unsigned char>(authorization[i])) != scheme[i])
+            return std::nullopt;
     }
     auto token = authorization.substr(scheme.size());
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
@@ -45,13 +46,15 @@ std::variant<auth::principal, response> router::authenticate(const request& req)
     auto token = bearer_token(std::string_view(header.data(), header.size()));
     if (!token) {
         ctx_.metrics.count_auth_failure(auth::token_error::missing);
-        return error_response(http::status::unauthorized, "unauthorized", "Authorization: Bearer token required");
+        return error_response(http::status::unauthorized, "unauthorized",
+                              "Authorization: Bearer token required");
     }
     auto result = ctx_.verifier.verify(*token, util::unix_seconds());
     if (auto* error = std::get_if<auth::token_error>(&result)) {
         ctx_.metrics.count_auth_failure(*error);
         bool expired = *error == auth::token_error::expired;
-        return error_response(http::status::unauthorized, expired ? "token-expired" : "unauthorized",
+        return error_response(http::status::unauthorized,
+                              expired ? "token-expired" : "unauthorized",
                               expired ? "token expired" : "invalid token");
     }
     return std::get<auth::principal>(result);
@@ -62,23 +65,27 @@ void router::handle(const request& req, respond_fn respond) {
     const auto method = req.method();
 
     if (path == "/healthz") {
-        if (method != http::verb::get && method != http::verb::head) return respond(method_not_allowed("GET"));
+        if (method != http::verb::get && method != http::verb::head)
+            return respond(method_not_allowed("GET"));
         return respond(json_response(http::status::ok, json::object{{"status", "ok"}}));
     }
     if (path == "/readyz") {
-        if (method != http::verb::get && method != http::verb::head) return respond(method_not_allowed("GET"));
+        if (method != http::verb::get && method != http::verb::head)
+            return respond(method_not_allowed("GET"));
         return ready(std::move(respond));
     }
     if (path == "/metrics") {
-        if (method != http::verb::get && method != http::verb::head) return respond(method_not_allowed("GET"));
+        if (method != http::verb::get && method != http::verb::head)
+            return respond(method_not_allowed("GET"));
         return metrics(std::move(respond));
     }
     if (path == "/api/events") {
         if (method != http::verb::post) return respond(method_not_allowed("POST"));
         return publish_event(req, std::move(respond));
     }
-    respond(error_response(http::status::not_found, "not-found",
-                           "no route for " + std::string(req.method_string()) + " " + std::string(path)));
+    respond(error_response(
+        http::status::not_found, "not-found",
+        "no route for " + std::string(req.method_string()) + " " + std::string(path)));
 }
 
 void router::ready(respond_fn respond) {
@@ -103,35 +110,45 @@ void router::publish_event(const request& req, respond_fn respond) {
     if (auto* denied = std::get_if<response>(&who)) return respond(std::move(*denied));
     auto role = std::get<auth::principal>(who).who;
     if (role != auth::role::service && role != auth::role::admin && role != auth::role::ceo) {
-        return respond(error_response(http::status::forbidden, "forbidden", "publishing needs a service, admin or ceo token"));
+        return respond(error_response(http::status::forbidden, "forbidden",
+                                      "publishing needs a service, admin or ceo token"));
     }
 
     boost::system::error_code ec;
     json::value body = json::parse(req.body(), ec);
-    if (ec) return respond(error_response(http::status::bad_request, "bad-json", "body is not valid JSON"));
-    if (!body.is_object()) return respond(error_response(http::status::bad_request, "bad-request", "body must be a JSON object"));
+    if (ec)
+        return respond(
+            error_response(http::status::bad_request, "bad-json", "body is not valid JSON"));
+    if (!body.is_object())
+        return respond(
+            error_response(http::status::bad_request, "bad-request", "body must be a JSON object"));
     const auto& obj = body.as_object();
 
     const auto* rooms = obj.if_contains("rooms");
-    if (!rooms || !rooms->is_array() || rooms->as_array().empty() || rooms->as_array().size() > max_rooms_per_publish) {
+    if (!rooms || !rooms->is_array() || rooms->as_array().empty() ||
+        rooms->as_array().size() > max_rooms_per_publish) {
         return respond(error_response(http::status::bad_request, "bad-request",
                                       "'rooms' must be an array of 1 to 1000 room ids"));
     }
     auto e = std::make_shared<realtime::event>();
     for (const auto& room : rooms->as_array()) {
         if (!room.is_string() || !realtime::parse_room(std::string_view(room.as_string()))) {
-            return respond(error_response(http::status::bad_request, "bad-room",
-                                          "every room must be admin-orders, city-{id}-orders or user-{id}"));
+            return respond(
+                error_response(http::status::bad_request, "bad-room",
+                               "every room must be admin-orders, city-{id}-orders or user-{id}"));
         }
         e->rooms.emplace_back(room.as_string());
     }
     const auto* type = obj.if_contains("type");
-    if (!type || !type->is_string() || !realtime::valid_event_type(std::string_view(type->as_string()))) {
-        return respond(error_response(http::status::bad_request, "bad-type", "'type' must match ^[a-z0-9-]{1,64}$"));
+    if (!type || !type->is_string() ||
+        !realtime::valid_event_type(std::string_view(type->as_string()))) {
+        return respond(error_response(http::status::bad_request, "bad-type",
+                                      "'type' must match ^[a-z0-9-]{1,64}$"));
     }
     const auto* data = obj.if_contains("data");
     if (!data || !data->is_object()) {
-        return respond(error_response(http::status::bad_request, "bad-request", "'data' must be a JSON object"));
+        return respond(error_response(http::status::bad_request, "bad-request",
+                                      "'data' must be a JSON object"));
     }
     e->payload = realtime::event_message(std::string_view(type->as_string()), *data);
     ctx_.metrics.count_publish();

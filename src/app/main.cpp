@@ -10,7 +10,8 @@
 int main(int argc, char** argv) {
     using namespace ordercast;
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (!args.empty() && args[0] == "token") return app::token_command({args.begin() + 1, args.end()});
+    if (!args.empty() && args[0] == "token")
+        return app::token_command({args.begin() + 1, args.end()});
     if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
         std::cout << "usage: ordercast [options]      serve HTTP and WebSocket on one port\n"
                      "       ordercast token --help   print a signed token\n\n"

@@ -17,7 +17,8 @@
 namespace ordercast::app {
 
 int serve(const config::config& cfg) {
-    const unsigned threads = cfg.threads ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+    const unsigned threads =
+        cfg.threads ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
 
     metrics::registry metrics(threads);
     auth::jwt_verifier verifier(cfg.jwt_secret, cfg.jwt_leeway_s);
@@ -27,7 +28,8 @@ int serve(const config::config& cfg) {
                                   .rate_limit_per_s = cfg.rate_limit_per_s},
                                  metrics);
     broker::local_broker events(shards);
-    api::router router({.verifier = verifier, .events = events, .local = shards, .metrics = metrics});
+    api::router router(
+        {.verifier = verifier, .events = events, .local = shards, .metrics = metrics});
     transport::gateway_context gateway{verifier, router, metrics, cfg.allowed_origins};
 
     boost::system::error_code ec;
@@ -38,7 +40,8 @@ int serve(const config::config& cfg) {
     }
     std::unique_ptr<transport::listener> listener;
     try {
-        listener = std::make_unique<transport::listener>(shards, gateway, boost::asio::ip::tcp::endpoint(address, cfg.port));
+        listener = std::make_unique<transport::listener>(
+            shards, gateway, boost::asio::ip::tcp::endpoint(address, cfg.port));
     } catch (const boost::system::system_error& e) {
         spdlog::error("cannot listen on {}:{}: {}", cfg.host, cfg.port, e.code().message());
         return 1;
@@ -53,8 +56,8 @@ int serve(const config::config& cfg) {
     });
 
     listener->start();
-    spdlog::info("ordercast listening on {}:{} ({} threads, broker {})", cfg.host, listener->port(), threads,
-                 events.name());
+    spdlog::info("ordercast listening on {}:{} ({} threads, broker {})", cfg.host, listener->port(),
+                 threads, events.name());
     shards.run();
     spdlog::info("ordercast stopped");
     return 0;

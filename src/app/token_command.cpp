@@ -13,7 +13,8 @@ namespace {
 
 constexpr const char* usage =
     "usage: ordercast token --user-id N --role user|manager|admin|ceo|service [--city-id C]...\n"
-    "                       [--ttl SECONDS] [--jwt-secret SECRET]   (default ttl 3600; secret from JWT_SECRET)\n";
+    "                       [--ttl SECONDS] [--jwt-secret SECRET]   (default ttl 3600; secret from "
+    "JWT_SECRET)\n";
 
 std::optional<std::int64_t> positive(const std::string& text) {
     std::int64_t v = 0;
@@ -65,7 +66,8 @@ int token_command(const std::vector<std::string>& args) {
     }
     if (!user_id) return fail("--user-id is required");
     if (!role) return fail("--role is required");
-    if (secret.size() < 32) return fail("JWT_SECRET (or --jwt-secret) of at least 32 bytes is required");
+    if (secret.size() < 32)
+        return fail("JWT_SECRET (or --jwt-secret) of at least 32 bytes is required");
     p.user_id = *user_id;
     p.who = *role;
     const auto now = util::unix_seconds();

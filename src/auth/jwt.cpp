@@ -28,7 +28,8 @@ std::optional<json::object> decode_object(std::string_view segment) {
 // A NumericDate: a JSON number. Strings, booleans and non-finite values are refused.
 std::optional<std::int64_t> numeric_date(const json::value& v) {
     if (v.is_int64()) return v.as_int64();
-    if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    if (v.is_uint64() &&
+        v.as_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
         return static_cast<std::int64_t>(v.as_uint64());
     }
     if (v.is_double() && std::isfinite(v.as_double()) && std::fabs(v.as_double()) < 9.0e15) {
@@ -39,7 +40,8 @@ std::optional<std::int64_t> numeric_date(const json::value& v) {
 
 std::optional<std::int64_t> positive_id(const json::value& v) {
     if (v.is_int64() && v.as_int64() > 0) return v.as_int64();
-    if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    if (v.is_uint64() &&
+        v.as_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
         return static_cast<std::int64_t>(v.as_uint64());
     }
     return std::nullopt;
@@ -90,8 +92,8 @@ std::variant<principal, token_error> read_claims(const json::object& claims) {
 
 std::string_view to_string(token_error e) {
     static constexpr std::array<std::string_view, token_error_count> names = {
-        "missing", "malformed", "bad_algorithm", "bad_signature", "bad_claims", "not_yet_valid",
-        "expired"};
+        "missing",    "malformed",     "bad_algorithm", "bad_signature",
+        "bad_claims", "not_yet_valid", "expired"};
     return names[static_cast<std::size_t>(e)];
 }
 

@@ -8,7 +8,9 @@ constexpr std::array<std::string_view, role_count> names = {"user", "manager", "
                                                             "service"};
 }
 
-std::string_view to_string(role r) { return names[static_cast<std::size_t>(r)]; }
+std::string_view to_string(role r) {
+    return names[static_cast<std::size_t>(r)];
+}
 
 std::optional<role> parse_role(std::string_view text) {
     for (std::size_t i = 0; i < names.size(); ++i) {

@@ -12,26 +12,28 @@ namespace ordercast::broker {
 // Where every event goes before it reaches sockets. The in-process broker hands it
 // straight to this process's shards; a cross-instance broker fans it out first.
 class broker {
-public:
+  public:
     virtual ~broker() = default;
     // `done(recipients)` reports the sockets of this instance that received it; it may run
     // on any thread.
-    virtual void publish(std::shared_ptr<const realtime::event> e, std::function<void(std::size_t)> done) = 0;
+    virtual void publish(std::shared_ptr<const realtime::event> e,
+                         std::function<void(std::size_t)> done) = 0;
     virtual bool healthy() const = 0;
     virtual std::string_view name() const = 0;
 };
 
 class local_broker final : public broker {
-public:
+  public:
     explicit local_broker(realtime::delivery& local) : local_(local) {}
 
-    void publish(std::shared_ptr<const realtime::event> e, std::function<void(std::size_t)> done) override {
+    void publish(std::shared_ptr<const realtime::event> e,
+                 std::function<void(std::size_t)> done) override {
         local_.deliver(std::move(e), std::move(done));
     }
     bool healthy() const override { return true; }
     std::string_view name() const override { return "local"; }
 
-private:
+  private:
     realtime::delivery& local_;
 };
 

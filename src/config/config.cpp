@@ -19,8 +19,8 @@ T parse_number(const std::string& name, const std::string& text, T min, T max) {
     T value{};
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
-        throw config_error(name + ": expected a whole number from " + std::to_string(min) +
-                           " to " + std::to_string(max) + ", got '" + text + "'");
+        throw config_error(name + ": expected a whole number from " + std::to_string(min) + " to " +
+                           std::to_string(max) + ", got '" + text + "'");
     }
     return value;
 }
@@ -40,12 +40,16 @@ std::vector<std::string> split_list(const std::string& text) {
 const std::vector<setting>& settings() {
     static const std::vector<setting> all = {
         {"PORT", "listening port (0: any free port)",
-         [](config& c, const std::string& v) { c.port = parse_number<std::uint16_t>("PORT", v, 0, 65535); }},
+         [](config& c, const std::string& v) {
+             c.port = parse_number<std::uint16_t>("PORT", v, 0, 65535);
+         }},
         {"HOST", "listening address", [](config& c, const std::string& v) { c.host = v; }},
         {"JWT_SECRET", "HS256 secret, at least 32 bytes (required)",
          [](config& c, const std::string& v) { c.jwt_secret = v; }},
         {"JWT_LEEWAY_S", "clock leeway for exp/nbf/iat, 0-30 s (default 5)",
-         [](config& c, const std::string& v) { c.jwt_leeway_s = parse_number<int>("JWT_LEEWAY_S", v, 0, 30); }},
+         [](config& c, const std::string& v) {
+             c.jwt_leeway_s = parse_number<int>("JWT_LEEWAY_S", v, 0, 30);
+         }},
         {"PING_INTERVAL_MS", "protocol ping interval, 100-3600000 ms (default 30000)",
          [](config& c, const std::string& v) {
              c.ping_interval_ms = parse_number<std::uint32_t>("PING_INTERVAL_MS", v, 100, 3600000);
@@ -57,10 +61,13 @@ const std::vector<setting>& settings() {
         {"LOG_FORMAT", "text or json (default text)",
          [](config& c, const std::string& v) { c.log_format = v; }},
         {"THREADS", "network threads, 0 = one per core (default 0)",
-         [](config& c, const std::string& v) { c.threads = parse_number<unsigned>("THREADS", v, 0, 256); }},
+         [](config& c, const std::string& v) {
+             c.threads = parse_number<unsigned>("THREADS", v, 0, 256);
+         }},
         {"SEND_QUEUE_BYTES", "per-socket send queue bound, 4096-1073741824 (default 1048576)",
          [](config& c, const std::string& v) {
-             c.send_queue_bytes = parse_number<std::size_t>("SEND_QUEUE_BYTES", v, 4096, std::size_t{1} << 30);
+             c.send_queue_bytes =
+                 parse_number<std::size_t>("SEND_QUEUE_BYTES", v, 4096, std::size_t{1} << 30);
          }},
         {"RATE_LIMIT_PER_S", "client messages per second per socket, 1-1000000 (default 100)",
          [](config& c, const std::string& v) {
@@ -72,7 +79,8 @@ const std::vector<setting>& settings() {
 
 std::string flag_of(const char* env) {
     std::string flag = "--";
-    for (const char* p = env; *p; ++p) flag += *p == '_' ? '-' : static_cast<char>(std::tolower(*p));
+    for (const char* p = env; *p; ++p)
+        flag += *p == '_' ? '-' : static_cast<char>(std::tolower(*p));
     return flag;
 }
 
@@ -84,7 +92,8 @@ const setting* find_flag(const std::string& flag) {
 }
 
 void validate(const config& c) {
-    if (c.jwt_secret.empty()) throw config_error("JWT_SECRET: required (set it or pass --jwt-secret)");
+    if (c.jwt_secret.empty())
+        throw config_error("JWT_SECRET: required (set it or pass --jwt-secret)");
     if (c.jwt_secret.size() < 32) {
         throw config_error("JWT_SECRET: must be at least 32 bytes, got " +
                            std::to_string(c.jwt_secret.size()));

@@ -49,21 +49,26 @@ std::string registry::render(std::size_t rooms) const {
         in += static_cast<std::int64_t>(s->messages_in.load(relaxed));
         out_msgs += static_cast<std::int64_t>(s->messages_out.load(relaxed));
         slow += static_cast<std::int64_t>(s->slow_consumer_drops.load(relaxed));
-        for (std::size_t r = 0; r < by_role.size(); ++r) by_role[r] += s->connections_by_role[r].load(relaxed);
-        for (std::size_t c = 0; c < closes.size(); ++c) closes[c] += static_cast<std::int64_t>(s->closes[c].load(relaxed));
+        for (std::size_t r = 0; r < by_role.size(); ++r)
+            by_role[r] += s->connections_by_role[r].load(relaxed);
+        for (std::size_t c = 0; c < closes.size(); ++c)
+            closes[c] += static_cast<std::int64_t>(s->closes[c].load(relaxed));
     }
 
     std::string out;
     header(out, "ordercast_connections_open", "gauge", "Open WebSocket connections.");
     line(out, "ordercast_connections_open", "", open);
-    header(out, "ordercast_connections_by_role", "gauge", "Open authenticated WebSocket connections by role.");
+    header(out, "ordercast_connections_by_role", "gauge",
+           "Open authenticated WebSocket connections by role.");
     for (int r = 0; r < auth::role_count; ++r) {
         line(out, "ordercast_connections_by_role",
-             label("role", auth::to_string(static_cast<auth::role>(r))), by_role[static_cast<std::size_t>(r)]);
+             label("role", auth::to_string(static_cast<auth::role>(r))),
+             by_role[static_cast<std::size_t>(r)]);
     }
     header(out, "ordercast_rooms", "gauge", "Rooms with at least one member.");
     line(out, "ordercast_rooms", "", static_cast<std::int64_t>(rooms));
-    header(out, "ordercast_messages_in_total", "counter", "WebSocket messages received from clients.");
+    header(out, "ordercast_messages_in_total", "counter",
+           "WebSocket messages received from clients.");
     line(out, "ordercast_messages_in_total", "", in);
     header(out, "ordercast_messages_out_total", "counter", "WebSocket messages queued to clients.");
     line(out, "ordercast_messages_out_total", "", out_msgs);
@@ -75,12 +80,15 @@ std::string registry::render(std::size_t rooms) const {
              label("reason", auth::to_string(static_cast<auth::token_error>(e))),
              static_cast<std::int64_t>(auth_failures_[static_cast<std::size_t>(e)].load(relaxed)));
     }
-    header(out, "ordercast_closes_total", "counter", "WebSocket connections closed, by close code.");
+    header(out, "ordercast_closes_total", "counter",
+           "WebSocket connections closed, by close code.");
     for (std::size_t c = 0; c < closes.size(); ++c) {
-        std::string code = c + 1 == closes.size() ? "other" : std::to_string(tracked_close_codes[c]);
+        std::string code =
+            c + 1 == closes.size() ? "other" : std::to_string(tracked_close_codes[c]);
         line(out, "ordercast_closes_total", label("code", code), closes[c]);
     }
-    header(out, "ordercast_slow_consumer_drops_total", "counter", "Sockets closed because they could not keep up.");
+    header(out, "ordercast_slow_consumer_drops_total", "counter",
+           "Sockets closed because they could not keep up.");
     line(out, "ordercast_slow_consumer_drops_total", "", slow);
     header(out, "ordercast_http_responses_total", "counter", "HTTP responses by status class.");
     static const char* classes[] = {"1xx", "2xx", "3xx", "4xx", "5xx", "other"};

@@ -29,7 +29,8 @@ out_frame* out_frame::make(opcode op, std::string_view payload) {
         p[3] = static_cast<unsigned char>(n);
     } else {
         p[1] = 127;
-        for (int i = 0; i < 8; ++i) p[2 + i] = static_cast<unsigned char>(static_cast<std::uint64_t>(n) >> (56 - 8 * i));
+        for (int i = 0; i < 8; ++i)
+            p[2 + i] = static_cast<unsigned char>(static_cast<std::uint64_t>(n) >> (56 - 8 * i));
     }
     if (n) std::memcpy(p + header, payload.data(), n);
     return f;
@@ -41,7 +42,7 @@ out_frame* out_frame::make_close(std::uint16_t code, std::string_view reason) {
     payload[0] = static_cast<char>(code >> 8);
     payload[1] = static_cast<char>(code & 0xFF);
     std::size_t n = reason.size() < 123 ? reason.size() : 123;
-    std::memcpy(payload + 2, reason.data(), n);
+    if (n) std::memcpy(payload + 2, reason.data(), n);
     return make(opcode::close, std::string_view(payload, n + 2));
 }
 

@@ -6,13 +6,20 @@
 
 namespace ordercast::realtime {
 
-enum class opcode : std::uint8_t { continuation = 0, text = 1, binary = 2, close = 8, ping = 9, pong = 10 };
+enum class opcode : std::uint8_t {
+    continuation = 0,
+    text = 1,
+    binary = 2,
+    close = 8,
+    ping = 9,
+    pong = 10
+};
 
 // One server-to-client WebSocket frame, encoded once. Server frames are unmasked, so the
 // same bytes go to every recipient; sessions share the frame by reference count. Frames
 // never cross threads, so the count is plain.
 class out_frame {
-public:
+  public:
     static out_frame* make(opcode op, std::string_view payload);
     static out_frame* make_close(std::uint16_t code, std::string_view reason);
     // Bytes sent as they are (the handshake response shares the send queue with frames).
@@ -28,7 +35,7 @@ public:
     out_frame(const out_frame&) = delete;
     out_frame& operator=(const out_frame&) = delete;
 
-private:
+  private:
     out_frame(std::uint32_t size) : size_(size) {}
     ~out_frame() = default;
     static out_frame* allocate(std::size_t size);
@@ -41,7 +48,7 @@ private:
 
 // Owns one reference.
 class frame_ref {
-public:
+  public:
     frame_ref() = default;
     explicit frame_ref(out_frame* f) : f_(f) {}
     frame_ref(frame_ref&& o) noexcept : f_(std::exchange(o.f_, nullptr)) {}
@@ -58,7 +65,7 @@ public:
     out_frame* get() const { return f_; }
     out_frame* operator->() const { return f_; }
 
-private:
+  private:
     out_frame* f_ = nullptr;
 };
 

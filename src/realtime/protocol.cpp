@@ -17,7 +17,8 @@ std::variant<client_message, protocol_error> parse_client_message(std::string_vi
     boost::system::error_code ec;
     json::value v = json::parse(text, ec);
     if (ec) return protocol_error{"bad-json", "message is not valid JSON", std::nullopt};
-    if (!v.is_object()) return protocol_error{"bad-request", "message must be a JSON object", std::nullopt};
+    if (!v.is_object())
+        return protocol_error{"bad-request", "message must be a JSON object", std::nullopt};
     const auto& obj = v.as_object();
     const auto* type = obj.if_contains("type");
     if (!type || !type->is_string()) {
@@ -35,9 +36,11 @@ std::variant<client_message, protocol_error> parse_client_message(std::string_vi
         return protocol_error{"unknown-type", "unknown message type", std::move(type_name)};
     }
     const auto* data = obj.if_contains("data");
-    if (!data || !data->is_object()) return bad_request("field 'data' must be an object", type_name);
+    if (!data || !data->is_object())
+        return bad_request("field 'data' must be an object", type_name);
     const auto* room = data->as_object().if_contains("roomId");
-    if (!room || !room->is_string()) return bad_request("field 'data.roomId' must be a string", type_name);
+    if (!room || !room->is_string())
+        return bad_request("field 'data.roomId' must be a string", type_name);
     return client_message{kind, std::string(room->as_string())};
 }
 
@@ -48,7 +51,9 @@ std::string connected_message(const auth::principal& who) {
     return event_message("connected", data);
 }
 
-std::string pong_message() { return R"({"type":"pong"})"; }
+std::string pong_message() {
+    return R"({"type":"pong"})";
+}
 
 std::string room_reply(std::string_view type, std::string_view room) {
     json::object data;

@@ -23,21 +23,28 @@ std::optional<room_id> parse_room(std::string_view name) {
     constexpr std::string_view city_prefix = "city-";
     constexpr std::string_view city_suffix = "-orders";
     if (name.starts_with(user_prefix)) {
-        if (auto id = canonical_id(name.substr(user_prefix.size()))) return room_id{room_id::kind::user, *id};
+        if (auto id = canonical_id(name.substr(user_prefix.size())))
+            return room_id{room_id::kind::user, *id};
         return std::nullopt;
     }
     if (name.starts_with(city_prefix) && name.ends_with(city_suffix) &&
         name.size() > city_prefix.size() + city_suffix.size()) {
-        auto digits = name.substr(city_prefix.size(),
-                                  name.size() - city_prefix.size() - city_suffix.size());
+        auto digits =
+            name.substr(city_prefix.size(), name.size() - city_prefix.size() - city_suffix.size());
         if (auto id = canonical_id(digits)) return room_id{room_id::kind::city_orders, *id};
     }
     return std::nullopt;
 }
 
-std::string admin_room() { return "admin-orders"; }
-std::string city_room(std::int64_t city_id) { return "city-" + std::to_string(city_id) + "-orders"; }
-std::string user_room(std::int64_t user_id) { return "user-" + std::to_string(user_id); }
+std::string admin_room() {
+    return "admin-orders";
+}
+std::string city_room(std::int64_t city_id) {
+    return "city-" + std::to_string(city_id) + "-orders";
+}
+std::string user_room(std::int64_t user_id) {
+    return "user-" + std::to_string(user_id);
+}
 
 join_decision may_join(const auth::principal& who, std::string_view room) {
     auto parsed = parse_room(room);
@@ -48,7 +55,8 @@ join_decision may_join(const auth::principal& who, std::string_view room) {
             return join_decision::forbidden;
         case room_id::kind::city_orders: {
             bool mine = who.who == auth::role::manager &&
-                        std::find(who.city_ids.begin(), who.city_ids.end(), parsed->id) != who.city_ids.end();
+                        std::find(who.city_ids.begin(), who.city_ids.end(), parsed->id) !=
+                            who.city_ids.end();
             return mine ? join_decision::allowed : join_decision::forbidden;
         }
         case room_id::kind::user:

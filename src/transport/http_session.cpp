@@ -31,7 +31,9 @@ http_session::http_session(shard& owner, boost::asio::ip::tcp::socket socket, ga
     shard_.attach(*this);
 }
 
-http_session::~http_session() { shard_.detach(*this); }
+http_session::~http_session() {
+    shard_.detach(*this);
+}
 
 void http_session::run() {
     if (shard_.shutting_down()) return close();
@@ -50,8 +52,9 @@ void http_session::read() {
     parser_->body_limit(max_body_bytes);
     idle_ = true;
     stream_.expires_after(request_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
 void http_session::on_read(beast::error_code ec) {
@@ -65,13 +68,15 @@ void http_session::on_read(beast::error_code ec) {
     if (ec) {
         keep_alive_ = false;
         if (ec == http::error::body_limit) {
-            return send(api::error_response(http::status::payload_too_large, "payload-too-large", "body over 1 MiB"));
+            return send(api::error_response(http::status::payload_too_large, "payload-too-large",
+                                            "body over 1 MiB"));
         }
         if (ec == http::error::header_limit) {
-            return send(api::error_response(http::status::request_header_fields_too_large, "headers-too-large",
-                                            "headers over 16 KiB"));
+            return send(api::error_response(http::status::request_header_fields_too_large,
+                                            "headers-too-large", "headers over 16 KiB"));
         }
-        return send(api::error_response(http::status::bad_request, "bad-request", "malformed HTTP request: " + ec.message()));
+        return send(api::error_response(http::status::bad_request, "bad-request",
+                                        "malformed HTTP request: " + ec.message()));
     }
     const auto& req = parser_->get();
     // Beast 1.81 lets a Content-Length follow a non-chunked Transfer-Encoding; both
@@ -83,8 +88,9 @@ void http_session::on_read(beast::error_code ec) {
     }
     if (beast::websocket::is_upgrade(req)) return upgrade(req);
     keep_alive_ = keep_alive_ && req.keep_alive();
-    spdlog::debug("http {} {}", std::string_view(req.method_string()),
-                  std::string_view(req.target()).substr(0, std::string_view(req.target()).find('?')));
+    spdlog::debug(
+        "http {} {}", std::string_view(req.method_string()),
+        std::string_view(req.target()).substr(0, std::string_view(req.target()).find('?')));
     ctx_.router.handle(req, [self = shared_from_this()](api::response res) {
         boost::asio::post(self->stream_.get_executor(),
                           [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
@@ -94,11 +100,13 @@ void http_session::on_read(beast::error_code ec) {
 void http_session::upgrade(const api::request& req) {
     keep_alive_ = false;
     if (shard_.shutting_down()) {
-        return send(api::error_response(http::status::service_unavailable, "shutting-down", "server is shutting down"));
+        return send(api::error_response(http::status::service_unavailable, "shutting-down",
+                                        "server is shutting down"));
     }
     if (auto origin = req.find(http::field::origin); origin != req.end()) {
         if (!origin_allowed(std::string_view(origin->value()), ctx_.allowed_origins)) {
-            return send(api::error_response(http::status::forbidden, "forbidden-origin", "origin not allowed"));
+            return send(api::error_response(http::status::forbidden, "forbidden-origin",
+                                            "origin not allowed"));
         }
     }
     if (req[http::field::sec_websocket_version] != "13") {
@@ -109,12 +117,14 @@ void http_session::upgrade(const api::request& req) {
     }
     auto accept = websocket_accept(std::string_view(req[http::field::sec_websocket_key]));
     if (!accept) {
-        return send(api::error_response(http::status::bad_request, "bad-request", "invalid Sec-WebSocket-Key"));
+        return send(api::error_response(http::status::bad_request, "bad-request",
+                                        "invalid Sec-WebSocket-Key"));
     }
 
     std::optional<std::string> token = query_token(std::string_view(req.target()));
     if (!token) {
-        if (auto bearer = api::bearer_token(std::string_view(req[http::field::authorization]))) token = std::string(*bearer);
+        if (auto bearer = api::bearer_token(std::string_view(req[http::field::authorization])))
+            token = std::string(*bearer);
     }
     ws_session::auth_result auth = auth::token_error::missing;
     if (token) auth = ctx_.verifier.verify(*token, util::unix_seconds());
@@ -127,7 +137,8 @@ void http_session::upgrade(const api::request& req) {
     stream_.expires_never();
     auto leftover = buffer_.data();
     std::string early(static_cast<const char*>(leftover.data()), leftover.size());
-    ws_session::start(shard_, stream_.release_socket(), switching_protocols(*accept), std::move(auth), early);
+    ws_session::start(shard_, stream_.release_socket(), switching_protocols(*accept),
+                      std::move(auth), early);
 }
 
 void http_session::send(api::response res) {
@@ -136,11 +147,12 @@ void http_session::send(api::response res) {
     res.set(http::field::server, "ordercast");
     response_ = std::move(res);
     stream_.expires_after(request_timeout);
-    http::async_write(stream_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-        if (ec || !self->keep_alive_) return self->close();
-        self->response_.reset();
-        self->read();
-    });
+    http::async_write(stream_, *response_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                          if (ec || !self->keep_alive_) return self->close();
+                          self->response_.reset();
+                          self->read();
+                      });
 }
 
 void http_session::close() {

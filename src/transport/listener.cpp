@@ -9,7 +9,8 @@
 
 namespace ordercast::transport {
 
-listener::listener(shard_pool& shards, gateway_context& ctx, const boost::asio::ip::tcp::endpoint& at)
+listener::listener(shard_pool& shards, gateway_context& ctx,
+                   const boost::asio::ip::tcp::endpoint& at)
     : shards_(shards), ctx_(ctx), acceptor_(shards.at(0).io()), retry_(shards.at(0).io()) {
     acceptor_.open(at.protocol());
     acceptor_.set_option(boost::asio::socket_base::reuse_address(true));

@@ -99,7 +99,9 @@ void shard::tick() {
     }
 }
 
-void shard::run() { io_.run(); }
+void shard::run() {
+    io_.run();
+}
 
 void shard::shutdown() {
     boost::asio::post(io_, [this] { on_shutdown(); });
@@ -109,7 +111,8 @@ void shard::on_shutdown() {
     if (shutting_down_) return;
     shutting_down_ = true;
     work_.reset();
-    for (ws_session* s = sessions_; s; s = s->next_) s->close(close_code::going_away, "server shutting down");
+    for (ws_session* s = sessions_; s; s = s->next_)
+        s->close(close_code::going_away, "server shutting down");
     // Copy: a listener detaches itself while stopping.
     auto listeners = std::vector<shutdown_listener*>(listeners_.begin(), listeners_.end());
     for (auto* l : listeners) l->on_shutdown();

@@ -27,10 +27,10 @@ struct ws_settings {
 
 // Something a shard must stop when the server shuts down (an HTTP connection).
 class shutdown_listener {
-public:
+  public:
     virtual void on_shutdown() = 0;
 
-protected:
+  protected:
     ~shutdown_listener() = default;
 };
 
@@ -38,7 +38,7 @@ protected:
 // and its part of the room index. Everything here is touched only by that thread, so the
 // delivery path takes no lock.
 class shard {
-public:
+  public:
     shard(unsigned index, ws_settings settings, metrics::shard_stats& stats);
     ~shard();
 
@@ -70,7 +70,7 @@ public:
 
     static constexpr std::size_t read_buffer_size = 64 * 1024 + 16;
 
-private:
+  private:
     void schedule_tick();
     void tick();
     void flush_dirty();

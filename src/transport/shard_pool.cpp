@@ -9,7 +9,8 @@
 namespace ordercast::transport {
 
 shard_pool::shard_pool(unsigned count, ws_settings settings, metrics::registry& metrics) {
-    for (unsigned i = 0; i < count; ++i) shards_.push_back(std::make_unique<shard>(i, settings, metrics.shard(i)));
+    for (unsigned i = 0; i < count; ++i)
+        shards_.push_back(std::make_unique<shard>(i, settings, metrics.shard(i)));
 }
 
 shard_pool::~shard_pool() {
@@ -18,7 +19,8 @@ shard_pool::~shard_pool() {
     }
 }
 
-void shard_pool::deliver(std::shared_ptr<const realtime::event> e, std::function<void(std::size_t)> done) {
+void shard_pool::deliver(std::shared_ptr<const realtime::event> e,
+                         std::function<void(std::size_t)> done) {
     struct tally {
         std::atomic<std::size_t> remaining;
         std::atomic<std::size_t> recipients{0};
@@ -30,8 +32,10 @@ void shard_pool::deliver(std::shared_ptr<const realtime::event> e, std::function
     for (auto& s : shards_) {
         boost::asio::post(s->io(), [e, t, sh = s.get()] {
             // Encoded once per shard: recipients on this shard share the bytes.
-            realtime::frame_ref frame(realtime::out_frame::make(realtime::opcode::text, e->payload));
-            t->recipients.fetch_add(sh->rooms().deliver(e->rooms, frame.get()), std::memory_order_relaxed);
+            realtime::frame_ref frame(
+                realtime::out_frame::make(realtime::opcode::text, e->payload));
+            t->recipients.fetch_add(sh->rooms().deliver(e->rooms, frame.get()),
+                                    std::memory_order_relaxed);
             if (t->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1 && t->done) {
                 t->done(t->recipients.load(std::memory_order_relaxed));
             }
@@ -52,7 +56,8 @@ void shard_pool::count_rooms(std::function<void(std::size_t)> done) {
     for (auto& s : shards_) {
         boost::asio::post(s->io(), [g, sh = s.get()] {
             std::vector<std::string> local;
-            sh->rooms().for_each_room([&](const std::string& name, std::size_t) { local.push_back(name); });
+            sh->rooms().for_each_room(
+                [&](const std::string& name, std::size_t) { local.push_back(name); });
             std::unique_lock lock(g->lock);
             g->names.insert(local.begin(), local.end());
             if (--g->remaining == 0) {
@@ -65,7 +70,8 @@ void shard_pool::count_rooms(std::function<void(std::size_t)> done) {
 }
 
 void shard_pool::run() {
-    for (std::size_t i = 1; i < shards_.size(); ++i) threads_.emplace_back([s = shards_[i].get()] { s->run(); });
+    for (std::size_t i = 1; i < shards_.size(); ++i)
+        threads_.emplace_back([s = shards_[i].get()] { s->run(); });
     shards_[0]->run();
     for (auto& t : threads_) t.join();
     threads_.clear();

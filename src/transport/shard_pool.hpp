@@ -13,14 +13,15 @@ namespace ordercast::transport {
 // The shards of the process, one thread each. An event is posted once to every shard;
 // each delivers to its own sockets.
 class shard_pool final : public realtime::delivery {
-public:
+  public:
     shard_pool(unsigned count, ws_settings settings, metrics::registry& metrics);
     ~shard_pool() override;
 
     std::size_t size() const { return shards_.size(); }
     shard& at(std::size_t i) { return *shards_[i]; }
 
-    void deliver(std::shared_ptr<const realtime::event> e, std::function<void(std::size_t)> done) override;
+    void deliver(std::shared_ptr<const realtime::event> e,
+                 std::function<void(std::size_t)> done) override;
     void count_rooms(std::function<void(std::size_t)> done) override;
 
     // Starts one thread per shard except shard 0, which runs on the caller's thread
@@ -28,7 +29,7 @@ public:
     void run();
     void shutdown();
 
-private:
+  private:
     std::vector<std::unique_ptr<shard>> shards_;
     std::vector<std::thread> threads_;
 };

@@ -40,9 +40,12 @@ std::size_t ws_reader::consume(char* data, std::size_t n, ws_reader_handler& h) 
 
         if (p[0] & 0x70) return fail(h, close_code::protocol_error, "reserved bits set"), pos;
         if (!known_opcode(op)) return fail(h, close_code::protocol_error, "unknown opcode"), pos;
-        if (!(p[1] & 0x80)) return fail(h, close_code::protocol_error, "client frame not masked"), pos;
-        if (control && !fin) return fail(h, close_code::protocol_error, "fragmented control frame"), pos;
-        if (control && len > 125) return fail(h, close_code::protocol_error, "control frame too long"), pos;
+        if (!(p[1] & 0x80))
+            return fail(h, close_code::protocol_error, "client frame not masked"), pos;
+        if (control && !fin)
+            return fail(h, close_code::protocol_error, "fragmented control frame"), pos;
+        if (control && len > 125)
+            return fail(h, close_code::protocol_error, "control frame too long"), pos;
 
         std::size_t header = 2;
         if (len == 126) {
@@ -63,13 +66,16 @@ std::size_t ws_reader::consume(char* data, std::size_t n, ws_reader_handler& h) 
                 return fail(h, close_code::protocol_error, "continuation without a message"), pos;
             }
             if (op != op_continuation && in_message_) {
-                return fail(h, close_code::protocol_error, "new message inside a fragmented one"), pos;
+                return fail(h, close_code::protocol_error, "new message inside a fragmented one"),
+                       pos;
             }
             if (op == op_binary) {
-                return fail(h, close_code::unsupported_data, "binary messages are not accepted"), pos;
+                return fail(h, close_code::unsupported_data, "binary messages are not accepted"),
+                       pos;
             }
             const std::size_t so_far = in_message_ ? message_.size() : 0;
-            if (len > max_message_ - so_far) return fail(h, close_code::message_too_big, "message too big"), pos;
+            if (len > max_message_ - so_far)
+                return fail(h, close_code::message_too_big, "message too big"), pos;
             if ((in_message_ || !fin) && fragments_ + 1 > max_fragments_) {
                 return fail(h, close_code::message_too_big, "too many fragments"), pos;
             }
@@ -79,19 +85,22 @@ std::size_t ws_reader::consume(char* data, std::size_t n, ws_reader_handler& h) 
         auto* payload = p + header;
         unmask(payload, static_cast<std::size_t>(len), payload - 4);
         pos += header + static_cast<std::size_t>(len);
-        if (!on_frame(h, fin, op, reinterpret_cast<char*>(payload), static_cast<std::size_t>(len))) {
+        if (!on_frame(h, fin, op, reinterpret_cast<char*>(payload),
+                      static_cast<std::size_t>(len))) {
             stopped_ = true;
         }
     }
     return pos;
 }
 
-bool ws_reader::on_frame(ws_reader_handler& h, bool fin, std::uint8_t op, char* payload, std::size_t len) {
+bool ws_reader::on_frame(ws_reader_handler& h, bool fin, std::uint8_t op, char* payload,
+                         std::size_t len) {
     auto* bytes = reinterpret_cast<const unsigned char*>(payload);
     switch (op) {
         case op_text:
             utf8_.reset();
-            if (!utf8_.feed(bytes, len)) return fail(h, close_code::invalid_payload, "invalid UTF-8");
+            if (!utf8_.feed(bytes, len))
+                return fail(h, close_code::invalid_payload, "invalid UTF-8");
             if (fin) {
                 if (!utf8_.complete()) return fail(h, close_code::invalid_payload, "invalid UTF-8");
                 return h.on_text(std::string_view(payload, len));
@@ -102,7 +111,8 @@ bool ws_reader::on_frame(ws_reader_handler& h, bool fin, std::uint8_t op, char* 
             return true;
         case op_continuation: {
             ++fragments_;
-            if (!utf8_.feed(bytes, len)) return fail(h, close_code::invalid_payload, "invalid UTF-8");
+            if (!utf8_.feed(bytes, len))
+                return fail(h, close_code::invalid_payload, "invalid UTF-8");
             message_.append(payload, len);
             if (!fin) return true;
             if (!utf8_.complete()) return fail(h, close_code::invalid_payload, "invalid UTF-8");
@@ -123,7 +133,8 @@ bool ws_reader::on_frame(ws_reader_handler& h, bool fin, std::uint8_t op, char* 
             std::string_view reason;
             if (len >= 2) {
                 code = static_cast<std::uint16_t>((bytes[0] << 8) | bytes[1]);
-                if (!valid_peer_close_code(code)) return fail(h, close_code::protocol_error, "invalid close code");
+                if (!valid_peer_close_code(code))
+                    return fail(h, close_code::protocol_error, "invalid close code");
                 utf8_validator reason_utf8;
                 if (!reason_utf8.feed(bytes + 2, len - 2) || !reason_utf8.complete()) {
                     return fail(h, close_code::invalid_payload, "invalid UTF-8 in close reason");

@@ -35,7 +35,8 @@ ws_session::~ws_session() {
     shard_.detach(*this);
     shard_.stats().connections_open.fetch_sub(1, std::memory_order_relaxed);
     if (authenticated_) {
-        shard_.stats().connections_by_role[static_cast<std::size_t>(who_.who)].fetch_sub(1, std::memory_order_relaxed);
+        shard_.stats().connections_by_role[static_cast<std::size_t>(who_.who)].fetch_sub(
+            1, std::memory_order_relaxed);
     }
 }
 
@@ -69,7 +70,8 @@ void ws_session::start(shard& owner, boost::asio::ip::tcp::socket socket, std::s
 void ws_session::accept(const auth::principal& who) {
     who_ = who;
     authenticated_ = true;
-    shard_.stats().connections_by_role[static_cast<std::size_t>(who.who)].fetch_add(1, std::memory_order_relaxed);
+    shard_.stats().connections_by_role[static_cast<std::size_t>(who.who)].fetch_add(
+        1, std::memory_order_relaxed);
     send_text(realtime::connected_message(who));
     for (const auto& room : realtime::automatic_rooms(who)) {
         shard_.rooms().join(*this, room, realtime::max_rooms_per_socket);
@@ -88,7 +90,8 @@ void ws_session::maybe_destroy() {
 void ws_session::queue(realtime::out_frame* f) {
     if (ring_count_ == ring_.size()) {
         std::vector<realtime::out_frame*> bigger(std::max<std::size_t>(8, ring_.size() * 2));
-        for (std::uint32_t i = 0; i < ring_count_; ++i) bigger[i] = ring_[(ring_head_ + i) & (ring_.size() - 1)];
+        for (std::uint32_t i = 0; i < ring_count_; ++i)
+            bigger[i] = ring_[(ring_head_ + i) & (ring_.size() - 1)];
         ring_.swap(bigger);
         ring_head_ = 0;
     }
@@ -186,18 +189,19 @@ void ws_session::flush() {
 void ws_session::wait_writable() {
     waiting_writable_ = true;
     ++ops_;
-    socket_.async_wait(boost::asio::ip::tcp::socket::wait_write, [this](boost::system::error_code ec) {
-        waiting_writable_ = false;
-        if (state_ != state::dead) {
-            if (ec) {
-                abort(close_code::abnormal);
-            } else {
-                flush();
-            }
-        }
-        --ops_;
-        maybe_destroy();
-    });
+    socket_.async_wait(boost::asio::ip::tcp::socket::wait_write,
+                       [this](boost::system::error_code ec) {
+                           waiting_writable_ = false;
+                           if (state_ != state::dead) {
+                               if (ec) {
+                                   abort(close_code::abnormal);
+                               } else {
+                                   flush();
+                               }
+                           }
+                           --ops_;
+                           maybe_destroy();
+                       });
 }
 
 // ---- closing -----------------------------------------------------------------------
@@ -279,17 +283,18 @@ void ws_session::read_ready() {
 
 void ws_session::wait_readable() {
     ++ops_;
-    socket_.async_wait(boost::asio::ip::tcp::socket::wait_read, [this](boost::system::error_code ec) {
-        if (state_ != state::dead) {
-            if (ec) {
-                abort(close_code::abnormal);
-            } else {
-                read_ready();
-            }
-        }
-        --ops_;
-        maybe_destroy();
-    });
+    socket_.async_wait(boost::asio::ip::tcp::socket::wait_read,
+                       [this](boost::system::error_code ec) {
+                           if (state_ != state::dead) {
+                               if (ec) {
+                                   abort(close_code::abnormal);
+                               } else {
+                                   read_ready();
+                               }
+                           }
+                           --ops_;
+                           maybe_destroy();
+                       });
 }
 
 void ws_session::on_bytes(char* data, std::size_t n) {
@@ -343,9 +348,11 @@ void ws_session::handle(std::string_view message) {
         case kind::join_room:
             switch (realtime::may_join(who_, msg.room)) {
                 case realtime::join_decision::bad_room:
-                    return send_text(realtime::error_message({"bad-room", "no such room", "join-room"}));
+                    return send_text(
+                        realtime::error_message({"bad-room", "no such room", "join-room"}));
                 case realtime::join_decision::forbidden:
-                    return send_text(realtime::error_message({"forbidden", "not allowed to join this room", "join-room"}));
+                    return send_text(realtime::error_message(
+                        {"forbidden", "not allowed to join this room", "join-room"}));
                 case realtime::join_decision::allowed:
                     break;
             }
@@ -377,8 +384,12 @@ bool ws_session::on_pong() {
     return true;
 }
 
-void ws_session::on_close(std::uint16_t code, std::string_view) { close(code, {}); }
+void ws_session::on_close(std::uint16_t code, std::string_view) {
+    close(code, {});
+}
 
-void ws_session::on_fail(std::uint16_t code, std::string_view reason) { close(code, reason); }
+void ws_session::on_fail(std::uint16_t code, std::string_view reason) {
+    close(code, reason);
+}
 
 }  // namespace ordercast::transport

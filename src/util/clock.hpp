@@ -23,6 +23,8 @@ inline std::int64_t unix_seconds() {
 
 // `2024-01-15T10:30:00.000Z`: UTC with milliseconds, as every timestamp in the protocol.
 std::string iso8601_utc(std::chrono::system_clock::time_point t);
-inline std::string iso8601_now() { return iso8601_utc(std::chrono::system_clock::now()); }
+inline std::string iso8601_now() {
+    return iso8601_utc(std::chrono::system_clock::now());
+}
 
 }  // namespace ordercast::util

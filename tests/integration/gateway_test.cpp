@@ -13,9 +13,13 @@ namespace {
 TEST(Gateway, RefusesForeignOriginsBeforeTheUpgrade) {
     server_process server({"--allowed-origins", "https://admin.example,https://app.example"});
     raw_client evil(server.port());
-    EXPECT_EQ(evil.handshake("/?token=" + server.token(1, "admin"), "Origin: https://evil.example\r\n"), 403);
+    EXPECT_EQ(
+        evil.handshake("/?token=" + server.token(1, "admin"), "Origin: https://evil.example\r\n"),
+        403);
     raw_client good(server.port());
-    EXPECT_EQ(good.handshake("/?token=" + server.token(1, "admin"), "Origin: https://app.example\r\n"), 101);
+    EXPECT_EQ(
+        good.handshake("/?token=" + server.token(1, "admin"), "Origin: https://app.example\r\n"),
+        101);
     raw_client no_origin(server.port());  // not a browser: nothing to hijack
     EXPECT_EQ(no_origin.handshake("/?token=" + server.token(1, "admin")), 101);
 }
@@ -42,13 +46,15 @@ TEST(Gateway, AcceptsTheTokenOnAnyPathAndInTheAuthorizationHeader) {
     ASSERT_EQ(path.handshake("/socket/deep?x=1&token=" + server.token(7, "user")), 101);
     EXPECT_EQ(path.read_text(), R"({"type":"connected","data":{"userId":7,"role":"user"}})");
     raw_client header(server.port());
-    ASSERT_EQ(header.handshake("/", "Authorization: Bearer " + server.token(8, "ceo") + "\r\n"), 101);
+    ASSERT_EQ(header.handshake("/", "Authorization: Bearer " + server.token(8, "ceo") + "\r\n"),
+              101);
     EXPECT_EQ(header.read_text(), R"({"type":"connected","data":{"userId":8,"role":"ceo"}})");
 }
 
 TEST(Gateway, BadTokensUpgradeThenCloseWithoutAnythingElse) {
     server_process server;
-    for (const std::string& target : std::vector<std::string>{"/", "/?token=", "/?token=abc", "/?token=" + server.token(1, "admin") + "x"}) {
+    for (const std::string& target : std::vector<std::string>{
+             "/", "/?token=", "/?token=abc", "/?token=" + server.token(1, "admin") + "x"}) {
         raw_client c(server.port());
         ASSERT_EQ(c.handshake(target), 101) << target;
         auto f = c.read_frame();
@@ -117,7 +123,8 @@ TEST(Gateway, ShutdownClosesEverySocketWith1001AndExitsZero) {
         clients.back()->read_text();
     }
     raw_client idle_http(server.port());
-    ASSERT_NE(idle_http.http("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").find("200 OK"), std::string::npos);
+    ASSERT_NE(idle_http.http("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").find("200 OK"),
+              std::string::npos);
     kill(server.pid(), SIGTERM);
     for (auto& c : clients) EXPECT_EQ(c->read_close_code(), 1001);
     EXPECT_TRUE(idle_http.wait_eof(5000));

@@ -10,7 +10,7 @@ namespace ordercast::testing {
 namespace {
 
 class HttpApi : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() { server_ = new server_process(); }
     static void TearDownTestSuite() { delete server_; }
 
@@ -26,8 +26,8 @@ protected:
     }
     std::string post_event(const std::string& body, const std::string& token) {
         return request("POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
-                       "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                       "\r\n\r\n" + body);
+                       "\r\nContent-Type: application/json\r\nContent-Length: " +
+                       std::to_string(body.size()) + "\r\n\r\n" + body);
     }
 
     static server_process* server_;
@@ -47,10 +47,11 @@ TEST_F(HttpApi, MetricsArePrometheusText) {
     auto res = request("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_EQ(status_of(res), 200);
     EXPECT_NE(res.find("Content-Type: text/plain; version=0.0.4"), std::string::npos);
-    for (const char* name : {"ordercast_connections_open ", "ordercast_connections_by_role{role=\"admin\"}",
-                             "ordercast_rooms ", "ordercast_messages_in_total ", "ordercast_messages_out_total ",
-                             "ordercast_publishes_total ", "ordercast_auth_failures_total{reason=\"expired\"}",
-                             "ordercast_closes_total{code=\"1008\"}", "ordercast_slow_consumer_drops_total "}) {
+    for (const char* name :
+         {"ordercast_connections_open ", "ordercast_connections_by_role{role=\"admin\"}",
+          "ordercast_rooms ", "ordercast_messages_in_total ", "ordercast_messages_out_total ",
+          "ordercast_publishes_total ", "ordercast_auth_failures_total{reason=\"expired\"}",
+          "ordercast_closes_total{code=\"1008\"}", "ordercast_slow_consumer_drops_total "}) {
         EXPECT_NE(res.find(name), std::string::npos) << name;
     }
 }
@@ -66,8 +67,8 @@ TEST_F(HttpApi, UnknownPathsAndMethodsAreJsonErrors) {
 
 TEST_F(HttpApi, PublishingNeedsAPublisherToken) {
     const std::string body = R"({"rooms":["admin-orders"],"type":"new-order","data":{}})";
-    auto none = request("POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
-                        "\r\n\r\n" + body);
+    auto none = request("POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n" + body);
     EXPECT_EQ(status_of(none), 401);
     EXPECT_EQ(body_of(none).at("error"), "unauthorized");
     EXPECT_EQ(status_of(post_event(body, "garbage")), 401);
@@ -111,17 +112,21 @@ TEST_F(HttpApi, PublishingValidatesTheEvent) {
 
 TEST_F(HttpApi, HostileRequestsGetClearErrors) {
     auto smuggled = request(
-        "POST /api/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}");
+        "POST /api/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nContent-Length: "
+        "2\r\n\r\n{}");
     EXPECT_EQ(status_of(smuggled), 400);
     auto both = request(
-        "POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}");
+        "POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: "
+        "chunked\r\n\r\n{}");
     EXPECT_EQ(status_of(both), 400);
     auto garbage = request("HELLO THERE\r\n\r\n");
     EXPECT_EQ(status_of(garbage), 400);
     EXPECT_EQ(body_of(garbage).at("error"), "bad-request");
-    auto huge_header = request("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(20000, 'a') + "\r\n\r\n");
+    auto huge_header = request(
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(20000, 'a') + "\r\n\r\n");
     EXPECT_EQ(status_of(huge_header), 431);
-    auto huge_body = request("POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n");
+    auto huge_body =
+        request("POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n");
     EXPECT_EQ(status_of(huge_body), 413);
 }
 

@@ -19,7 +19,8 @@ raw_client::raw_client(std::uint16_t port) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect failed");
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+        throw std::runtime_error("connect failed");
     int one = 1;
     setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
@@ -39,7 +40,8 @@ void raw_client::send_raw(std::string_view bytes) {
 bool raw_client::fill(std::size_t want, int timeout_ms) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     while (in_.size() < want) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return false;
         pollfd p{fd_, POLLIN, 0};
         if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
@@ -62,7 +64,8 @@ std::string raw_client::read_some(int timeout_ms) {
 bool raw_client::wait_eof(int timeout_ms) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return false;
         pollfd p{fd_, POLLIN, 0};
         if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
@@ -91,10 +94,11 @@ std::string raw_client::http(std::string_view request, int timeout_ms) {
 }
 
 int raw_client::handshake(std::string_view target, std::string_view extra_headers) {
-    std::string req = "GET " + std::string(target) +
-                      " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
-                      std::string(extra_headers) + "\r\n";
+    std::string req =
+        "GET " + std::string(target) +
+        " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+        std::string(extra_headers) + "\r\n";
     send_raw(req);
     std::size_t end;
     while ((end = in_.find("\r\n\r\n")) == std::string::npos) {
@@ -128,17 +132,20 @@ void raw_client::send_frame(std::uint8_t b0, std::string_view payload, bool mask
         f += static_cast<char>(n & 0xFF);
     } else {
         f += static_cast<char>(m | 127);
-        for (int i = 7; i >= 0; --i) f += static_cast<char>((static_cast<std::uint64_t>(n) >> (8 * i)) & 0xFF);
+        for (int i = 7; i >= 0; --i)
+            f += static_cast<char>((static_cast<std::uint64_t>(n) >> (8 * i)) & 0xFF);
     }
     const char key[4] = {0x37, static_cast<char>(0xfa), 0x21, 0x3d};
     if (mask) f.append(key, 4);
-    for (std::size_t i = 0; i < n; ++i) f += static_cast<char>(payload[i] ^ (mask ? key[i & 3] : 0));
+    for (std::size_t i = 0; i < n; ++i)
+        f += static_cast<char>(payload[i] ^ (mask ? key[i & 3] : 0));
     send_raw(f);
 }
 
 std::uint16_t raw_client::frame::close_code() const {
     if (payload.size() < 2) return 1005;
-    return static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]));
+    return static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) |
+                                      static_cast<unsigned char>(payload[1]));
 }
 
 std::optional<raw_client::frame> raw_client::read_frame(int timeout_ms) {
@@ -165,7 +172,8 @@ std::optional<raw_client::frame> raw_client::read_frame(int timeout_ms) {
 std::uint16_t raw_client::read_close_code(int timeout_ms) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return 0;
         auto f = read_frame(static_cast<int>(left.count()));
         if (!f) return eof_ ? 1006 : 0;

@@ -15,7 +15,8 @@
 
 namespace ordercast::testing {
 
-server_process::server_process(std::vector<std::string> args, std::map<std::string, std::string> env) {
+server_process::server_process(std::vector<std::string> args,
+                               std::map<std::string, std::string> env) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     env.emplace("JWT_SECRET", secret);
@@ -38,7 +39,8 @@ server_process::server_process(std::vector<std::string> args, std::map<std::stri
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     std::string seen;
     while (port_ == 0) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         pollfd p{log_fd_, POLLIN, 0};
         if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
         char buf[4096];
@@ -46,7 +48,8 @@ server_process::server_process(std::vector<std::string> args, std::map<std::stri
         if (n <= 0) break;
         seen.append(buf, static_cast<std::size_t>(n));
         auto at = seen.find("listening on 127.0.0.1:");
-        if (at != std::string::npos) port_ = static_cast<std::uint16_t>(std::stoi(seen.substr(at + 23)));
+        if (at != std::string::npos)
+            port_ = static_cast<std::uint16_t>(std::stoi(seen.substr(at + 23)));
     }
     log_ = seen;
     if (port_ == 0) {
@@ -91,17 +94,22 @@ std::string server_process::log() {
     return log_;
 }
 
-long server_process::rss_kib() const {
+long server_process::status_kib(const std::string& field) const {
     std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
     std::string line;
     while (std::getline(status, line)) {
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+        if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
     }
     return -1;
 }
 
-std::string server_process::token(std::int64_t user_id, const std::string& role, std::vector<std::int64_t> cities,
-                                  std::int64_t ttl_s) const {
+void server_process::reset_peak_rss() const {
+    // Linux: writing 5 to clear_refs resets the peak resident size to the current one.
+    std::ofstream("/proc/" + std::to_string(pid_) + "/clear_refs") << "5";
+}
+
+std::string server_process::token(std::int64_t user_id, const std::string& role,
+                                  std::vector<std::int64_t> cities, std::int64_t ttl_s) const {
     auth::principal p;
     p.user_id = user_id;
     p.who = *auth::parse_role(role);

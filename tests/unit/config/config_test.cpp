@@ -28,12 +28,14 @@ TEST(Config, DefaultsFollowTheProtocol) {
 }
 
 TEST(Config, FlagsOverrideTheEnvironmentInBothSpellings) {
-    auto c = load({"--port", "4000", "--ping-interval-ms=1500", "--allowed-origins", "https://a.example, https://b.example"},
+    auto c = load({"--port", "4000", "--ping-interval-ms=1500", "--allowed-origins",
+                   "https://a.example, https://b.example"},
                   env_of({{"JWT_SECRET", secret}, {"PORT", "5000"}, {"JWT_LEEWAY_S", "30"}}));
     EXPECT_EQ(c.port, 4000);
     EXPECT_EQ(c.ping_interval_ms, 1500u);
     EXPECT_EQ(c.jwt_leeway_s, 30);
-    EXPECT_EQ(c.allowed_origins, (std::vector<std::string>{"https://a.example", "https://b.example"}));
+    EXPECT_EQ(c.allowed_origins,
+              (std::vector<std::string>{"https://a.example", "https://b.example"}));
 }
 
 TEST(Config, RefusesAMissingOrShortSecret) {

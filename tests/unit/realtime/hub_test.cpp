@@ -18,7 +18,8 @@ TEST(Hub, DeliversToEveryMemberOfEachRoomOnce) {
     h.join(b, "city-1-orders", 256);
     h.join(c, "user-9", 256);
     frame_ref f(out_frame::make(opcode::text, "hi"));
-    std::vector<std::string> rooms = {"admin-orders", "city-1-orders", "city-1-orders", "nobody-here"};
+    std::vector<std::string> rooms = {"admin-orders", "city-1-orders", "city-1-orders",
+                                      "nobody-here"};
     EXPECT_EQ(h.deliver(rooms, f.get()), 2u);
     EXPECT_EQ(a.got, std::vector<std::string>{"hi"});
     EXPECT_EQ(b.got, std::vector<std::string>{"hi"});

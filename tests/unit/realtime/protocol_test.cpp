@@ -10,7 +10,8 @@ namespace {
 protocol_error error_of(std::string_view text) {
     auto r = parse_client_message(text);
     EXPECT_TRUE(std::holds_alternative<protocol_error>(r)) << text;
-    return std::holds_alternative<protocol_error>(r) ? std::get<protocol_error>(r) : protocol_error{};
+    return std::holds_alternative<protocol_error>(r) ? std::get<protocol_error>(r)
+                                                     : protocol_error{};
 }
 
 TEST(Protocol, ParsesTheThreeClientMessages) {
@@ -18,7 +19,8 @@ TEST(Protocol, ParsesTheThreeClientMessages) {
     ASSERT_TRUE(std::holds_alternative<client_message>(ping));
     EXPECT_EQ(std::get<client_message>(ping).type, client_message::kind::ping);
 
-    auto join = parse_client_message(R"({"type":"join-room","data":{"roomId":"admin-orders"},"extra":1})");
+    auto join =
+        parse_client_message(R"({"type":"join-room","data":{"roomId":"admin-orders"},"extra":1})");
     ASSERT_TRUE(std::holds_alternative<client_message>(join));
     EXPECT_EQ(std::get<client_message>(join).type, client_message::kind::join_room);
     EXPECT_EQ(std::get<client_message>(join).room, "admin-orders");
@@ -51,7 +53,8 @@ TEST(Protocol, SerializesServerMessagesInTheSeedShape) {
     auth::principal p{.user_id = 123, .who = auth::role::admin, .city_ids = {}, .expires_at = 0};
     EXPECT_EQ(connected_message(p), R"({"type":"connected","data":{"userId":123,"role":"admin"}})");
     EXPECT_EQ(pong_message(), R"({"type":"pong"})");
-    EXPECT_EQ(room_reply("room-joined", "user-1"), R"({"type":"room-joined","data":{"roomId":"user-1"}})");
+    EXPECT_EQ(room_reply("room-joined", "user-1"),
+              R"({"type":"room-joined","data":{"roomId":"user-1"}})");
     auto err = boost::json::parse(error_message({"bad-json", "nope", std::nullopt}));
     EXPECT_EQ(err.at("data").at("code"), "bad-json");
     EXPECT_TRUE(err.at("data").at("requestType").is_null());

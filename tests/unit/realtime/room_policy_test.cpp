@@ -16,9 +16,10 @@ TEST(RoomPolicy, ParsesOnlyCanonicalRoomIds) {
     EXPECT_TRUE(parse_room("admin-orders"));
     EXPECT_TRUE(parse_room("city-12-orders"));
     EXPECT_TRUE(parse_room("user-7"));
-    for (const char* bad : {"", "admin", "admin-orders ", "city-01-orders", "city--1-orders", "city-0-orders",
-                            "city--orders", "city-1-order", "city-1", "user-", "user-0", "user-07", "user-+7",
-                            "user-7x", "user-1234567890123456789", "User-7", "room-1"}) {
+    for (const char* bad :
+         {"", "admin", "admin-orders ", "city-01-orders", "city--1-orders", "city-0-orders",
+          "city--orders", "city-1-order", "city-1", "user-", "user-0", "user-07", "user-+7",
+          "user-7x", "user-1234567890123456789", "User-7", "room-1"}) {
         EXPECT_FALSE(parse_room(bad)) << bad;
     }
 }
@@ -29,18 +30,28 @@ TEST(RoomPolicy, FollowsTheJoinTable) {
         const char* room;
         join_decision expected;
     };
-    const principal admin = who(role::admin), ceo = who(role::ceo), manager = who(role::manager, 10, {3}),
-                    user = who(role::user, 10), service = who(role::service, 10);
+    const principal admin = who(role::admin), ceo = who(role::ceo),
+                    manager = who(role::manager, 10, {3}), user = who(role::user, 10),
+                    service = who(role::service, 10);
     const row rows[] = {
-        {admin, "admin-orders", join_decision::allowed},   {ceo, "admin-orders", join_decision::allowed},
-        {manager, "admin-orders", join_decision::forbidden}, {user, "admin-orders", join_decision::forbidden},
-        {service, "admin-orders", join_decision::forbidden}, {admin, "city-5-orders", join_decision::allowed},
-        {ceo, "city-5-orders", join_decision::allowed},    {manager, "city-3-orders", join_decision::allowed},
-        {manager, "city-5-orders", join_decision::forbidden}, {user, "city-3-orders", join_decision::forbidden},
-        {user, "user-10", join_decision::allowed},         {user, "user-11", join_decision::forbidden},
-        {manager, "user-10", join_decision::allowed},      {admin, "user-11", join_decision::allowed},
-        {ceo, "user-11", join_decision::allowed},          {user, "lobby", join_decision::bad_room},
-        {admin, "city-01-orders", join_decision::bad_room}, {admin, "city--1-orders", join_decision::bad_room},
+        {admin, "admin-orders", join_decision::allowed},
+        {ceo, "admin-orders", join_decision::allowed},
+        {manager, "admin-orders", join_decision::forbidden},
+        {user, "admin-orders", join_decision::forbidden},
+        {service, "admin-orders", join_decision::forbidden},
+        {admin, "city-5-orders", join_decision::allowed},
+        {ceo, "city-5-orders", join_decision::allowed},
+        {manager, "city-3-orders", join_decision::allowed},
+        {manager, "city-5-orders", join_decision::forbidden},
+        {user, "city-3-orders", join_decision::forbidden},
+        {user, "user-10", join_decision::allowed},
+        {user, "user-11", join_decision::forbidden},
+        {manager, "user-10", join_decision::allowed},
+        {admin, "user-11", join_decision::allowed},
+        {ceo, "user-11", join_decision::allowed},
+        {user, "lobby", join_decision::bad_room},
+        {admin, "city-01-orders", join_decision::bad_room},
+        {admin, "city--1-orders", join_decision::bad_room},
     };
     for (const auto& r : rows) {
         EXPECT_EQ(may_join(r.p, r.room), r.expected) << to_string(r.p.who) << " " << r.room;
@@ -48,8 +59,10 @@ TEST(RoomPolicy, FollowsTheJoinTable) {
 }
 
 TEST(RoomPolicy, JoinsRoomsByRoleOnConnect) {
-    EXPECT_EQ(automatic_rooms(who(role::admin, 1)), (std::vector<std::string>{"admin-orders", "user-1"}));
-    EXPECT_EQ(automatic_rooms(who(role::ceo, 2)), (std::vector<std::string>{"admin-orders", "user-2"}));
+    EXPECT_EQ(automatic_rooms(who(role::admin, 1)),
+              (std::vector<std::string>{"admin-orders", "user-1"}));
+    EXPECT_EQ(automatic_rooms(who(role::ceo, 2)),
+              (std::vector<std::string>{"admin-orders", "user-2"}));
     EXPECT_EQ(automatic_rooms(who(role::manager, 3, {4, 5})),
               (std::vector<std::string>{"city-4-orders", "city-5-orders", "user-3"}));
     EXPECT_EQ(automatic_rooms(who(role::user, 6)), (std::vector<std::string>{"user-6"}));

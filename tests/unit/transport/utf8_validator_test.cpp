@@ -16,17 +16,18 @@ TEST(Utf8Validator, AcceptsWellFormedText) {
     EXPECT_TRUE(valid(""));
     EXPECT_TRUE(valid("plain ascii, long enough to take the eight-byte path"));
     EXPECT_TRUE(valid("Привет, мир"));
-    EXPECT_TRUE(valid("\xe2\x82\xac"));          // U+20AC
-    EXPECT_TRUE(valid("\xf0\x9f\x8d\x95"));      // U+1F355
-    EXPECT_TRUE(valid("\xf4\x8f\xbf\xbf"));      // U+10FFFF
-    EXPECT_TRUE(valid("\xed\x9f\xbf"));          // U+D7FF, just below the surrogates
-    EXPECT_TRUE(valid("\xef\xbf\xbf"));          // U+FFFF
+    EXPECT_TRUE(valid("\xe2\x82\xac"));      // U+20AC
+    EXPECT_TRUE(valid("\xf0\x9f\x8d\x95"));  // U+1F355
+    EXPECT_TRUE(valid("\xf4\x8f\xbf\xbf"));  // U+10FFFF
+    EXPECT_TRUE(valid("\xed\x9f\xbf"));      // U+D7FF, just below the surrogates
+    EXPECT_TRUE(valid("\xef\xbf\xbf"));      // U+FFFF
 }
 
 TEST(Utf8Validator, RefusesOverlongsSurrogatesAndOutOfRange) {
-    for (std::string bad : {"\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xe0\x9f\xbf", "\xf0\x80\x80\x80",
-                            "\xf0\x8f\xbf\xbf", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf4\x90\x80\x80",
-                            "\xf5\x80\x80\x80", "\xff", "\x80", "abc\xbf", "\xe2\x82", "\xe2\x28\xa1"}) {
+    for (std::string bad :
+         {"\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xe0\x9f\xbf", "\xf0\x80\x80\x80",
+          "\xf0\x8f\xbf\xbf", "\xed\xa0\x80", "\xed\xbf\xbf", "\xf4\x90\x80\x80",
+          "\xf5\x80\x80\x80", "\xff", "\x80", "abc\xbf", "\xe2\x82", "\xe2\x28\xa1"}) {
         EXPECT_FALSE(valid(bad)) << testing::PrintToString(bad);
     }
 }

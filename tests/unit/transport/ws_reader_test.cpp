@@ -22,15 +22,21 @@ std::string frame(unsigned char b0, std::string_view payload, bool mask = true) 
         f += static_cast<char>(n & 0xFF);
     } else {
         f += static_cast<char>(m | 127);
-        for (int i = 7; i >= 0; --i) f += static_cast<char>((static_cast<std::uint64_t>(n) >> (8 * i)) & 0xFF);
+        for (int i = 7; i >= 0; --i)
+            f += static_cast<char>((static_cast<std::uint64_t>(n) >> (8 * i)) & 0xFF);
     }
     const char key[4] = {0x12, 0x34, 0x56, 0x78};
     if (mask) f.append(key, 4);
-    for (std::size_t i = 0; i < n; ++i) f += static_cast<char>(payload[i] ^ (mask ? key[i & 3] : 0));
+    for (std::size_t i = 0; i < n; ++i)
+        f += static_cast<char>(payload[i] ^ (mask ? key[i & 3] : 0));
     return f;
 }
-std::string text(std::string_view p, bool fin = true) { return frame(fin ? 0x81 : 0x01, p); }
-std::string cont(std::string_view p, bool fin = true) { return frame(fin ? 0x80 : 0x00, p); }
+std::string text(std::string_view p, bool fin = true) {
+    return frame(fin ? 0x81 : 0x01, p);
+}
+std::string cont(std::string_view p, bool fin = true) {
+    return frame(fin ? 0x80 : 0x00, p);
+}
 
 struct events : ws_reader_handler {
     std::vector<std::string> texts, pings;
@@ -91,14 +97,19 @@ TEST_F(reader_fixture, AcceptsTextSplitInsideACodePoint) {
 
 TEST_F(reader_fixture, ProtocolViolationsFailWith1002) {
     const std::vector<std::string> violations = {
-        frame(0x81, "x", false),                  // unmasked
-        frame(0xC1, "x"), frame(0xA1, "x"), frame(0x91, "x"),  // RSV1..3
-        frame(0x83, "x"), frame(0x87, "x"), frame(0x8B, "x"), frame(0x8F, "x"),  // reserved opcodes
-        frame(0x89, std::string(126, 'p')),       // ping over 125 bytes
-        frame(0x09, "p"),                         // fragmented ping
-        cont("orphan"),                           // continuation without a start
-        text("a", false) + text("b"),             // new message inside a fragmented one
-        frame(0x88, "\x03"),                      // one-byte close payload
+        frame(0x81, "x", false),  // unmasked
+        frame(0xC1, "x"),
+        frame(0xA1, "x"),
+        frame(0x91, "x"),  // RSV1..3
+        frame(0x83, "x"),
+        frame(0x87, "x"),
+        frame(0x8B, "x"),
+        frame(0x8F, "x"),                    // reserved opcodes
+        frame(0x89, std::string(126, 'p')),  // ping over 125 bytes
+        frame(0x09, "p"),                    // fragmented ping
+        cont("orphan"),                      // continuation without a start
+        text("a", false) + text("b"),        // new message inside a fragmented one
+        frame(0x88, "\x03"),                 // one-byte close payload
     };
     for (const auto& bytes : violations) {
         ws_reader r(64 * 1024, 1024);
@@ -119,10 +130,12 @@ TEST_F(reader_fixture, InvalidCloseCodesFailWith1002AndValidOnesAreReported) {
         r.consume(b.data(), b.size(), e);
         EXPECT_EQ(e.fail_code, 1002) << code;
     }
-    for (int code : {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999}) {
+    for (int code :
+         {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 3999, 4000, 4999}) {
         ws_reader r(1024, 16);
         events e;
-        std::string payload = {static_cast<char>(code >> 8), static_cast<char>(code & 0xFF), 'o', 'k'};
+        std::string payload = {static_cast<char>(code >> 8), static_cast<char>(code & 0xFF), 'o',
+                               'k'};
         std::string b = frame(0x88, payload);
         r.consume(b.data(), b.size(), e);
         EXPECT_EQ(e.fail_code, 0) << code;
