@@ -21,12 +21,12 @@ struct api_context {
 
 // Maps each HTTP request to its handler (PROTOCOL.md §6–7); every error is JSON.
 class router {
-  public:
+public:
     explicit router(api_context ctx) : ctx_(ctx) {}
 
     void handle(const request& req, respond_fn respond);
 
-  private:
+private:
     // The caller's principal, or the 401 to send.
     std::variant<auth::principal, response> authenticate(const request& req);
     void publish_event(const request& req, respond_fn respond);

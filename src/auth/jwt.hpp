@@ -29,12 +29,12 @@ inline constexpr std::size_t max_token_bytes = 8192;
 // Verifies HS256 JWTs with one secret. The algorithm is pinned: the header's `alg` must be
 // exactly "HS256", whatever else it says.
 class jwt_verifier {
-  public:
+public:
     jwt_verifier(std::string secret, int leeway_s);
 
     std::variant<principal, token_error> verify(std::string_view token, std::int64_t now_s) const;
 
-  private:
+private:
     std::string secret_;
     int leeway_s_;
 };

@@ -12,7 +12,7 @@ namespace ordercast::broker {
 // Where every event goes before it reaches sockets. The in-process broker hands it
 // straight to this process's shards; a cross-instance broker fans it out first.
 class broker {
-  public:
+public:
     virtual ~broker() = default;
     // `done(recipients)` reports the sockets of this instance that received it; it may run
     // on any thread.
@@ -23,7 +23,7 @@ class broker {
 };
 
 class local_broker final : public broker {
-  public:
+public:
     explicit local_broker(realtime::delivery& local) : local_(local) {}
 
     void publish(std::shared_ptr<const realtime::event> e,
@@ -33,7 +33,7 @@ class local_broker final : public broker {
     bool healthy() const override { return true; }
     std::string_view name() const override { return "local"; }
 
-  private:
+private:
     realtime::delivery& local_;
 };
 

@@ -33,7 +33,7 @@ struct alignas(64) shard_stats {
 
 // All the process's figures; renders Prometheus text.
 class registry {
-  public:
+public:
     explicit registry(unsigned shards);
 
     shard_stats& shard(unsigned i) { return *shards_[i]; }
@@ -45,7 +45,7 @@ class registry {
 
     std::string render(std::size_t rooms) const;
 
-  private:
+private:
     std::vector<std::unique_ptr<shard_stats>> shards_;
     std::array<counter, auth::token_error_count> auth_failures_{};
     counter publishes_{0};

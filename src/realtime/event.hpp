@@ -16,7 +16,7 @@ struct event {
 
 // Delivers events to the sockets of this process.
 class delivery {
-  public:
+public:
     virtual ~delivery() = default;
     // `done(recipients)` runs once every shard has delivered, on an arbitrary thread.
     virtual void deliver(std::shared_ptr<const event> e, std::function<void(std::size_t)> done) = 0;

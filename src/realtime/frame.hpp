@@ -19,7 +19,7 @@ enum class opcode : std::uint8_t {
 // same bytes go to every recipient; sessions share the frame by reference count. Frames
 // never cross threads, so the count is plain.
 class out_frame {
-  public:
+public:
     static out_frame* make(opcode op, std::string_view payload);
     static out_frame* make_close(std::uint16_t code, std::string_view reason);
     // Bytes sent as they are (the handshake response shares the send queue with frames).
@@ -35,7 +35,7 @@ class out_frame {
     out_frame(const out_frame&) = delete;
     out_frame& operator=(const out_frame&) = delete;
 
-  private:
+private:
     out_frame(std::uint32_t size) : size_(size) {}
     ~out_frame() = default;
     static out_frame* allocate(std::size_t size);
@@ -48,7 +48,7 @@ class out_frame {
 
 // Owns one reference.
 class frame_ref {
-  public:
+public:
     frame_ref() = default;
     explicit frame_ref(out_frame* f) : f_(f) {}
     frame_ref(frame_ref&& o) noexcept : f_(std::exchange(o.f_, nullptr)) {}
@@ -65,7 +65,7 @@ class frame_ref {
     out_frame* get() const { return f_; }
     out_frame* operator->() const { return f_; }
 
-  private:
+private:
     out_frame* f_ = nullptr;
 };
 

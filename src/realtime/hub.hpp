@@ -15,17 +15,17 @@ class hub;
 
 // Something that can be in rooms and receive frames: a WebSocket session.
 class subscriber {
-  public:
+public:
     // Takes its own reference to `f` if it keeps it.
     virtual void push(out_frame* f) = 0;
 
     std::size_t room_count() const { return rooms_.size(); }
 
-  protected:
+protected:
     subscriber() = default;
     ~subscriber() = default;
 
-  private:
+private:
     friend class hub;
     struct membership {
         struct room* where;
@@ -43,7 +43,7 @@ struct room {
 // One shard's room index: room name -> members. Single-threaded: only its shard's thread
 // touches it, so delivery takes no lock.
 class hub {
-  public:
+public:
     enum class join_result : std::uint8_t { joined, already_member, too_many_rooms };
 
     join_result join(subscriber& s, std::string_view name, std::size_t max_rooms);
@@ -60,7 +60,7 @@ class hub {
         for (const auto& [name, r] : rooms_) f(name, r.members.size());
     }
 
-  private:
+private:
     struct string_hash {
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const {

@@ -16,15 +16,16 @@ namespace ordercast::transport {
 // One HTTP/1.1 connection: reads requests, answers through the router, and hands the
 // socket to a ws_session when a request is a WebSocket upgrade.
 class http_session : public std::enable_shared_from_this<http_session>, public shutdown_listener {
-  public:
+public:
     http_session(shard& owner, boost::asio::ip::tcp::socket socket, gateway_context& ctx);
     ~http_session();
 
     // On the owning shard's thread.
     void run();
     void on_shutdown() override;
+    void on_shutdown_deadline() override { close(); }
 
-  private:
+private:
     void read();
     void on_read(boost::system::error_code ec);
     void upgrade(const api::request& req);

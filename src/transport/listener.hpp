@@ -11,7 +11,7 @@ namespace ordercast::transport {
 
 // Accepts connections on one port and deals them round-robin to the shards.
 class listener {
-  public:
+public:
     // Binds and listens at once; throws boost::system::system_error when it cannot.
     listener(shard_pool& shards, gateway_context& ctx, const boost::asio::ip::tcp::endpoint& at);
 
@@ -20,7 +20,7 @@ class listener {
     // Thread-safe: stop accepting.
     void stop();
 
-  private:
+private:
     void accept();
 
     shard_pool& shards_;

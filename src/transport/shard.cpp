@@ -1,6 +1,7 @@
 #include "transport/shard.hpp"
 
 #include <boost/asio/post.hpp>
+#include <utility>
 
 #include "realtime/protocol.hpp"
 #include "transport/close_code.hpp"
@@ -75,9 +76,11 @@ void shard::detach(shutdown_listener& l) {
     finish_if_idle();
 }
 
-// Once shut down and empty, nothing keeps the loop running: run() returns.
 void shard::finish_if_idle() {
-    if (shutting_down_ && !sessions_ && listeners_.empty()) tick_timer_.cancel();
+    if (shutting_down_ && !sessions_ && listeners_.empty() && on_idle_) {
+        tick_timer_.cancel();
+        std::exchange(on_idle_, nullptr)();
+    }
 }
 
 void shard::schedule_tick() {
@@ -103,20 +106,29 @@ void shard::run() {
     io_.run();
 }
 
-void shard::shutdown() {
-    boost::asio::post(io_, [this] { on_shutdown(); });
+void shard::shutdown(std::function<void()> on_idle) {
+    boost::asio::post(io_, [this, on_idle = std::move(on_idle)]() mutable {
+        on_idle_ = std::move(on_idle);
+        on_shutdown();
+    });
+}
+
+void shard::stop_loop() {
+    boost::asio::post(io_, [this] {
+        tick_timer_.cancel();
+        work_.reset();
+    });
 }
 
 void shard::on_shutdown() {
     if (shutting_down_) return;
     shutting_down_ = true;
-    work_.reset();
     for (ws_session* s = sessions_; s; s = s->next_)
         s->close(close_code::going_away, "server shutting down");
     // Copy: a listener detaches itself while stopping.
     auto listeners = std::vector<shutdown_listener*>(listeners_.begin(), listeners_.end());
     for (auto* l : listeners) l->on_shutdown();
-    // Sessions that do not finish their close in time are cut off.
+    // Whatever has not finished in time is cut off.
     tick_timer_.expires_after(shutdown_grace);
     tick_timer_.async_wait([this](boost::system::error_code ec) {
         if (ec) return;
@@ -126,6 +138,8 @@ void shard::on_shutdown() {
             s->maybe_destroy();
             s = next;
         }
+        auto late = std::vector<shutdown_listener*>(listeners_.begin(), listeners_.end());
+        for (auto* l : late) l->on_shutdown_deadline();
     });
     finish_if_idle();
 }

@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -27,10 +28,13 @@ struct ws_settings {
 
 // Something a shard must stop when the server shuts down (an HTTP connection).
 class shutdown_listener {
-  public:
+public:
+    // Finish what is in flight, take nothing new.
     virtual void on_shutdown() = 0;
+    // The grace period is over: stop now.
+    virtual void on_shutdown_deadline() = 0;
 
-  protected:
+protected:
     ~shutdown_listener() = default;
 };
 
@@ -38,7 +42,7 @@ class shutdown_listener {
 // and its part of the room index. Everything here is touched only by that thread, so the
 // delivery path takes no lock.
 class shard {
-  public:
+public:
     shard(unsigned index, ws_settings settings, metrics::shard_stats& stats);
     ~shard();
 
@@ -63,14 +67,18 @@ class shard {
     void attach(shutdown_listener& l) { listeners_.insert(&l); }
     void detach(shutdown_listener& l);
 
-    // Runs the loop on the calling thread until the shard has shut down.
+    // Runs the loop on the calling thread until stop_loop().
     void run();
-    // Thread-safe: close every socket with 1001 and let the loop finish.
-    void shutdown();
+    // Thread-safe: close every socket with 1001 and refuse new work; `on_idle` runs once
+    // on this shard's thread when nothing is left.
+    void shutdown(std::function<void()> on_idle);
+    // Thread-safe: let run() return. Until then the shard still runs what other shards
+    // post to it (a publish waits for every shard's delivery).
+    void stop_loop();
 
     static constexpr std::size_t read_buffer_size = 64 * 1024 + 16;
 
-  private:
+private:
     void schedule_tick();
     void tick();
     void flush_dirty();
@@ -93,6 +101,7 @@ class shard {
     ws_session* sessions_ = nullptr;  // intrusive list of every session of this shard
     std::unordered_set<shutdown_listener*> listeners_;
     bool shutting_down_ = false;
+    std::function<void()> on_idle_;
 };
 
 }  // namespace ordercast::transport

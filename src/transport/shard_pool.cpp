@@ -78,7 +78,16 @@ void shard_pool::run() {
 }
 
 void shard_pool::shutdown() {
-    for (auto& s : shards_) s->shutdown();
+    // Every loop keeps running until all shards are idle: a request still in flight on one
+    // shard may be waiting for a delivery on another.
+    auto busy = std::make_shared<std::atomic<std::size_t>>(shards_.size());
+    for (auto& s : shards_) {
+        s->shutdown([this, busy] {
+            if (busy->fetch_sub(1) == 1) {
+                for (auto& each : shards_) each->stop_loop();
+            }
+        });
+    }
 }
 
 }  // namespace ordercast::transport

@@ -13,7 +13,7 @@ namespace ordercast::transport {
 // The shards of the process, one thread each. An event is posted once to every shard;
 // each delivers to its own sockets.
 class shard_pool final : public realtime::delivery {
-  public:
+public:
     shard_pool(unsigned count, ws_settings settings, metrics::registry& metrics);
     ~shard_pool() override;
 
@@ -29,7 +29,7 @@ class shard_pool final : public realtime::delivery {
     void run();
     void shutdown();
 
-  private:
+private:
     std::vector<std::unique_ptr<shard>> shards_;
     std::vector<std::thread> threads_;
 };

@@ -11,7 +11,7 @@ namespace ordercast::transport {
 
 // Receives what a ws_reader decodes. Each call returns false to stop reading.
 class ws_reader_handler {
-  public:
+public:
     virtual bool on_text(std::string_view message) = 0;
     virtual bool on_ping(std::string_view payload) = 0;
     virtual bool on_pong() = 0;
@@ -20,7 +20,7 @@ class ws_reader_handler {
     // The peer broke the protocol; the connection must be closed with `code`.
     virtual void on_fail(std::uint16_t code, std::string_view reason) = 0;
 
-  protected:
+protected:
     ~ws_reader_handler() = default;
 };
 
@@ -29,7 +29,7 @@ class ws_reader_handler {
 // limits, and unmasks in place. Sizes are checked against the header before any payload
 // is buffered, so a huge length claim costs nothing.
 class ws_reader {
-  public:
+public:
     ws_reader(std::size_t max_message_bytes, std::size_t max_fragments)
         : max_message_(max_message_bytes), max_fragments_(max_fragments) {}
 
@@ -42,7 +42,7 @@ class ws_reader {
     // Bytes of an unfinished fragmented message held here.
     std::size_t buffered() const { return message_.capacity(); }
 
-  private:
+private:
     bool fail(ws_reader_handler& h, std::uint16_t code, std::string_view reason);
     bool on_frame(ws_reader_handler& h, bool fin, std::uint8_t op, char* payload, std::size_t len);
 

@@ -22,7 +22,7 @@ class shard;
 // gather write per loop turn. Lives on one shard's thread; deletes itself once its socket
 // is closed and no operation of its is pending.
 class ws_session final : public realtime::subscriber, private ws_reader_handler {
-  public:
+public:
     using auth_result = std::variant<auth::principal, auth::token_error>;
 
     // Takes over an upgraded socket. `response` (the 101) is sent first; `leftover` holds
@@ -40,7 +40,7 @@ class ws_session final : public realtime::subscriber, private ws_reader_handler 
     bool dead() const { return state_ == state::dead; }
     void maybe_destroy();
 
-  private:
+private:
     friend class shard;
     enum class state : std::uint8_t { open, closing, draining, dead };
 

@@ -10,7 +10,7 @@ namespace ordercast::testing {
 namespace {
 
 class HttpApi : public ::testing::Test {
-  protected:
+protected:
     static void SetUpTestSuite() { server_ = new server_process(); }
     static void TearDownTestSuite() { delete server_; }
 

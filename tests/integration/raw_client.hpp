@@ -10,7 +10,7 @@ namespace ordercast::testing {
 // A client on a bare TCP socket, for bytes no well-behaved library would send.
 // Every wait is bounded by `timeout_ms`, so a broken server fails a test instead of hanging it.
 class raw_client {
-  public:
+public:
     explicit raw_client(std::uint16_t port);
     ~raw_client();
     raw_client(const raw_client&) = delete;
@@ -45,7 +45,7 @@ class raw_client {
     // The next text message's payload, skipping control frames (empty on failure).
     std::string read_text(int timeout_ms = 5000);
 
-  private:
+private:
     bool fill(std::size_t want, int timeout_ms);
 
     int fd_ = -1;

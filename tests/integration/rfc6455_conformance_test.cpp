@@ -18,7 +18,7 @@ constexpr bool rss_is_meaningful = true;
 #endif
 
 class Rfc6455 : public ::testing::Test {
-  protected:
+protected:
     static void SetUpTestSuite() { server_ = new server_process(); }
     static void TearDownTestSuite() { delete server_; }
 

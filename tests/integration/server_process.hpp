@@ -14,7 +14,7 @@ namespace ordercast::testing {
 // The real ordercast binary, started on a free port with a test secret; stopped (SIGTERM,
 // then SIGKILL after a bound) when destroyed.
 class server_process {
-  public:
+public:
     static constexpr const char* secret = "integration-test-secret-0123456789abcdef";
 
     explicit server_process(std::vector<std::string> args = {},
@@ -36,7 +36,7 @@ class server_process {
     std::string token(std::int64_t user_id, const std::string& role,
                       std::vector<std::int64_t> cities = {}, std::int64_t ttl_s = 3600) const;
 
-  private:
+private:
     long status_kib(const std::string& field) const;
 
     pid_t pid_ = -1;

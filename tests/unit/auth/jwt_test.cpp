@@ -35,7 +35,7 @@ std::string claims(std::string_view extra = "") {
 constexpr const char* hs256 = R"({"alg":"HS256","typ":"JWT"})";
 
 class JwtVerifier : public ::testing::Test {
-  protected:
+protected:
     jwt_verifier verifier{secret, 5};
 
     token_error refused(const std::string& token) {
