@@ -16,10 +16,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto room = ordercast::realtime::parse_room(msg->room);
         if (room) {
             using kind = ordercast::realtime::room_id::kind;
-            std::string canonical = room->type == kind::admin_orders ? ordercast::realtime::admin_room()
-                                    : room->type == kind::city_orders
-                                        ? ordercast::realtime::city_room(room->id)
-                                        : ordercast::realtime::user_room(room->id);
+            std::string canonical =
+                room->type == kind::admin_orders  ? ordercast::realtime::admin_room()
+                : room->type == kind::city_orders ? ordercast::realtime::city_room(room->id)
+                                                  : ordercast::realtime::user_room(room->id);
             if (canonical != msg->room) std::abort();
         }
     }

@@ -15,7 +15,8 @@ namespace ordercast::transport {
 
 // One HTTP/1.1 connection: reads requests, answers through the router, and hands the
 // socket to a ws_session when a request is a WebSocket upgrade.
-class http_session final : public std::enable_shared_from_this<http_session>, public shutdown_listener {
+class http_session final : public std::enable_shared_from_this<http_session>,
+                           public shutdown_listener {
 public:
     http_session(shard& owner, boost::asio::ip::tcp::socket socket, gateway_context& ctx);
     ~http_session();
