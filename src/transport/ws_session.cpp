@@ -108,6 +108,8 @@ void ws_session::push(realtime::out_frame* f) {
     if (state_ != state::open) return;
     if (queued_bytes_ + f->size() > shard_.settings().send_queue_bytes) {
         shard_.stats().slow_consumer_drops.fetch_add(1, std::memory_order_relaxed);
+        // What it has not read yet is dropped: that backlog is the problem.
+        release_queue(true);
         close(close_code::policy_violation, "slow consumer");
         return;
     }
@@ -210,7 +212,6 @@ void ws_session::close(std::uint16_t code, std::string_view reason) {
     if (state_ != state::open) return;
     state_ = state::closing;
     shard_.stats().count_close(code);
-    release_queue(true);
     queue(code == close_code::no_status ? realtime::out_frame::make(realtime::opcode::close, {})
                                         : realtime::out_frame::make_close(code, reason));
     close_queued_ = true;

@@ -54,7 +54,8 @@ test('more than 100 messages a second close with 1008', async () => {
   const { code } = await c.closed;
   assert.equal(code, 1008);
   const pongs = c.queue.filter((m) => m.type === 'pong').length;
-  assert.ok(pongs >= 99 && pongs <= 101, `${pongs} pongs before the close`);
+  // The burst allowance is answered in full; the bucket refills a little while the burst arrives.
+  assert.ok(pongs >= 100 && pongs <= 120, `${pongs} pongs before the close`);
 });
 
 test('100 messages a second in a steady trickle are fine', async () => {
