@@ -1,0 +1,106 @@
+// The browser's view of PROTOCOL.md §2–5: what a Mini App page sees through the standard
+// WebSocket API in a real Chromium, including the close codes a failed handshake would hide.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, token, sign } from './lib/server.mjs';
+import { launchBrowser, findChromium } from './lib/browser.mjs';
+
+const skip = findChromium() ? false : 'chromium is not installed (scripts/bootstrap.sh installs it)';
+let server;
+let browser;
+before(async () => {
+  if (skip) return;
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// Opens a socket in the page, optionally sends messages as replies arrive, and resolves
+// with everything it saw when the socket closes.
+function converse(url, script = []) {
+  return browser.evaluate(`new Promise((resolve) => {
+    const seen = [];
+    const script = ${JSON.stringify(script)};
+    const ws = new WebSocket(${JSON.stringify(url)});
+    ws.onmessage = (e) => {
+      seen.push(JSON.parse(e.data));
+      const next = script.shift();
+      if (next === 'close') ws.close(1000, 'done');
+      else if (next) ws.send(JSON.stringify(next));
+    };
+    ws.onclose = (e) => resolve({ code: e.code, reason: e.reason, clean: e.wasClean, seen });
+  })`);
+}
+
+test('a page connects with ?token=, is greeted, pings and joins rooms', { skip }, async () => {
+  const result = await converse(server.wsUrl(token(12, 'manager', { cityIds: [3] })), [
+    { type: 'ping' },
+    { type: 'join-room', data: { roomId: 'city-3-orders' } },
+    { type: 'join-room', data: { roomId: 'admin-orders' } },
+    'close',
+  ]);
+  assert.equal(result.code, 1000);
+  assert.equal(result.clean, true);
+  assert.deepEqual(result.seen, [
+    { type: 'connected', data: { userId: 12, role: 'manager' } },
+    { type: 'pong' },
+    { type: 'room-joined', data: { roomId: 'city-3-orders' } },
+    { type: 'error', data: { code: 'forbidden', message: 'not allowed to join this room', requestType: 'join-room' } },
+  ]);
+});
+
+test('a page sees 4001 for a bad token and 4002 for an expired one, not 1006', { skip }, async () => {
+  const bad = await converse(server.wsUrl('not-a-token'));
+  assert.deepEqual(bad, { code: 4001, reason: 'unauthorized', clean: true, seen: [] });
+  const now = Math.floor(Date.now() / 1000);
+  const expired = await converse(server.wsUrl(sign({ userId: 1, role: 'user', exp: now - 100 })));
+  assert.deepEqual(expired, { code: 4002, reason: 'token expired', clean: true, seen: [] });
+});
+
+test('a page receives events published for its rooms', { skip }, async () => {
+  await browser.evaluate(`new Promise((resolve) => {
+    window.admin = new WebSocket(${JSON.stringify(server.wsUrl(token(1, 'admin')))});
+    window.inbox = [];
+    window.admin.onmessage = (e) => {
+      window.inbox.push(JSON.parse(e.data));
+      if (window.waiting) window.waiting();
+    };
+    window.admin.onopen = () => resolve();
+  })`);
+  const order = { id: 456, order_number: '1234', status: 'pending', total: 1500, bonuses_earned: 75 };
+  const res = await server.publish(['admin-orders'], 'new-order', order);
+  assert.deepEqual(await res.json(), { recipients: 1 });
+  const inbox = await browser.evaluate(`new Promise((resolve) => {
+    const check = () => window.inbox.length >= 2 && resolve(window.inbox);
+    window.waiting = check;
+    check();
+  })`);
+  assert.deepEqual(inbox, [
+    { type: 'connected', data: { userId: 1, role: 'admin' } },
+    { type: 'new-order', data: order },
+  ]);
+  await browser.evaluate('window.admin.close()');
+});
+
+test('a browser answers protocol pings by itself and stays connected', { skip }, async () => {
+  const fast = await startServer(['--ping-interval-ms', '200']);
+  try {
+    const result = await browser.evaluate(`new Promise((resolve) => {
+      const ws = new WebSocket(${JSON.stringify(fast.wsUrl(token(2, 'user')))});
+      const seen = [];
+      ws.onmessage = (e) => seen.push(JSON.parse(e.data).type);
+      // Ten ping intervals later the socket must still be open and answering.
+      setTimeout(() => { ws.send(JSON.stringify({ type: 'ping' })); }, 2000);
+      ws.onclose = (e) => resolve({ code: e.code, seen });
+      const poll = setInterval(() => {
+        if (seen.includes('pong')) { clearInterval(poll); ws.close(1000); }
+      }, 50);
+    })`);
+    assert.deepEqual(result, { code: 1000, seen: ['connected', 'pong'] });
+  } finally {
+    await fast.stop();
+  }
+});
