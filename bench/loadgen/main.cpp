@@ -1,0 +1,236 @@
+// The load generator of bench/compare.sh: one thread, epoll, its own HS256 tokens.
+// Scenarios print one line of key=value figures.
+//   loadgen --port P --secret S --scenario fanout --connections 10000 --events 100 --window 16
+//   loadgen ... --scenario echo --connections 1000 --duration-s 5
+//   loadgen ... --scenario connect --connections 10000
+//   loadgen ... --scenario hold --connections 15000 --hold-s 10
+#include <sys/resource.h>
+
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "auth/jwt.hpp"
+#include "latency.hpp"
+#include "loop.hpp"
+#include "util/clock.hpp"
+
+using namespace ordercast;
+using namespace ordercast::bench;
+
+namespace {
+
+struct options {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 3000;
+    std::string secret;
+    std::string scenario = "fanout";
+    std::size_t connections = 1000;
+    std::size_t events = 100;
+    std::size_t window = 16;
+    std::size_t sources = 8;
+    double duration_s = 5;
+    double hold_s = 10;
+    std::size_t concurrency = 512;  // handshakes in flight while connecting
+    double timeout_s = 120;
+};
+
+options parse(int argc, char** argv) {
+    options o;
+    std::map<std::string, std::string> kv;
+    for (int i = 1; i + 1 < argc; i += 2) kv[argv[i]] = argv[i + 1];
+    auto num = [&](const char* k, auto& field) {
+        if (auto it = kv.find(k); it != kv.end()) {
+            std::from_chars(it->second.data(), it->second.data() + it->second.size(), field);
+        }
+    };
+    if (kv.count("--host")) o.host = kv["--host"];
+    if (kv.count("--secret")) o.secret = kv["--secret"];
+    if (kv.count("--scenario")) o.scenario = kv["--scenario"];
+    num("--port", o.port);
+    num("--connections", o.connections);
+    num("--events", o.events);
+    num("--window", o.window);
+    num("--sources", o.sources);
+    num("--concurrency", o.concurrency);
+    if (kv.count("--duration-s")) o.duration_s = std::stod(kv["--duration-s"]);
+    if (kv.count("--hold-s")) o.hold_s = std::stod(kv["--hold-s"]);
+    if (kv.count("--timeout-s")) o.timeout_s = std::stod(kv["--timeout-s"]);
+    return o;
+}
+
+std::string token(const options& o, std::int64_t user_id, auth::role role) {
+    auth::principal p;
+    p.user_id = user_id;
+    p.who = role;
+    auto now = util::unix_seconds();
+    p.expires_at = now + 3600;
+    return auth::sign_hs256(p, o.secret, now);
+}
+
+std::vector<std::string> source_addresses(std::size_t n) {
+    std::vector<std::string> s;
+    for (std::size_t i = 1; i <= n; ++i) s.push_back("127.0.0." + std::to_string(i));
+    return s;
+}
+
+double seconds_since(std::uint64_t start) { return static_cast<double>(now_ns() - start) / 1e9; }
+
+// Opens `n` sockets (at most `concurrency` handshakes at a time) and waits for every
+// `connected`. Returns the seconds it took, or a negative number when it timed out.
+double connect_all(loop& l, const options& o, std::size_t n, auth::role role, handlers& h) {
+    std::size_t started = 0;
+    auto start_one = [&] {
+        l.open_websocket(token(o, static_cast<std::int64_t>(started + 1), role));
+        ++started;
+    };
+    auto user_open = h.on_open;
+    h.on_open = [&](connection& c) {
+        if (user_open) user_open(c);
+        if (started < n) start_one();
+    };
+    const auto begin = now_ns();
+    while (started < std::min(n, o.concurrency)) start_one();
+    bool ok = l.run_until([&] { return l.open_count() + l.closed_count() >= n; },
+                          begin + static_cast<std::uint64_t>(o.timeout_s * 1e9), h);
+    h.on_open = user_open;
+    double took = seconds_since(begin);
+    return ok && l.closed_count() == 0 ? took : -took;
+}
+
+std::uint64_t parse_t(std::string_view payload) {
+    auto at = payload.find("\"t\":");
+    std::uint64_t t = 0;
+    if (at != std::string_view::npos) std::from_chars(payload.data() + at + 4, payload.data() + payload.size(), t);
+    return t;
+}
+
+int fanout(const options& o) {
+    loop l(o.host, o.port, source_addresses(o.sources));
+    handlers h;
+    double connect_s = connect_all(l, o, o.connections, auth::role::admin, h);
+    if (connect_s < 0) {
+        std::printf("fanout error=connect_failed open=%zu\n", l.open_count());
+        return 1;
+    }
+    const std::string service = token(o, 999999, auth::role::service);
+    std::size_t published = 0, acked = 0, deliveries = 0;
+    std::uint64_t first_ns = 0, last_ns = 0;
+    latency lat;
+    auto publish = [&](connection& c) {
+        if (published >= o.events) return;
+        ++published;
+        const std::string body = R"({"rooms":["admin-orders"],"type":"bench","data":{"t":)" + std::to_string(now_ns()) + "}}";
+        l.send(c, "POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + service +
+                      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                      "\r\n\r\n" + body);
+    };
+    h.on_message = [&](connection&, std::string_view payload) {
+        std::uint64_t now = now_ns();
+        lat.add((now - parse_t(payload)) / 1000);
+        ++deliveries;
+        last_ns = now;
+    };
+    h.on_http = [&](connection& c, std::string_view) {
+        ++acked;
+        publish(c);
+    };
+    std::vector<connection*> producers;
+    for (std::size_t i = 0; i < o.window; ++i) producers.push_back(&l.open_http());
+    first_ns = now_ns();
+    for (auto* p : producers) publish(*p);
+    const std::size_t expected = o.connections * o.events;
+    l.run_until([&] { return acked == o.events && deliveries >= expected; },
+                first_ns + static_cast<std::uint64_t>(o.timeout_s * 1e9), h);
+    lat.finish();
+    double secs = static_cast<double>(last_ns - first_ns) / 1e9;
+    std::printf(
+        "fanout subscribers=%zu events=%zu window=%zu deliveries=%zu lost=%zu seconds=%.3f deliveries_per_s=%.0f "
+        "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
+        o.connections, o.events, o.window, deliveries, expected - std::min(expected, deliveries), secs,
+        static_cast<double>(deliveries) / secs, lat.percentile_ms(50), lat.percentile_ms(99), lat.max_ms());
+    return deliveries == expected ? 0 : 1;
+}
+
+int echo(const options& o) {
+    loop l(o.host, o.port, source_addresses(o.sources));
+    handlers h;
+    if (connect_all(l, o, o.connections, auth::role::user, h) < 0) {
+        std::printf("echo error=connect_failed open=%zu\n", l.open_count());
+        return 1;
+    }
+    constexpr std::string_view ping = R"({"type":"ping"})";
+    latency lat;
+    std::size_t round_trips = 0;
+    bool measuring = true;
+    h.on_message = [&](connection& c, std::string_view) {
+        std::uint64_t now = now_ns();
+        lat.add((now - c.sent_ns) / 1000);
+        ++round_trips;
+        if (!measuring) return;
+        c.sent_ns = now;
+        l.send_text(c, ping);
+    };
+    const auto start = now_ns();
+    for (auto* c : l.connections()) {
+        c->sent_ns = now_ns();
+        l.send_text(*c, ping);
+    }
+    const auto end = start + static_cast<std::uint64_t>(o.duration_s * 1e9);
+    l.run_until([] { return false; }, end, h);
+    measuring = false;
+    double secs = seconds_since(start);
+    lat.finish();
+    std::printf("echo connections=%zu round_trips=%zu seconds=%.3f round_trips_per_s=%.0f p50_ms=%.2f p99_ms=%.2f closed=%zu\n",
+                o.connections, round_trips, secs, static_cast<double>(round_trips) / secs, lat.percentile_ms(50),
+                lat.percentile_ms(99), l.closed_count());
+    return l.closed_count() == 0 ? 0 : 1;
+}
+
+int connect_rate(const options& o) {
+    loop l(o.host, o.port, source_addresses(o.sources));
+    handlers h;
+    double secs = connect_all(l, o, o.connections, auth::role::user, h);
+    std::printf("connect connections=%zu seconds=%.3f connects_per_s=%.0f failed=%zu\n", o.connections,
+                secs < 0 ? -secs : secs, static_cast<double>(l.open_count()) / (secs < 0 ? -secs : secs),
+                l.closed_count());
+    return secs < 0 ? 1 : 0;
+}
+
+int hold(const options& o) {
+    loop l(o.host, o.port, source_addresses(o.sources));
+    handlers h;
+    double secs = connect_all(l, o, o.connections, auth::role::user, h);
+    std::printf("held connections=%zu connect_seconds=%.3f\n", l.open_count(), secs < 0 ? -secs : secs);
+    std::fflush(stdout);
+    l.run_until([] { return false; }, now_ns() + static_cast<std::uint64_t>(o.hold_s * 1e9), h);
+    std::printf("released connections=%zu closed_by_server=%zu\n", l.open_count(), l.closed_count());
+    return secs < 0 || l.closed_count() ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    options o = parse(argc, argv);
+    if (o.secret.size() < 32) {
+        std::cerr << "loadgen: --secret (the server's JWT_SECRET, >= 32 bytes) is required\n";
+        return 2;
+    }
+    rlimit rl{};
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    try {
+        if (o.scenario == "fanout") return fanout(o);
+        if (o.scenario == "echo") return echo(o);
+        if (o.scenario == "connect") return connect_rate(o);
+        if (o.scenario == "hold") return hold(o);
+    } catch (const std::exception& e) {
+        std::printf("%s error=%s\n", o.scenario.c_str(), e.what());
+        return 1;
+    }
+    std::cerr << "loadgen: unknown scenario " << o.scenario << "\n";
+    return 2;
+}
