@@ -9,7 +9,9 @@ namespace ordercast::bench {
 // Every sample kept (microseconds); percentiles by sorting once at the end.
 class latency {
 public:
-    void add(std::uint64_t us) { samples_.push_back(static_cast<std::uint32_t>(std::min<std::uint64_t>(us, UINT32_MAX))); }
+    void add(std::uint64_t us) {
+        samples_.push_back(static_cast<std::uint32_t>(std::min<std::uint64_t>(us, UINT32_MAX)));
+    }
     std::size_t count() const { return samples_.size(); }
     void finish() { std::sort(samples_.begin(), samples_.end()); }
     double percentile_ms(double p) const {

@@ -17,7 +17,8 @@ namespace ordercast::bench {
 std::uint64_t now_ns() {
     timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ULL + static_cast<std::uint64_t>(ts.tv_nsec);
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1'000'000'000ULL +
+           static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
 namespace {
@@ -33,7 +34,10 @@ bool iequals_prefix(std::string_view text, std::string_view prefix) {
 }  // namespace
 
 loop::loop(std::string host, std::uint16_t port, std::vector<std::string> sources)
-    : host_(std::move(host)), port_(port), sources_(std::move(sources)), epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
+    : host_(std::move(host)),
+      port_(port),
+      sources_(std::move(sources)),
+      epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
       buffer_(1 << 20) {}
 
 loop::~loop() {
@@ -158,7 +162,8 @@ void loop::on_writable(connection& c) {
         socklen_t len = sizeof err;
         getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
         if (err != 0) return;  // the read side reports the failure
-        c.st = c.type == connection::kind::websocket ? connection::state::handshake : connection::state::open;
+        c.st = c.type == connection::kind::websocket ? connection::state::handshake
+                                                     : connection::state::open;
     }
     flush(c);
 }
@@ -217,7 +222,8 @@ void loop::parse_frames(connection& c, handlers& h) {
                 h.on_message(c, payload);
             }
         } else if (op == 0x9) {
-            char pong[6 + 125] = {static_cast<char>(0x8A), static_cast<char>(0x80 | payload.size()), 0, 0, 0, 0};
+            char pong[6 + 125] = {
+                static_cast<char>(0x8A), static_cast<char>(0x80 | payload.size()), 0, 0, 0, 0};
             std::memcpy(pong + 6, payload.data(), payload.size());
             send(c, std::string_view(pong, 6 + payload.size()));
         } else if (op == 0x8) {
@@ -237,14 +243,16 @@ void loop::parse_http(connection& c, handlers& h) {
         for (std::size_t line = c.in.find("\r\n", pos) + 2; line < end;) {
             std::size_t next = c.in.find("\r\n", line);
             std::string_view field(c.in.data() + line, next - line);
-            if (iequals_prefix(field, "content-length:")) length = std::stoul(std::string(field.substr(15)));
+            if (iequals_prefix(field, "content-length:"))
+                length = std::stoul(std::string(field.substr(15)));
             line = next + 2;
         }
         if (c.in.size() < end + 4 + length) break;
         std::string_view status(c.in.data() + pos, 12);
         std::string_view body(c.in.data() + end + 4, length);
         pos = end + 4 + length;
-        if (status.substr(9, 3) != "202") throw std::runtime_error("publish refused: " + std::string(status));
+        if (status.substr(9, 3) != "202")
+            throw std::runtime_error("publish refused: " + std::string(status));
         if (h.on_http) h.on_http(c, body);
     }
     c.in.erase(0, pos);
@@ -255,7 +263,8 @@ bool loop::run_until(const std::function<bool()>& done, std::uint64_t deadline_n
     while (!done()) {
         std::uint64_t now = now_ns();
         if (now >= deadline_ns) return false;
-        int timeout = static_cast<int>(std::min<std::uint64_t>((deadline_ns - now) / 1'000'000 + 1, 100));
+        int timeout =
+            static_cast<int>(std::min<std::uint64_t>((deadline_ns - now) / 1'000'000 + 1, 100));
         int n = epoll_wait(epoll_fd_, events, 1024, timeout);
         for (int i = 0; i < n; ++i) {
             auto* c = static_cast<connection*>(events[i].data.ptr);

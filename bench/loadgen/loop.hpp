@@ -17,8 +17,8 @@ struct connection {
     enum class state : std::uint8_t { connecting, handshake, open, closed } st = state::connecting;
     int fd = -1;
     std::uint32_t index = 0;
-    std::string out;          // bytes not yet written
-    std::string in;           // bytes not yet parsed
+    std::string out;            // bytes not yet written
+    std::string in;             // bytes not yet parsed
     std::uint64_t sent_ns = 0;  // echo / publish start
     bool want_write = false;
     bool upgraded = false;  // 101 received; `open` once `connected` arrives

@@ -76,7 +76,9 @@ std::vector<std::string> source_addresses(std::size_t n) {
     return s;
 }
 
-double seconds_since(std::uint64_t start) { return static_cast<double>(now_ns() - start) / 1e9; }
+double seconds_since(std::uint64_t start) {
+    return static_cast<double>(now_ns() - start) / 1e9;
+}
 
 // Opens `n` sockets (at most `concurrency` handshakes at a time) and waits for every
 // `connected`. Returns the seconds it took, or a negative number when it timed out.
@@ -103,7 +105,8 @@ double connect_all(loop& l, const options& o, std::size_t n, auth::role role, ha
 std::uint64_t parse_t(std::string_view payload) {
     auto at = payload.find("\"t\":");
     std::uint64_t t = 0;
-    if (at != std::string_view::npos) std::from_chars(payload.data() + at + 4, payload.data() + payload.size(), t);
+    if (at != std::string_view::npos)
+        std::from_chars(payload.data() + at + 4, payload.data() + payload.size(), t);
     return t;
 }
 
@@ -122,10 +125,11 @@ int fanout(const options& o) {
     auto publish = [&](connection& c) {
         if (published >= o.events) return;
         ++published;
-        const std::string body = R"({"rooms":["admin-orders"],"type":"bench","data":{"t":)" + std::to_string(now_ns()) + "}}";
+        const std::string body = R"({"rooms":["admin-orders"],"type":"bench","data":{"t":)" +
+                                 std::to_string(now_ns()) + "}}";
         l.send(c, "POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + service +
-                      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                      "\r\n\r\n" + body);
+                      "\r\nContent-Type: application/json\r\nContent-Length: " +
+                      std::to_string(body.size()) + "\r\n\r\n" + body);
     };
     h.on_message = [&](connection&, std::string_view payload) {
         std::uint64_t now = now_ns();
@@ -147,10 +151,12 @@ int fanout(const options& o) {
     lat.finish();
     double secs = static_cast<double>(last_ns - first_ns) / 1e9;
     std::printf(
-        "fanout subscribers=%zu events=%zu window=%zu deliveries=%zu lost=%zu seconds=%.3f deliveries_per_s=%.0f "
+        "fanout subscribers=%zu events=%zu window=%zu deliveries=%zu lost=%zu seconds=%.3f "
+        "deliveries_per_s=%.0f "
         "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
-        o.connections, o.events, o.window, deliveries, expected - std::min(expected, deliveries), secs,
-        static_cast<double>(deliveries) / secs, lat.percentile_ms(50), lat.percentile_ms(99), lat.max_ms());
+        o.connections, o.events, o.window, deliveries, expected - std::min(expected, deliveries),
+        secs, static_cast<double>(deliveries) / secs, lat.percentile_ms(50), lat.percentile_ms(99),
+        lat.max_ms());
     return deliveries == expected ? 0 : 1;
 }
 
@@ -183,9 +189,11 @@ int echo(const options& o) {
     measuring = false;
     double secs = seconds_since(start);
     lat.finish();
-    std::printf("echo connections=%zu round_trips=%zu seconds=%.3f round_trips_per_s=%.0f p50_ms=%.2f p99_ms=%.2f closed=%zu\n",
-                o.connections, round_trips, secs, static_cast<double>(round_trips) / secs, lat.percentile_ms(50),
-                lat.percentile_ms(99), l.closed_count());
+    std::printf(
+        "echo connections=%zu round_trips=%zu seconds=%.3f round_trips_per_s=%.0f p50_ms=%.2f "
+        "p99_ms=%.2f closed=%zu\n",
+        o.connections, round_trips, secs, static_cast<double>(round_trips) / secs,
+        lat.percentile_ms(50), lat.percentile_ms(99), l.closed_count());
     return l.closed_count() == 0 ? 0 : 1;
 }
 
@@ -193,9 +201,9 @@ int connect_rate(const options& o) {
     loop l(o.host, o.port, source_addresses(o.sources));
     handlers h;
     double secs = connect_all(l, o, o.connections, auth::role::user, h);
-    std::printf("connect connections=%zu seconds=%.3f connects_per_s=%.0f failed=%zu\n", o.connections,
-                secs < 0 ? -secs : secs, static_cast<double>(l.open_count()) / (secs < 0 ? -secs : secs),
-                l.closed_count());
+    std::printf("connect connections=%zu seconds=%.3f connects_per_s=%.0f failed=%zu\n",
+                o.connections, secs < 0 ? -secs : secs,
+                static_cast<double>(l.open_count()) / (secs < 0 ? -secs : secs), l.closed_count());
     return secs < 0 ? 1 : 0;
 }
 
@@ -203,10 +211,12 @@ int hold(const options& o) {
     loop l(o.host, o.port, source_addresses(o.sources));
     handlers h;
     double secs = connect_all(l, o, o.connections, auth::role::user, h);
-    std::printf("held connections=%zu connect_seconds=%.3f\n", l.open_count(), secs < 0 ? -secs : secs);
+    std::printf("held connections=%zu connect_seconds=%.3f\n", l.open_count(),
+                secs < 0 ? -secs : secs);
     std::fflush(stdout);
     l.run_until([] { return false; }, now_ns() + static_cast<std::uint64_t>(o.hold_s * 1e9), h);
-    std::printf("released connections=%zu closed_by_server=%zu\n", l.open_count(), l.closed_count());
+    std::printf("released connections=%zu closed_by_server=%zu\n", l.open_count(),
+                l.closed_count());
     return secs < 0 || l.closed_count() ? 1 : 0;
 }
 

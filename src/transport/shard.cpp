@@ -18,6 +18,7 @@ std::chrono::milliseconds tick_period(std::uint32_t ping_interval_ms) {
 }
 
 constexpr std::chrono::seconds shutdown_grace{3};
+constexpr std::size_t flush_slice = 256;
 
 }  // namespace
 
@@ -37,21 +38,32 @@ shard::~shard() = default;
 
 void shard::mark_dirty(ws_session& s) {
     dirty_.push_back(&s);
-    if (!flush_posted_) {
-        flush_posted_ = true;
-        boost::asio::post(io_, [this] { flush_dirty(); });
-    }
+    schedule_flush();
+}
+
+void shard::schedule_flush() {
+    if (flush_posted_) return;
+    flush_posted_ = true;
+    boost::asio::post(io_, [this] { flush_dirty(); });
 }
 
 void shard::flush_dirty() {
     flush_posted_ = false;
-    flushing_.swap(dirty_);
-    for (ws_session* s : flushing_) {
+    if (flush_pos_ == flushing_.size()) {
+        flushing_.clear();
+        flush_pos_ = 0;
+        flushing_.swap(dirty_);
+    }
+    // A slice at a time, letting the loop read between slices: requests that arrive
+    // meanwhile add frames to sockets not yet written, which then leave in the same write.
+    const std::size_t end = std::min(flushing_.size(), flush_pos_ + flush_slice);
+    for (; flush_pos_ < end; ++flush_pos_) {
+        ws_session* s = flushing_[flush_pos_];
         s->on_flushed_by_shard();
         s->flush();
         s->maybe_destroy();
     }
-    flushing_.clear();
+    if (flush_pos_ < flushing_.size() || !dirty_.empty()) schedule_flush();
 }
 
 void shard::attach(ws_session& s) {

@@ -81,6 +81,7 @@ public:
 private:
     void schedule_tick();
     void tick();
+    void schedule_flush();
     void flush_dirty();
     void on_shutdown();
     void finish_if_idle();
@@ -97,6 +98,7 @@ private:
     realtime::frame_ref pong_;
     std::vector<ws_session*> dirty_;
     std::vector<ws_session*> flushing_;
+    std::size_t flush_pos_ = 0;  // next of flushing_ to write
     bool flush_posted_ = false;
     ws_session* sessions_ = nullptr;  // intrusive list of every session of this shard
     std::unordered_set<shutdown_listener*> listeners_;
