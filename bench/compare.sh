@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# ordercast side by side with the same protocol on uWebSockets.js and on Node's ws: the
+# same load generator, the same scenarios, one table with absolute figures and ratios.
+#   bench/compare.sh [--subscribers N] [--events K] [--window W] [--echo-connections C]
+#                    [--held H] [--idle-s S] [--only ordercast,uws,ws]
+# Defaults are sized for a 2-core machine (a process may hold at most 20,000 files here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+subscribers=10000 events=200 window=16 echo_connections=1000 echo_s=5 held=15000 idle_s=12
+only=ordercast,uws,ws
+while (($#)); do
+    case $1 in
+        --subscribers) subscribers=$2 ;;
+        --events) events=$2 ;;
+        --window) window=$2 ;;
+        --echo-connections) echo_connections=$2 ;;
+        --held) held=$2 ;;
+        --idle-s) idle_s=$2 ;;
+        --only) only=$2 ;;
+        *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift 2
+done
+
+./scripts/bootstrap.sh
+./scripts/build.sh >/dev/null
+(cd bench/peers && { [[ -d node_modules/uwebsockets ]] || npm ci --no-audit --no-fund --loglevel=error; })
+ulimit -n "$(ulimit -Hn)"
+
+secret=bench-secret-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+loadgen=build/release/loadgen
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# Starts server $1 on a free port; sets $pid and $port.
+start() {
+    local log=$work/$1.log
+    case $1 in
+        ordercast) build/release/ordercast --port 0 --host 127.0.0.1 --jwt-secret "$secret" \
+                       --rate-limit-per-s 1000000 --log-level info 2>"$log" & ;;
+        uws) PORT=0 JWT_SECRET=$secret node bench/peers/uws-server.mjs 2>"$log" & ;;
+        ws) PORT=0 JWT_SECRET=$secret node bench/peers/ws-server.mjs 2>"$log" & ;;
+    esac
+    pid=$!
+    port=
+    for _ in $(seq 200); do
+        port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$log" | head -1 | cut -d: -f2) && [[ -n $port ]] && break
+        kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+        sleep 0.05
+    done
+    [[ -n $port ]] || { echo "compare.sh: $1 did not start" >&2; exit 1; }
+}
+
+stop() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
+
+rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+field() { grep -o "$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2; }
+
+declare -A result
+run() {
+    local name=$1 out
+    # Memory and idle cost on a fresh process: hold connections, measure, release.
+    start "$name"
+    local before; before=$(rss_kib "$pid")
+    "$loadgen" --port "$port" --secret "$secret" --scenario hold --connections "$held" \
+        --hold-s $((idle_s + 30)) >"$work/hold.out" &
+    local holder=$!
+    for _ in $(seq 1200); do grep -q '^held' "$work/hold.out" && break; sleep 0.05; done
+    local held_now; held_now=$(field connections "$(cat "$work/hold.out")")
+    local after; after=$(rss_kib "$pid")
+    local t0; t0=$(cpu_ticks "$pid")
+    sleep "$idle_s"
+    local t1; t1=$(cpu_ticks "$pid")
+    kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null || true
+    result[$name,held]=$held_now
+    result[$name,bytes_per_conn]=$(((after - before) * 1024 / held_now))
+    result[$name,idle_cpu]=$(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v s="$idle_s" \
+        'BEGIN { printf "%.2f", d / hz / s * 100 }')
+    stop
+
+    start "$name"
+    out=$("$loadgen" --port "$port" --secret "$secret" --scenario connect --connections "$subscribers")
+    result[$name,connects]=$(field connects_per_s "$out")
+    stop
+
+    start "$name"
+    out=$("$loadgen" --port "$port" --secret "$secret" --scenario fanout --connections "$subscribers" \
+        --events "$events" --window "$window" --timeout-s 120)
+    result[$name,fanout]=$(field deliveries_per_s "$out")
+    result[$name,lost]=$(field lost "$out")
+    result[$name,fan_p50]=$(field p50_ms "$out")
+    result[$name,fan_p99]=$(field p99_ms "$out")
+    result[$name,fan_max]=$(field max_ms "$out")
+    stop
+
+    start "$name"
+    out=$("$loadgen" --port "$port" --secret "$secret" --scenario echo --connections "$echo_connections" \
+        --duration-s "$echo_s")
+    result[$name,echo]=$(field round_trips_per_s "$out")
+    result[$name,echo_p50]=$(field p50_ms "$out")
+    result[$name,echo_p99]=$(field p99_ms "$out")
+    stop
+    echo "compare.sh: $name done" >&2
+}
+
+IFS=, read -ra servers <<<"$only"
+for s in "${servers[@]}"; do run "$s"; done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
+label() { case $1 in ordercast) echo ordercast ;; uws) echo uWebSockets.js ;; ws) echo "Node ws" ;; esac; }
+
+rows=(
+    "fanout|fan-out deliveries/s ($subscribers subscribers, $events events, window $window)"
+    "lost|fan-out deliveries lost"
+    "fan_p50|fan-out latency p50 (ms)"
+    "fan_p99|fan-out latency p99 (ms)"
+    "fan_max|fan-out latency max (ms)"
+    "echo|echo round trips/s ($echo_connections connections)"
+    "echo_p50|echo latency p50 (ms)"
+    "echo_p99|echo latency p99 (ms)"
+    "connects|connects/s (handshake + connected)"
+    "bytes_per_conn|server memory per held connection (bytes, RSS growth over $held)"
+    "idle_cpu|server CPU idle with $held held, keepalive on (% of a core)"
+)
+header="| scenario |"
+sep="|---|"
+for s in "${servers[@]}"; do header+=" $(label "$s") |"; sep+="---:|"; done
+for s in "${servers[@]:1}"; do header+=" ${servers[0]} / $(label "$s") |"; sep+="---:|"; done
+echo
+echo "$header"
+echo "$sep"
+for row in "${rows[@]}"; do
+    key=${row%%|*}
+    line="| ${row#*|} |"
+    for s in "${servers[@]}"; do line+=" ${result[$s,$key]:--} |"; done
+    for s in "${servers[@]:1}"; do line+=" $(ratio "${result[${servers[0]},$key]:-0}" "${result[$s,$key]:-0}") |"; done
+    echo "$line"
+done
+echo
+echo "machine: $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d)"
