@@ -28,6 +28,7 @@ shard::shard(unsigned index, ws_settings settings, metrics::shard_stats& stats)
       stats_(stats),
       work_(boost::asio::make_work_guard(io_)),
       tick_timer_(io_),
+      poller_(io_),
       read_buffer_(new char[read_buffer_size]),
       ping_(realtime::out_frame::make(realtime::opcode::ping, {})),
       pong_(realtime::out_frame::make(realtime::opcode::text, realtime::pong_message())) {
@@ -64,6 +65,24 @@ void shard::flush_dirty() {
         s->maybe_destroy();
     }
     if (flush_pos_ < flushing_.size() || !dirty_.empty()) schedule_flush();
+}
+
+bool shard::watch(int fd, ws_session& s) {
+    return poller_.add(fd, s);
+}
+
+void shard::bury(ws_session& s) {
+    graveyard_.push_back(&s);
+    if (reap_posted_) return;
+    reap_posted_ = true;
+    boost::asio::post(io_, [this] { reap(); });
+}
+
+void shard::reap() {
+    reap_posted_ = false;
+    auto dead = std::move(graveyard_);
+    graveyard_.clear();
+    for (ws_session* s : dead) delete s;
 }
 
 void shard::attach(ws_session& s) {
@@ -128,6 +147,7 @@ void shard::shutdown(std::function<void()> on_idle) {
 void shard::stop_loop() {
     boost::asio::post(io_, [this] {
         tick_timer_.cancel();
+        poller_.stop();
         work_.reset();
     });
 }

@@ -14,6 +14,7 @@
 #include "metrics/registry.hpp"
 #include "realtime/frame.hpp"
 #include "realtime/hub.hpp"
+#include "transport/poller.hpp"
 
 namespace ordercast::transport {
 
@@ -64,6 +65,11 @@ public:
 
     void attach(ws_session& s);
     void detach(ws_session& s);
+    // Watches an upgraded socket's descriptor for `s`.
+    bool watch(int fd, ws_session& s);
+    // Deletes `s` once the current handler is done: the poller may still hold an event
+    // for it in the batch being dispatched.
+    void bury(ws_session& s);
     void attach(shutdown_listener& l) { listeners_.insert(&l); }
     void detach(shutdown_listener& l);
 
@@ -82,6 +88,7 @@ private:
     void schedule_tick();
     void tick();
     void schedule_flush();
+    void reap();
     void flush_dirty();
     void on_shutdown();
     void finish_if_idle();
@@ -93,6 +100,9 @@ private:
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
     boost::asio::steady_timer tick_timer_;
     realtime::hub hub_;
+    poller poller_;
+    std::vector<ws_session*> graveyard_;
+    bool reap_posted_ = false;
     std::unique_ptr<char[]> read_buffer_;
     realtime::frame_ref ping_;
     realtime::frame_ref pong_;

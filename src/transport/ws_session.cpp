@@ -1,9 +1,12 @@
 #include "transport/ws_session.hpp"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
@@ -26,8 +29,8 @@ constexpr int reads_per_turn = 4;
 
 }  // namespace
 
-ws_session::ws_session(shard& owner, boost::asio::ip::tcp::socket socket)
-    : shard_(owner), socket_(std::move(socket)), reader_(max_message_bytes, max_fragments) {}
+ws_session::ws_session(shard& owner, int fd)
+    : shard_(owner), fd_(fd), reader_(max_message_bytes, max_fragments) {}
 
 ws_session::~ws_session() {
     shard_.rooms().leave_all(*this);
@@ -42,12 +45,19 @@ ws_session::~ws_session() {
 
 void ws_session::start(shard& owner, boost::asio::ip::tcp::socket socket, std::string_view response,
                        auth_result auth, std::string_view leftover) {
+    // The socket leaves Asio's reactor: from here the shard's poller watches it.
     boost::system::error_code ec;
-    socket.non_blocking(true, ec);
     socket.set_option(boost::asio::ip::tcp::no_delay(true), ec);
-    auto* s = new ws_session(owner, std::move(socket));
+    const int fd = socket.release(ec);
+    if (ec) return;
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    auto* s = new ws_session(owner, fd);
     owner.attach(*s);
     owner.stats().connections_open.fetch_add(1, std::memory_order_relaxed);
+    if (!owner.watch(fd, *s)) {
+        s->abort(close_code::abnormal);
+        return s->maybe_destroy();
+    }
 
     ++s->ops_;  // the session must outlive this function whatever happens below
     s->queue(realtime::out_frame::make_raw(response));
@@ -62,7 +72,6 @@ void ws_session::start(shard& owner, boost::asio::ip::tcp::socket socket, std::s
         std::string early(leftover);
         s->on_bytes(early.data(), early.size());
     }
-    if (s->state_ != state::dead) s->read_ready();
     --s->ops_;
     s->maybe_destroy();
 }
@@ -82,7 +91,10 @@ void ws_session::accept(const auth::principal& who) {
 }
 
 void ws_session::maybe_destroy() {
-    if (state_ == state::dead && ops_ == 0 && !dirty_) delete this;
+    if (state_ == state::dead && ops_ == 0 && !dirty_ && !buried_) {
+        buried_ = true;
+        shard_.bury(*this);
+    }
 }
 
 // ---- send queue ------------------------------------------------------------------
@@ -139,7 +151,7 @@ void ws_session::release_queue(bool keep_partial_head) {
 
 void ws_session::flush() {
     if (state_ == state::dead || waiting_writable_) return;
-    const int fd = socket_.native_handle();
+    const int fd = fd_;
     while (ring_count_ > 0) {
         iovec iov[max_iov];
         int count = 0;
@@ -159,7 +171,10 @@ void ws_session::flush() {
         ssize_t n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_writable();
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                waiting_writable_ = true;  // the poller's next EPOLLOUT edge resumes
+                return;
+            }
             return abort(close_code::abnormal);
         }
         auto written = static_cast<std::size_t>(n);
@@ -178,7 +193,10 @@ void ws_session::flush() {
             --ring_count_;
             head_offset_ = 0;
         }
-        if (static_cast<std::size_t>(n) < total) return wait_writable();
+        if (static_cast<std::size_t>(n) < total) {
+            waiting_writable_ = true;
+            return;
+        }
     }
     if (state_ == state::closing && close_queued_) {
         // Our close frame is out: send FIN, then read until the peer closes too, so that
@@ -188,22 +206,19 @@ void ws_session::flush() {
     }
 }
 
-void ws_session::wait_writable() {
-    waiting_writable_ = true;
-    ++ops_;
-    socket_.async_wait(boost::asio::ip::tcp::socket::wait_write,
-                       [this](boost::system::error_code ec) {
-                           waiting_writable_ = false;
-                           if (state_ != state::dead) {
-                               if (ec) {
-                                   abort(close_code::abnormal);
-                               } else {
-                                   flush();
-                               }
-                           }
-                           --ops_;
-                           maybe_destroy();
-                       });
+void ws_session::on_events(std::uint32_t events) {
+    if (state_ == state::dead) return;
+    if ((events & EPOLLOUT) && waiting_writable_) {
+        waiting_writable_ = false;
+        flush();
+    }
+    if (state_ == state::dead) return maybe_destroy();
+    if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        read_ready(true);
+    } else if (events & EPOLLIN) {
+        read_ready(false);
+    }
+    maybe_destroy();
 }
 
 // ---- closing -----------------------------------------------------------------------
@@ -227,8 +242,8 @@ void ws_session::abort(std::uint16_t code) {
 void ws_session::finish_close() {
     state_ = state::dead;
     release_queue(false);
-    boost::system::error_code ec;
-    socket_.close(ec);  // cancels pending waits; their handlers let the session go
+    ::close(fd_);  // also leaves the poller's set
+    fd_ = -1;
 }
 
 void ws_session::tick(std::int64_t now_ms) {
@@ -257,45 +272,31 @@ void ws_session::tick(std::int64_t now_ms) {
 
 // ---- reading -----------------------------------------------------------------------
 
-void ws_session::read_ready() {
-    const int fd = socket_.native_handle();
+void ws_session::read_ready(bool peer_done) {
+    const int fd = fd_;
     for (int round = 0; round < reads_per_turn; ++round) {
         auto buffer = shard_.read_buffer();
         ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
         if (n > 0) {
             on_bytes(buffer.data(), static_cast<std::size_t>(n));
             if (state_ == state::dead) return;
-            if (static_cast<std::size_t>(n) < buffer.size()) return wait_readable();
+            // Less than asked for: drained, and new data brings a new edge. When the peer
+            // has hung up no edge follows, so read on to the end.
+            if (!peer_done && static_cast<std::size_t>(n) < buffer.size()) return;
             continue;
         }
         if (n == 0) return state_ == state::open ? abort(close_code::abnormal) : finish_close();
         if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_readable();
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return;
         return abort(close_code::abnormal);
     }
     // More is waiting: let the other sockets of this shard have a turn first.
     ++ops_;
     boost::asio::post(shard_.io(), [this] {
-        if (state_ != state::dead) read_ready();
+        if (state_ != state::dead) read_ready(true);
         --ops_;
         maybe_destroy();
     });
-}
-
-void ws_session::wait_readable() {
-    ++ops_;
-    socket_.async_wait(boost::asio::ip::tcp::socket::wait_read,
-                       [this](boost::system::error_code ec) {
-                           if (state_ != state::dead) {
-                               if (ec) {
-                                   abort(close_code::abnormal);
-                               } else {
-                                   read_ready();
-                               }
-                           }
-                           --ops_;
-                           maybe_destroy();
-                       });
 }
 
 void ws_session::on_bytes(char* data, std::size_t n) {

@@ -11,6 +11,7 @@
 #include "auth/principal.hpp"
 #include "realtime/frame.hpp"
 #include "realtime/hub.hpp"
+#include "transport/poller.hpp"
 #include "transport/ws_reader.hpp"
 
 namespace ordercast::transport {
@@ -21,7 +22,9 @@ class shard;
 // reference (shared with every other recipient of the same event) and written with one
 // gather write per loop turn. Lives on one shard's thread; deletes itself once its socket
 // is closed and no operation of its is pending.
-class ws_session final : public realtime::subscriber, private ws_reader_handler {
+class ws_session final : public realtime::subscriber,
+                         public poll_target,
+                         private ws_reader_handler {
 public:
     using auth_result = std::variant<auth::principal, auth::token_error>;
 
@@ -31,6 +34,7 @@ public:
                       auth_result auth, std::string_view leftover);
 
     void push(realtime::out_frame* f) override;
+    void on_events(std::uint32_t events) override;
 
     // Called by the shard.
     void flush();
@@ -45,7 +49,7 @@ private:
     friend class shard;
     enum class state : std::uint8_t { open, closing, draining, dead };
 
-    ws_session(shard& owner, boost::asio::ip::tcp::socket socket);
+    ws_session(shard& owner, int fd);
     ~ws_session();
 
     void accept(const auth::principal& who);
@@ -53,9 +57,7 @@ private:
     void send_text(std::string_view json);
     void release_queue(bool keep_partial_head);
 
-    void read_ready();
-    void wait_readable();
-    void wait_writable();
+    void read_ready(bool peer_done);
     void on_bytes(char* data, std::size_t n);
     void abort(std::uint16_t code);
     void finish_close();
@@ -69,7 +71,7 @@ private:
     void handle(std::string_view message);
 
     shard& shard_;
-    boost::asio::ip::tcp::socket socket_;
+    int fd_;
     ws_reader reader_;
     std::string partial_;  // an unfinished frame, until the rest arrives
 
@@ -88,7 +90,7 @@ private:
 
     ws_session* prev_ = nullptr;  // shard's intrusive list
     ws_session* next_ = nullptr;
-    std::uint8_t ops_ = 0;  // pending asynchronous operations
+    std::uint8_t ops_ = 0;  // pending posted continuations and calls that must finish first
     state state_ = state::open;
     bool authenticated_ = false;
     bool dirty_ = false;
@@ -96,6 +98,7 @@ private:
     bool waiting_writable_ = false;
     bool close_queued_ = false;
     bool handshake_sent_ = false;
+    bool buried_ = false;
 };
 
 }  // namespace ordercast::transport
