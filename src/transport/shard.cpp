@@ -54,6 +54,7 @@ void shard::flush_dirty() {
         flushing_.clear();
         flush_pos_ = 0;
         flushing_.swap(dirty_);
+        this_pass_.swap(next_pass_);
     }
     // A slice at a time, letting the loop read between slices: requests that arrive
     // meanwhile add frames to sockets not yet written, which then leave in the same write.
@@ -64,7 +65,24 @@ void shard::flush_dirty() {
         s->flush();
         s->maybe_destroy();
     }
+    if (flush_pos_ == flushing_.size()) {
+        // A pass is complete: whoever waited for the frames queued before it is done, and
+        // when nothing is left to write, so is everyone else.
+        run_waiters(this_pass_);
+        if (dirty_.empty()) run_waiters(next_pass_);
+    }
     if (flush_pos_ < flushing_.size() || !dirty_.empty()) schedule_flush();
+}
+
+void shard::after_flush(std::function<void()> done) {
+    if (dirty_.empty() && flush_pos_ == flushing_.size()) return done();
+    next_pass_.push_back(std::move(done));
+}
+
+void shard::run_waiters(std::vector<std::function<void()>>& waiters) {
+    auto ready = std::move(waiters);
+    waiters.clear();
+    for (auto& w : ready) w();
 }
 
 bool shard::watch(int fd, ws_session& s) {

@@ -62,6 +62,9 @@ public:
     // Corking: a session with new frames is written once, after the handlers already
     // queued on this loop have run, with everything it has gathered by then.
     void mark_dirty(ws_session& s);
+    // Runs `done` once every frame queued so far has been handed to the kernel (or is
+    // waiting behind a socket that cannot take more).
+    void after_flush(std::function<void()> done);
 
     void attach(ws_session& s);
     void detach(ws_session& s);
@@ -89,6 +92,7 @@ private:
     void tick();
     void schedule_flush();
     void reap();
+    static void run_waiters(std::vector<std::function<void()>>& waiters);
     void flush_dirty();
     void on_shutdown();
     void finish_if_idle();
@@ -108,7 +112,9 @@ private:
     realtime::frame_ref pong_;
     std::vector<ws_session*> dirty_;
     std::vector<ws_session*> flushing_;
-    std::size_t flush_pos_ = 0;  // next of flushing_ to write
+    std::size_t flush_pos_ = 0;                     // next of flushing_ to write
+    std::vector<std::function<void()>> this_pass_;  // waiting for the pass under way
+    std::vector<std::function<void()>> next_pass_;  // waiting for the pass after it
     bool flush_posted_ = false;
     ws_session* sessions_ = nullptr;  // intrusive list of every session of this shard
     std::unordered_set<shutdown_listener*> listeners_;

@@ -34,11 +34,16 @@ void shard_pool::deliver(std::shared_ptr<const realtime::event> e,
             // Encoded once per shard: recipients on this shard share the bytes.
             realtime::frame_ref frame(
                 realtime::out_frame::make(realtime::opcode::text, e->payload));
-            t->recipients.fetch_add(sh->rooms().deliver(e->rooms, frame.get()),
-                                    std::memory_order_relaxed);
-            if (t->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1 && t->done) {
-                t->done(t->recipients.load(std::memory_order_relaxed));
-            }
+            const std::size_t n = sh->rooms().deliver(e->rooms, frame.get());
+            sh->stats().messages_out.fetch_add(n, std::memory_order_relaxed);
+            t->recipients.fetch_add(n, std::memory_order_relaxed);
+            // The publisher hears back once the frames are written: that bounds how far
+            // publishing can run ahead of delivery.
+            sh->after_flush([t] {
+                if (t->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1 && t->done) {
+                    t->done(t->recipients.load(std::memory_order_relaxed));
+                }
+            });
         });
     }
 }

@@ -127,12 +127,16 @@ void ws_session::push(realtime::out_frame* f) {
     }
     f->retain();
     queue(f);
+}
+
+void ws_session::reply(realtime::out_frame* f) {
+    push(f);
     shard_.stats().messages_out.fetch_add(1, std::memory_order_relaxed);
 }
 
 void ws_session::send_text(std::string_view json) {
     realtime::frame_ref f(realtime::out_frame::make(realtime::opcode::text, json));
-    push(f.get());
+    reply(f.get());
 }
 
 void ws_session::release_queue(bool keep_partial_head) {
@@ -336,7 +340,7 @@ bool ws_session::on_text(std::string_view message) {
 
 void ws_session::handle(std::string_view message) {
     // The one message a busy client sends most: answered without parsing.
-    if (message == R"({"type":"ping"})") return push(shard_.pong_message_frame());
+    if (message == R"({"type":"ping"})") return reply(shard_.pong_message_frame());
 
     auto parsed = realtime::parse_client_message(message);
     if (auto* error = std::get_if<realtime::protocol_error>(&parsed)) {
@@ -346,7 +350,7 @@ void ws_session::handle(std::string_view message) {
     using kind = realtime::client_message::kind;
     switch (msg.type) {
         case kind::ping:
-            return push(shard_.pong_message_frame());
+            return reply(shard_.pong_message_frame());
         case kind::join_room:
             switch (realtime::may_join(who_, msg.room)) {
                 case realtime::join_decision::bad_room:

@@ -55,6 +55,8 @@ private:
     void accept(const auth::principal& who);
     void queue(realtime::out_frame* f);  // takes a reference
     void send_text(std::string_view json);
+    // A reply of ours, counted as a message out (events are counted where they fan out).
+    void reply(realtime::out_frame* f);
     void release_queue(bool keep_partial_head);
 
     void read_ready(bool peer_done);
