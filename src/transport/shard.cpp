@@ -19,6 +19,9 @@ std::chrono::milliseconds tick_period(std::uint32_t ping_interval_ms) {
 
 constexpr std::chrono::seconds shutdown_grace{3};
 constexpr std::size_t flush_slice = 256;
+// Publishers are answered at once while the shard's unwritten bytes stay under this;
+// past it, only when a write pass completes.
+constexpr std::size_t backlog_budget = 4 << 20;
 
 }  // namespace
 
@@ -75,8 +78,12 @@ void shard::flush_dirty() {
 }
 
 void shard::after_flush(std::function<void()> done) {
-    if (dirty_.empty() && flush_pos_ == flushing_.size()) return done();
-    next_pass_.push_back(std::move(done));
+    if (backlog_bytes <= backlog_budget || (dirty_.empty() && flush_pos_ == flushing_.size()))
+        return done();
+    // Behind: wait for the end of the pass under way (or the next one). The publisher is
+    // then at most a pass ahead of the sockets, which bounds the backlog without stalling
+    // the pipeline.
+    (flush_pos_ < flushing_.size() ? this_pass_ : next_pass_).push_back(std::move(done));
 }
 
 void shard::run_waiters(std::vector<std::function<void()>>& waiters) {

@@ -62,8 +62,8 @@ public:
     // Corking: a session with new frames is written once, after the handlers already
     // queued on this loop have run, with everything it has gathered by then.
     void mark_dirty(ws_session& s);
-    // Runs `done` once every frame queued so far has been handed to the kernel (or is
-    // waiting behind a socket that cannot take more).
+    // Runs `done` at once while the shard keeps up; when its unwritten backlog is over
+    // budget, only after the current write pass: backpressure for publishers.
     void after_flush(std::function<void()> done);
 
     void attach(ws_session& s);
@@ -86,6 +86,9 @@ public:
     void stop_loop();
 
     static constexpr std::size_t read_buffer_size = 64 * 1024 + 16;
+
+    // Bytes queued on this shard's sockets and not yet written.
+    std::size_t backlog_bytes = 0;
 
 private:
     void schedule_tick();

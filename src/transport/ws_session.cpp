@@ -110,6 +110,7 @@ void ws_session::queue(realtime::out_frame* f) {
     ring_[(ring_head_ + ring_count_) & (ring_.size() - 1)] = f;
     ++ring_count_;
     queued_bytes_ += f->size();
+    shard_.backlog_bytes += f->size();
     if (!dirty_) {
         dirty_ = true;
         shard_.mark_dirty(*this);
@@ -147,6 +148,7 @@ void ws_session::release_queue(bool keep_partial_head) {
     for (std::uint32_t i = keep; i < ring_count_; ++i) {
         auto* f = ring_[(ring_head_ + i) & (ring_.size() - 1)];
         queued_bytes_ -= f->size();
+        shard_.backlog_bytes -= f->size();
         f->release();
     }
     ring_count_ = keep;
@@ -192,6 +194,7 @@ void ws_session::flush() {
             written -= rest;
             handshake_sent_ = true;
             queued_bytes_ -= f->size();
+            shard_.backlog_bytes -= f->size();
             f->release();
             ring_head_ = static_cast<std::uint32_t>((ring_head_ + 1) & mask);
             --ring_count_;
