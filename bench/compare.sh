@@ -2,13 +2,16 @@
 # ordercast side by side with the same protocol on uWebSockets.js and on Node's ws: the
 # same load generator, the same scenarios, one table with absolute figures and ratios.
 #   bench/compare.sh [--subscribers N] [--events K] [--window W] [--echo-connections C]
-#                    [--held H] [--idle-s S] [--only ordercast,uws,ws]
+#                    [--held H] [--idle-s S] [--only ordercast,uws,ws] [--repeat R] [--threads T]
 # Defaults are sized for a 2-core machine (a process may hold at most 20,000 files here).
+# ordercast runs one network thread by default, like the single-threaded Node peers, so
+# the load generator has the other core to itself. Throughput scenarios run R times on
+# the same server; the run with the median rate is reported.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-subscribers=10000 events=200 window=16 echo_connections=1000 echo_s=5 held=15000 idle_s=12
-only=ordercast,uws,ws
+subscribers=10000 events=200 window=16 echo_connections=1000 echo_s=4 held=15000 idle_s=12
+only=ordercast,uws,ws repeat=3 threads=1
 while (($#)); do
     case $1 in
         --subscribers) subscribers=$2 ;;
@@ -18,6 +21,8 @@ while (($#)); do
         --held) held=$2 ;;
         --idle-s) idle_s=$2 ;;
         --only) only=$2 ;;
+        --repeat) repeat=$2 ;;
+        --threads) threads=$2 ;;
         *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -38,7 +43,7 @@ start() {
     local log=$work/$1.log
     case $1 in
         ordercast) build/release/ordercast --port 0 --host 127.0.0.1 --jwt-secret "$secret" \
-                       --rate-limit-per-s 1000000 --log-level info 2>"$log" & ;;
+                       --threads "$threads" --rate-limit-per-s 1000000 --log-level info 2>"$log" & ;;
         uws) PORT=0 JWT_SECRET=$secret node bench/peers/uws-server.mjs 2>"$log" & ;;
         ws) PORT=0 JWT_SECRET=$secret node bench/peers/ws-server.mjs 2>"$log" & ;;
     esac
@@ -57,6 +62,16 @@ stop() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 field() { grep -o "$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2; }
+
+# Runs the load generator $repeat times with the given arguments; prints the output line
+# whose $1 figure is the median.
+median_run() {
+    local key=$1 lines=()
+    shift
+    for _ in $(seq "$repeat"); do lines+=("$("$loadgen" --port "$port" --secret "$secret" "$@")"); done
+    printf '%s\n' "${lines[@]}" | awk -v k="$key" '{ for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) print substr($i, length(k) + 2), $0 }' |
+        sort -n | awk -v n="$repeat" 'NR == int((n + 1) / 2) { $1 = ""; print substr($0, 2) }'
+}
 
 declare -A result
 run() {
@@ -81,12 +96,12 @@ run() {
     stop
 
     start "$name"
-    out=$("$loadgen" --port "$port" --secret "$secret" --scenario connect --connections "$subscribers")
+    out=$(median_run connects_per_s --scenario connect --connections "$subscribers")
     result[$name,connects]=$(field connects_per_s "$out")
     stop
 
     start "$name"
-    out=$("$loadgen" --port "$port" --secret "$secret" --scenario fanout --connections "$subscribers" \
+    out=$(median_run deliveries_per_s --scenario fanout --connections "$subscribers" \
         --events "$events" --window "$window" --timeout-s 120)
     result[$name,fanout]=$(field deliveries_per_s "$out")
     result[$name,lost]=$(field lost "$out")
@@ -96,8 +111,7 @@ run() {
     stop
 
     start "$name"
-    out=$("$loadgen" --port "$port" --secret "$secret" --scenario echo --connections "$echo_connections" \
-        --duration-s "$echo_s")
+    out=$(median_run round_trips_per_s --scenario echo --connections "$echo_connections" --duration-s "$echo_s")
     result[$name,echo]=$(field round_trips_per_s "$out")
     result[$name,echo_p50]=$(field p50_ms "$out")
     result[$name,echo_p99]=$(field p99_ms "$out")
@@ -139,4 +153,4 @@ for row in "${rows[@]}"; do
     echo "$line"
 done
 echo
-echo "machine: $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d)"
+echo "machine: $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d); ordercast threads: $threads; median of $repeat runs"
