@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The benchmark's scenarios at a small size against a real ordercast, as a test: every
+# delivery must arrive and no socket may be dropped under load.
+#   bench/smoke.sh ORDERCAST_BIN LOADGEN_BIN
+set -euo pipefail
+server=$1 loadgen=$2
+secret=smoke-secret-0123456789abcdef0123456789
+log=$(mktemp)
+trap 'kill "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
+"$server" --port 0 --host 127.0.0.1 --jwt-secret "$secret" --rate-limit-per-s 1000000 2>"$log" &
+pid=$!
+port=
+for _ in $(seq 200); do
+    port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$log" | cut -d: -f2) && [[ -n $port ]] && break
+    sleep 0.05
+done
+[[ -n $port ]] || { cat "$log"; exit 1; }
+# Runs a scenario; fails unless it succeeds and prints `expect`.
+run() {
+    local expect=$1 out
+    shift
+    out=$("$loadgen" --port "$port" --secret "$secret" --sources 4 "$@")
+    echo "$out"
+    [[ $out == *"$expect"* ]]
+}
+run ' failed=0' --scenario connect --connections 2000
+run ' lost=0 ' --scenario fanout --connections 2000 --events 50 --window 8
+run ' lost=0 ' --scenario fanout --connections 300 --events 300 --window 64
+run ' closed=0' --scenario echo --connections 200 --duration-s 1
+kill -TERM "$pid"
+wait "$pid"
