@@ -60,39 +60,133 @@ std::variant<auth::principal, response> router::authenticate(const request& req)
     return std::get<auth::principal>(result);
 }
 
+namespace {
+
+// `/api/orders/42/status` -> {"api","orders","42","status"}.
+std::vector<std::string_view> segments(std::string_view path) {
+    std::vector<std::string_view> parts;
+    while (!path.empty()) {
+        if (path.front() == '/') {
+            path.remove_prefix(1);
+            continue;
+        }
+        auto slash = path.find('/');
+        parts.push_back(path.substr(0, slash));
+        path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
+    }
+    return parts;
+}
+
+std::optional<std::int64_t> id_segment(std::string_view s) {
+    if (s.empty() || s.size() > 18 || s[0] == '0') return std::nullopt;
+    std::int64_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
+}  // namespace
+
 void router::handle(const request& req, respond_fn respond) {
-    const auto path = path_of(std::string_view(req.target().data(), req.target().size()));
+    const auto target = std::string_view(req.target().data(), req.target().size());
+    const auto path = path_of(target);
+    const auto query =
+        path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view();
     const auto method = req.method();
+    const auto parts = segments(path);
+    auto only = [&](http::verb allowed, const char* name) {
+        if (method == allowed) return true;
+        respond(method_not_allowed(name));
+        return false;
+    };
 
     if (path == "/healthz") {
-        if (method != http::verb::get && method != http::verb::head)
-            return respond(method_not_allowed("GET"));
+        if (!only(http::verb::get, "GET")) return;
         return respond(json_response(http::status::ok, json::object{{"status", "ok"}}));
     }
     if (path == "/readyz") {
-        if (method != http::verb::get && method != http::verb::head)
-            return respond(method_not_allowed("GET"));
-        return ready(std::move(respond));
+        if (only(http::verb::get, "GET")) ready(std::move(respond));
+        return;
     }
     if (path == "/metrics") {
-        if (method != http::verb::get && method != http::verb::head)
-            return respond(method_not_allowed("GET"));
-        return metrics(std::move(respond));
+        if (only(http::verb::get, "GET")) metrics(std::move(respond));
+        return;
     }
     if (path == "/api/events") {
-        if (method != http::verb::post) return respond(method_not_allowed("POST"));
-        return publish_event(req, std::move(respond));
+        if (only(http::verb::post, "POST")) publish_event(req, std::move(respond));
+        return;
     }
-    respond(error_response(
-        http::status::not_found, "not-found",
-        "no route for " + std::string(req.method_string()) + " " + std::string(path)));
+    if (path == "/api/auth/telegram") {
+        if (only(http::verb::post, "POST")) telegram_login(req, std::move(respond));
+        return;
+    }
+    if (path == "/api/auth/login") {
+        if (only(http::verb::post, "POST")) staff_login(req, std::move(respond));
+        return;
+    }
+
+    const bool api_path = !parts.empty() && parts[0] == "api";
+    const bool orders = api_path && parts.size() >= 2 && parts[1] == "orders";
+    const bool known =
+        api_path && parts.size() >= 2 &&
+        ((orders && parts.size() <= 4) || (parts[1] == "bonuses" && parts.size() == 2) ||
+         (parts[1] == "cities" && parts.size() == 2) ||
+         (parts[1] == "managers" && parts.size() == 4 && parts[3] == "cities"));
+    if (!known) {
+        return respond(error_response(
+            http::status::not_found, "not-found",
+            "no route for " + std::string(req.method_string()) + " " + std::string(path)));
+    }
+    auto who_or_denied = authenticate(req);
+    if (auto* denied = std::get_if<response>(&who_or_denied)) return respond(std::move(*denied));
+    const auto& who = std::get<auth::principal>(who_or_denied);
+
+    if (orders && parts.size() == 2) {
+        if (method == http::verb::post) return create_order(who, req, std::move(respond));
+        if (method == http::verb::get) return list_orders(who, query, std::move(respond));
+        return respond(method_not_allowed("GET, POST"));
+    }
+    if (orders) {
+        auto id = id_segment(parts[2]);
+        if (!id || (parts.size() == 4 && parts[3] != "status")) {
+            return respond(error_response(http::status::not_found, "not-found", "no such order"));
+        }
+        if (parts.size() == 3) {
+            if (only(http::verb::get, "GET")) get_order(who, *id, std::move(respond));
+            return;
+        }
+        if (only(http::verb::patch, "PATCH")) change_status(who, *id, req, std::move(respond));
+        return;
+    }
+    if (parts[1] == "bonuses") {
+        if (only(http::verb::get, "GET")) bonuses(who, std::move(respond));
+        return;
+    }
+    if (parts[1] == "cities") {
+        if (method == http::verb::get) return list_cities(std::move(respond));
+        if (method == http::verb::post) return add_city(who, req, std::move(respond));
+        return respond(method_not_allowed("GET, POST"));
+    }
+    auto user_id = id_segment(parts[2]);
+    if (!user_id)
+        return respond(error_response(http::status::not_found, "not-found", "no such user"));
+    if (only(http::verb::put, "PUT")) set_manager_cities(who, *user_id, req, std::move(respond));
 }
 
 void router::ready(respond_fn respond) {
-    bool broker_ok = ctx_.events.healthy();
-    json::object checks{{"broker", broker_ok ? "ok" : "down"}};
-    json::object body{{"status", broker_ok ? "ready" : "degraded"}, {"checks", checks}};
-    respond(json_response(broker_ok ? http::status::ok : http::status::service_unavailable, body));
+    // The database answers a real query; the broker reports its connection state.
+    ctx_.db.post([this, respond = std::move(respond)](domain::repository& repo) {
+        const bool db_ok = repo.healthy();
+        const bool broker_ok = ctx_.events.healthy();
+        json::object checks{{"database", db_ok ? "ok" : "down"},
+                            {"broker", broker_ok ? "ok" : "down"}};
+        json::object body{{"status", db_ok && broker_ok ? "ready" : "degraded"},
+                          {"checks", checks}};
+        respond(json_response(
+            db_ok && broker_ok ? http::status::ok : http::status::service_unavailable, body));
+    });
 }
 
 void router::metrics(respond_fn respond) {
@@ -110,6 +204,7 @@ void router::publish_event(const request& req, respond_fn respond) {
     if (auto* denied = std::get_if<response>(&who)) return respond(std::move(*denied));
     auto role = std::get<auth::principal>(who).who;
     if (role != auth::role::service && role != auth::role::admin && role != auth::role::ceo) {
+        // Only backends and staff publish arbitrary events.
         return respond(error_response(http::status::forbidden, "forbidden",
                                       "publishing needs a service, admin or ceo token"));
     }

@@ -1,14 +1,21 @@
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "api/http_types.hpp"
 #include "auth/jwt.hpp"
 #include "broker/broker.hpp"
+#include "domain/event_sink.hpp"
 #include "metrics/registry.hpp"
 #include "realtime/event.hpp"
+#include "storage/db_worker.hpp"
+#include "util/worker.hpp"
 
 namespace ordercast::api {
 
@@ -17,12 +24,23 @@ struct api_context {
     broker::broker& events;
     realtime::delivery& local;
     metrics::registry& metrics;
+    storage::db_worker& db;
+    util::worker& hasher;  // password hashing, off the network and database threads
+    domain::event_sink& sink;
+    int bonus_percent = 5;
+    std::string jwt_secret;
+    std::int64_t token_ttl_s = 86400;
+    std::string telegram_bot_token;  // empty: Telegram login is off
+    // A manager's cities changed: move their open sockets between rooms.
+    std::function<void(std::int64_t user_id, std::vector<std::int64_t> cities)> on_manager_cities;
+    // Runs `f` after `delay` without holding a thread.
+    std::function<void(std::chrono::milliseconds delay, std::function<void()> f)> defer;
 };
 
 // Maps each HTTP request to its handler (PROTOCOL.md §6–7); every error is JSON.
 class router {
 public:
-    explicit router(api_context ctx) : ctx_(ctx) {}
+    explicit router(api_context ctx) : ctx_(std::move(ctx)) {}
 
     void handle(const request& req, respond_fn respond);
 
@@ -32,6 +50,22 @@ private:
     void publish_event(const request& req, respond_fn respond);
     void metrics(respond_fn respond);
     void ready(respond_fn respond);
+
+    void create_order(const auth::principal& who, const request& req, respond_fn respond);
+    void list_orders(const auth::principal& who, std::string_view query, respond_fn respond);
+    void get_order(const auth::principal& who, std::int64_t id, respond_fn respond);
+    void change_status(const auth::principal& who, std::int64_t id, const request& req,
+                       respond_fn respond);
+    void bonuses(const auth::principal& who, respond_fn respond);
+    void list_cities(respond_fn respond);
+    void add_city(const auth::principal& who, const request& req, respond_fn respond);
+    void set_manager_cities(const auth::principal& who, std::int64_t user_id, const request& req,
+                            respond_fn respond);
+    void telegram_login(const request& req, respond_fn respond);
+    void staff_login(const request& req, respond_fn respond);
+
+    std::string issue_token(std::int64_t user_id, auth::role role,
+                            std::vector<std::int64_t> cities) const;
 
     api_context ctx_;
 };

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "app/admin_commands.hpp"
 #include "app/logging.hpp"
 #include "app/server.hpp"
 #include "app/token_command.hpp"
@@ -14,7 +15,10 @@ int main(int argc, char** argv) {
         return app::token_command({args.begin() + 1, args.end()});
     if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
         std::cout << "usage: ordercast [options]      serve HTTP and WebSocket on one port\n"
-                     "       ordercast token --help   print a signed token\n\n"
+                     "       ordercast token --help   print a signed token\n"
+                     "       ordercast migrate        create or update the database schema\n"
+                     "       ordercast user add --login L --role R [--city-id C]...   add staff "
+                     "(password on stdin)\n\n"
                      "Each option can also be given as the environment variable named beside it:\n"
                   << config::usage();
         return 0;

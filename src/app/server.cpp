@@ -3,13 +3,20 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <thread>
 
+#include "api/broker_event_sink.hpp"
 #include "api/router.hpp"
 #include "auth/jwt.hpp"
 #include "broker/broker.hpp"
 #include "metrics/registry.hpp"
+#include "storage/database_url.hpp"
+#include "storage/db_worker.hpp"
+#include "storage/sqlite/sqlite_repository.hpp"
+#include "storage/storage_error.hpp"
 #include "transport/gateway_context.hpp"
 #include "transport/listener.hpp"
 #include "transport/shard_pool.hpp"
@@ -28,8 +35,56 @@ int serve(const config::config& cfg) {
                                   .rate_limit_per_s = cfg.rate_limit_per_s},
                                  metrics);
     broker::local_broker events(shards);
-    api::router router(
-        {.verifier = verifier, .events = events, .local = shards, .metrics = metrics});
+
+    std::unique_ptr<domain::repository> repo;
+    try {
+        repo = std::make_unique<storage::sqlite::sqlite_repository>(
+            storage::parse_database_url(cfg.database_url)->target);
+    } catch (const storage::storage_error& e) {
+        spdlog::error("database: {}", e.what());
+        return 1;
+    }
+    // Declared after the shards, so destroyed before them: their last jobs may still
+    // answer through a shard.
+    storage::db_worker db(std::move(repo));
+    util::worker hasher;
+    api::broker_event_sink sink(events);
+    shards.set_city_lookup(
+        [&db](std::int64_t user_id, std::function<void(std::vector<std::int64_t>)> done) {
+            db.post([user_id, done = std::move(done)](domain::repository& r) {
+                try {
+                    done(r.manager_cities(user_id));
+                } catch (...) {
+                    done({});
+                    throw;
+                }
+            });
+        });
+    api::router router({
+        .verifier = verifier,
+        .events = events,
+        .local = shards,
+        .metrics = metrics,
+        .db = db,
+        .hasher = hasher,
+        .sink = sink,
+        .bonus_percent = cfg.bonus_earn_percent,
+        .jwt_secret = cfg.jwt_secret,
+        .token_ttl_s = cfg.token_ttl_s,
+        .telegram_bot_token = cfg.telegram_bot_token,
+        .on_manager_cities =
+            [&shards](std::int64_t user_id, std::vector<std::int64_t> cities) {
+                shards.reassign_manager_cities(user_id, std::move(cities));
+            },
+        .defer =
+            [&shards](std::chrono::milliseconds delay, std::function<void()> f) {
+                auto& io = shards.at(0).io();
+                boost::asio::post(io, [&io, delay, f = std::move(f)] {
+                    auto timer = std::make_shared<boost::asio::steady_timer>(io, delay);
+                    timer->async_wait([timer, f](boost::system::error_code) { f(); });
+                });
+            },
+    });
     transport::gateway_context gateway{verifier, router, metrics, cfg.allowed_origins};
 
     boost::system::error_code ec;
@@ -56,8 +111,10 @@ int serve(const config::config& cfg) {
     });
 
     listener->start();
-    spdlog::info("ordercast listening on {}:{} ({} threads, broker {})", cfg.host, listener->port(),
-                 threads, events.name());
+    if (cfg.telegram_bot_token.empty())
+        spdlog::info("TELEGRAM_BOT_TOKEN unset: Telegram login is off");
+    spdlog::info("ordercast listening on {}:{} ({} threads, broker {}, database {})", cfg.host,
+                 listener->port(), threads, events.name(), cfg.database_url);
     shards.run();
     spdlog::info("ordercast stopped");
     return 0;

@@ -69,6 +69,19 @@ const std::vector<setting>& settings() {
              c.send_queue_bytes =
                  parse_number<std::size_t>("SEND_QUEUE_BYTES", v, 4096, std::size_t{1} << 30);
          }},
+        {"DATABASE_URL", "sqlite://PATH (default sqlite://data/ordercast.db) or postgresql://...",
+         [](config& c, const std::string& v) { c.database_url = v; }},
+        {"BONUS_EARN_PERCENT", "bonuses earned, % of an order's total, 0-100 (default 5)",
+         [](config& c, const std::string& v) {
+             c.bonus_earn_percent = parse_number<int>("BONUS_EARN_PERCENT", v, 0, 100);
+         }},
+        {"TELEGRAM_BOT_TOKEN", "bot token for Mini App initData (empty: Telegram login off)",
+         [](config& c, const std::string& v) { c.telegram_bot_token = v; }},
+        {"TOKEN_TTL_S",
+         "lifetime of tokens the login endpoints issue, 60-31536000 s (default 86400)",
+         [](config& c, const std::string& v) {
+             c.token_ttl_s = parse_number<std::int64_t>("TOKEN_TTL_S", v, 60, 31536000);
+         }},
         {"RATE_LIMIT_PER_S", "client messages per second per socket, 1-1000000 (default 100)",
          [](config& c, const std::string& v) {
              c.rate_limit_per_s = parse_number<std::uint32_t>("RATE_LIMIT_PER_S", v, 1, 1000000);
@@ -107,6 +120,13 @@ void validate(const config& c) {
         throw config_error("LOG_FORMAT: expected text or json, got '" + c.log_format + "'");
     }
     if (c.host.empty()) throw config_error("HOST: must not be empty");
+    if (c.database_url.rfind("sqlite://", 0) != 0 || c.database_url.size() == 9) {
+        if (c.database_url.rfind("postgresql://", 0) == 0 ||
+            c.database_url.rfind("postgres://", 0) == 0) {
+            throw config_error("DATABASE_URL: PostgreSQL is not supported yet; use sqlite://PATH");
+        }
+        throw config_error("DATABASE_URL: expected sqlite://PATH, got '" + c.database_url + "'");
+    }
 }
 
 }  // namespace

@@ -158,6 +158,12 @@ void shard::tick() {
     }
 }
 
+void shard::reassign_manager_cities(std::int64_t user_id, const std::vector<std::int64_t>& cities) {
+    for (ws_session* s = sessions_; s; s = s->next_) {
+        if (s->is_manager(user_id)) s->reassign_cities(cities);
+    }
+}
+
 void shard::run() {
     io_.run();
 }

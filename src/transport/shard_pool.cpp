@@ -74,6 +74,21 @@ void shard_pool::count_rooms(std::function<void(std::size_t)> done) {
     }
 }
 
+void shard_pool::reassign_manager_cities(std::int64_t user_id, std::vector<std::int64_t> cities) {
+    auto shared = std::make_shared<const std::vector<std::int64_t>>(std::move(cities));
+    for (auto& s : shards_) {
+        boost::asio::post(s->io(), [sh = s.get(), user_id, shared] {
+            sh->reassign_manager_cities(user_id, *shared);
+        });
+    }
+}
+
+void shard_pool::set_city_lookup(
+    const std::function<void(std::int64_t, std::function<void(std::vector<std::int64_t>)>)>&
+        lookup) {
+    for (auto& s : shards_) s->city_lookup = lookup;
+}
+
 void shard_pool::run() {
     for (std::size_t i = 1; i < shards_.size(); ++i)
         threads_.emplace_back([s = shards_[i].get()] { s->run(); });

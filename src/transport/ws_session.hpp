@@ -36,6 +36,12 @@ public:
     void push(realtime::out_frame* f) override;
     void on_events(std::uint32_t events) override;
 
+    // A manager's cities changed: leave the old city rooms, join the new ones.
+    void reassign_cities(const std::vector<std::int64_t>& cities);
+    bool is_manager(std::int64_t user_id) const {
+        return authenticated_ && who_.who == auth::role::manager && who_.user_id == user_id;
+    }
+
     // Called by the shard.
     void flush();
     void tick(std::int64_t now_ms);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -20,6 +21,10 @@ server_process::server_process(std::vector<std::string> args,
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     env.emplace("JWT_SECRET", secret);
+    // A database of its own, removed with the process's temporary folder.
+    char dir_template[] = "/tmp/ordercast-test-XXXXXX";
+    data_dir_ = mkdtemp(dir_template);
+    env.emplace("DATABASE_URL", "sqlite://" + data_dir_ + "/ordercast.db");
     env.emplace("LOG_LEVEL", "info");
     args.insert(args.begin(), {ORDERCAST_BIN, "--port", "0", "--host", "127.0.0.1"});
     pid_ = fork();
@@ -70,6 +75,8 @@ server_process::~server_process() {
     stop(SIGTERM);
     if (drain_.joinable()) drain_.join();
     if (log_fd_ >= 0) close(log_fd_);
+    std::error_code ec;
+    std::filesystem::remove_all(data_dir_, ec);
 }
 
 int server_process::stop(int signal) {

@@ -39,6 +39,7 @@ public:
 private:
     long status_kib(const std::string& field) const;
 
+    std::string data_dir_;
     pid_t pid_ = -1;
     std::uint16_t port_ = 0;
     int log_fd_ = -1;

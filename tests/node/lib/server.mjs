@@ -2,6 +2,9 @@
 // toolkit: tokens signed with Node's crypto, sockets from the `ws` package.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import WebSocket from 'ws';
 
 export const SECRET = 'node-suite-secret-0123456789abcdef-0123';
@@ -19,13 +22,16 @@ export function token(userId, role, extra = {}) {
   return sign({ userId, role, iat: now, exp: now + 3600, ...extra });
 }
 
-export async function startServer(args = [], env = {}) {
+export async function startServer(args = [], env = {}, { dataDir } = {}) {
   const bin = process.env.ORDERCAST_BIN;
   if (!bin) throw new Error('ORDERCAST_BIN is not set');
+  // Each server gets its own database unless a test shares one across restarts.
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ordercast-node-'));
   const proc = spawn(bin, ['--port', '0', '--host', '127.0.0.1', ...args], {
-    env: { ...process.env, JWT_SECRET: SECRET, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, JWT_SECRET: SECRET, LOG_LEVEL: 'info', DATABASE_URL: `sqlite://${dir}/ordercast.db`, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  proc.on('exit', () => { if (!dataDir) fs.rmSync(dir, { recursive: true, force: true }); });
   let log = '';
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const port = await new Promise((resolve, reject) => {
@@ -47,6 +53,8 @@ export async function startServer(args = [], env = {}) {
   return {
     port,
     base,
+    pid: proc.pid,
+    dataDir: dir,
     wsUrl: (tok) => `ws://127.0.0.1:${port}/?token=${tok}`,
     log: () => log,
     exited,

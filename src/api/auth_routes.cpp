@@ -1,0 +1,113 @@
+// Logins that issue tokens: Telegram Mini App initData and staff passwords (PROTOCOL.md §7).
+#include <boost/json.hpp>
+
+#include "api/db_call.hpp"
+#include "api/json_body.hpp"
+#include "api/router.hpp"
+#include "auth/password.hpp"
+#include "auth/telegram_init_data.hpp"
+#include "util/clock.hpp"
+
+namespace ordercast::api {
+namespace json = boost::json;
+
+namespace {
+
+// Wrong password and unknown login both answer after this long, on top of the hash.
+constexpr std::chrono::milliseconds failed_login_delay{400};
+
+json::array to_array(const std::vector<std::int64_t>& ids) {
+    json::array a;
+    for (auto id : ids) a.push_back(id);
+    return a;
+}
+
+}  // namespace
+
+std::string router::issue_token(std::int64_t user_id, auth::role role,
+                                std::vector<std::int64_t> cities) const {
+    auth::principal p;
+    p.user_id = user_id;
+    p.who = role;
+    p.city_ids = std::move(cities);
+    const auto now = util::unix_seconds();
+    p.expires_at = now + ctx_.token_ttl_s;
+    return auth::sign_hs256(p, ctx_.jwt_secret, now);
+}
+
+void router::telegram_login(const request& req, respond_fn respond) {
+    if (ctx_.telegram_bot_token.empty()) {
+        return respond(error_response(http::status::service_unavailable, "telegram-disabled",
+                                      "Telegram login is not configured (TELEGRAM_BOT_TOKEN)"));
+    }
+    std::string init_data;
+    try {
+        init_data = require_string(as_object(parse_json(req)), "initData", 8192);
+    } catch (const domain::error& e) {
+        return respond(error_response(e));
+    }
+    auto checked =
+        auth::validate_init_data(init_data, ctx_.telegram_bot_token, util::unix_seconds());
+    if (auto* bad = std::get_if<auth::init_data_error>(&checked)) {
+        ctx_.metrics.count_auth_failure(auth::token_error::bad_signature);
+        return respond(
+            error_response(http::status::unauthorized, "invalid-init-data",
+                           "initData is not valid: " + std::string(auth::to_string(*bad))));
+    }
+    auto tg = std::get<auth::telegram_user>(checked);
+    db_call(ctx_.db, std::move(respond), [this, tg](domain::repository& repo) {
+        auto user = repo.upsert_telegram_user(tg.id, tg.first_name, tg.username);
+        json::object body{{"token", issue_token(user.id, auth::role::user, {})},
+                          {"user", json::object{{"id", user.id},
+                                                {"role", "user"},
+                                                {"telegram_id", tg.id},
+                                                {"first_name", user.first_name},
+                                                {"username", user.username}}}};
+        return json_response(http::status::ok, body);
+    });
+}
+
+void router::staff_login(const request& req, respond_fn respond) {
+    std::string login, password;
+    try {
+        const auto body = parse_json(req);
+        const auto& o = as_object(body);
+        login = require_string(o, "login", 200);
+        password = require_string(o, "password", 1024);
+    } catch (const domain::error& e) {
+        return respond(error_response(e));
+    }
+    // Look the account up on the database thread, check the password on the hashing
+    // thread, answer from there: neither network nor database thread waits for Argon2.
+    ctx_.db.post([this, login, password, respond](domain::repository& repo) {
+        std::optional<domain::staff_account> account;
+        try {
+            account = repo.find_staff(login);
+        } catch (const storage::storage_error&) {
+            respond(api::error_response(http::status::service_unavailable, "database-unavailable",
+                                        "the database cannot be reached; try again"));
+            throw;
+        }
+        ctx_.hasher.post([this, account, password, respond] {
+            const bool ok = auth::verify_password(
+                password, account ? account->password_hash : auth::decoy_hash());
+            auto role = account ? auth::parse_role(account->role) : std::nullopt;
+            if (!ok || !account || !role) {
+                ctx_.metrics.count_auth_failure(auth::token_error::bad_signature);
+                return ctx_.defer(failed_login_delay, [respond] {
+                    respond(api::error_response(http::status::unauthorized, "invalid-credentials",
+                                                "wrong login or password"));
+                });
+            }
+            json::object user{{"id", account->id},
+                              {"role", account->role},
+                              {"cityIds", to_array(account->cities)}};
+            respond(json_response(
+                http::status::ok,
+                json::object{{"token", issue_token(account->id, *role, account->cities)},
+                             {"user", std::move(user)}}));
+        });
+    });
+}
+
+}  // namespace ordercast::api

@@ -1,0 +1,80 @@
+// Cities and managers' cities (PROTOCOL.md §7).
+#include <boost/json.hpp>
+
+#include "api/db_call.hpp"
+#include "api/json_body.hpp"
+#include "api/router.hpp"
+#include "domain/order_json.hpp"
+
+namespace ordercast::api {
+namespace json = boost::json;
+
+namespace {
+
+response forbidden() {
+    return api::error_response(http::status::forbidden, "forbidden",
+                               "only admin and ceo may do this");
+}
+
+}  // namespace
+
+void router::list_cities(respond_fn respond) {
+    db_call(ctx_.db, std::move(respond), [](domain::repository& repo) {
+        json::array cities;
+        for (const auto& c : repo.list_cities()) cities.push_back(domain::to_json(c));
+        return json_response(http::status::ok, json::object{{"cities", std::move(cities)}});
+    });
+}
+
+void router::add_city(const auth::principal& who, const request& req, respond_fn respond) {
+    if (!who.is_staff_admin()) return respond(forbidden());
+    std::string name;
+    try {
+        name = require_string(as_object(parse_json(req)), "name", 200);
+    } catch (const domain::error& e) {
+        return respond(error_response(e));
+    }
+    db_call(ctx_.db, std::move(respond), [name](domain::repository& repo) {
+        auto city = repo.add_city(name);
+        if (!city)
+            throw domain::error(domain::error::kind::conflict, "city-exists",
+                                "a city with this name exists");
+        return json_response(http::status::created, domain::to_json(*city));
+    });
+}
+
+void router::set_manager_cities(const auth::principal& who, std::int64_t user_id,
+                                const request& req, respond_fn respond) {
+    if (!who.is_staff_admin()) return respond(forbidden());
+    std::vector<std::int64_t> cities;
+    try {
+        const json::value body = parse_json(req);
+        if (!body.is_array() || body.as_array().size() > 256) {
+            throw bad_request("bad-request", "body must be an array of at most 256 city ids");
+        }
+        for (const auto& v : body.as_array()) {
+            if (!v.is_int64() || v.as_int64() <= 0)
+                throw bad_request("bad-request", "city ids are positive integers");
+            if (std::find(cities.begin(), cities.end(), v.as_int64()) == cities.end())
+                cities.push_back(v.as_int64());
+        }
+    } catch (const domain::error& e) {
+        return respond(error_response(e));
+    }
+    db_call(ctx_.db, std::move(respond), [this, user_id, cities](domain::repository& repo) {
+        for (auto city : cities) {
+            if (!repo.city_exists(city)) {
+                throw domain::error(domain::error::kind::unprocessable, "unknown-city",
+                                    "no city " + std::to_string(city));
+            }
+        }
+        repo.set_manager_cities(user_id, cities);
+        if (ctx_.on_manager_cities) ctx_.on_manager_cities(user_id, cities);
+        json::array ids;
+        for (auto c : cities) ids.push_back(c);
+        return json_response(http::status::ok,
+                             json::object{{"userId", user_id}, {"cityIds", std::move(ids)}});
+    });
+}
+
+}  // namespace ordercast::api

@@ -1,0 +1,176 @@
+// Orders and bonuses (PROTOCOL.md §7): request parsing here, the rules in domain::order_service.
+#include <boost/json.hpp>
+#include <boost/url/params_view.hpp>
+#include <boost/url/parse_query.hpp>
+#include <charconv>
+
+#include "api/db_call.hpp"
+#include "api/json_body.hpp"
+#include "api/router.hpp"
+#include "domain/order_json.hpp"
+#include "domain/order_service.hpp"
+
+namespace ordercast::api {
+namespace json = boost::json;
+
+namespace {
+
+constexpr int default_page = 50;
+constexpr int max_page = 100;
+
+domain::new_order parse_new_order(const request& req) {
+    const json::value body = parse_json(req);
+    const auto& o = as_object(body);
+    domain::new_order order;
+    order.city_id = require_id(o, "city_id");
+    const auto* items = o.if_contains("items");
+    if (!items || !items->is_array()) throw bad_request("bad-items", "'items' must be an array");
+    if (items->as_array().size() > domain::max_items)
+        throw bad_request("bad-items", "an order has 1 to 100 items");
+    for (const auto& v : items->as_array()) {
+        if (!v.is_object()) throw bad_request("bad-items", "every item must be an object");
+        const auto& item = v.as_object();
+        const auto* name = item.if_contains("name");
+        const auto* quantity = item.if_contains("quantity");
+        auto price =
+            item.if_contains("price") ? domain::parse_roubles(item.at("price")) : std::nullopt;
+        if (!name || !name->is_string())
+            throw bad_request("bad-items", "every item needs a string 'name'");
+        if (!price)
+            throw bad_request(
+                "bad-items",
+                "prices are numbers of roubles, at least 0, with at most two decimals");
+        if (!quantity || !quantity->is_int64())
+            throw bad_request("bad-items", "quantities are whole numbers");
+        std::int64_t q = quantity->as_int64();
+        if (q < 1 || q > domain::max_quantity)
+            throw bad_request("bad-items", "quantities are 1 to 1000");
+        order.items.push_back(
+            {std::string(name->as_string()), *price, static_cast<std::int32_t>(q)});
+    }
+    if (const auto* used = o.if_contains("bonuses_used"); used && !used->is_null()) {
+        auto amount = domain::parse_roubles(*used);
+        if (!amount)
+            throw bad_request(
+                "bad-bonuses",
+                "bonuses_used is a number of roubles, at least 0, two decimals at most");
+        order.bonuses_used = *amount;
+    }
+    if (const auto* comment = o.if_contains("comment"); comment && !comment->is_null()) {
+        if (!comment->is_string()) throw bad_request("bad-comment", "'comment' must be a string");
+        order.comment = comment->as_string();
+    }
+    return order;
+}
+
+std::int64_t query_int(std::string_view name, std::string_view value, std::int64_t min,
+                       std::int64_t max) {
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc{} || end != value.data() + value.size() || v < min || v > max) {
+        throw bad_request("bad-query", "'" + std::string(name) + "' must be a whole number from " +
+                                           std::to_string(min) + " to " + std::to_string(max));
+    }
+    return v;
+}
+
+domain::order_filter parse_filter(std::string_view query) {
+    domain::order_filter f;
+    f.limit = default_page;
+    if (query.empty()) return f;
+    if (!boost::urls::parse_query(query)) throw bad_request("bad-query", "malformed query string");
+    for (auto p : boost::urls::params_view(query)) {
+        if (p.key == "status") {
+            auto status = domain::parse_status(p.value);
+            if (!status) throw bad_request("bad-status", "unknown status '" + p.value + "'");
+            f.status = status;
+        } else if (p.key == "city_id") {
+            f.city_id = query_int("city_id", p.value, 1, INT64_MAX);
+        } else if (p.key == "limit") {
+            f.limit = static_cast<int>(query_int("limit", p.value, 1, max_page));
+        } else if (p.key == "before") {
+            f.before_id = query_int("before", p.value, 1, INT64_MAX);
+        }
+    }
+    return f;
+}
+
+}  // namespace
+
+void router::create_order(const auth::principal& who, const request& req, respond_fn respond) {
+    domain::new_order order;
+    try {
+        order = parse_new_order(req);
+    } catch (const domain::error& e) {
+        return respond(error_response(e));
+    }
+    db_call(ctx_.db, std::move(respond),
+            [this, who, order = std::move(order)](domain::repository& repo) {
+                domain::order_service service(repo, ctx_.sink, ctx_.bonus_percent);
+                return json_response(http::status::created,
+                                     domain::to_json(service.create(who, order)));
+            });
+}
+
+void router::list_orders(const auth::principal& who, std::string_view query, respond_fn respond) {
+    domain::order_filter filter;
+    try {
+        filter = parse_filter(query);
+    } catch (const domain::error& e) {
+        return respond(error_response(e));
+    }
+    db_call(ctx_.db, std::move(respond), [this, who, filter](domain::repository& repo) {
+        domain::order_service service(repo, ctx_.sink, ctx_.bonus_percent);
+        auto page = service.list(who, filter);
+        json::array orders;
+        for (const auto& o : page) orders.push_back(domain::to_json(o));
+        json::value next = nullptr;
+        if (static_cast<int>(page.size()) == filter.limit) next = page.back().id;
+        return json_response(http::status::ok,
+                             json::object{{"orders", std::move(orders)}, {"next_before", next}});
+    });
+}
+
+void router::get_order(const auth::principal& who, std::int64_t id, respond_fn respond) {
+    db_call(ctx_.db, std::move(respond), [this, who, id](domain::repository& repo) {
+        domain::order_service service(repo, ctx_.sink, ctx_.bonus_percent);
+        return json_response(http::status::ok, domain::to_json(service.get(who, id)));
+    });
+}
+
+void router::change_status(const auth::principal& who, std::int64_t id, const request& req,
+                           respond_fn respond) {
+    domain::order_status to;
+    try {
+        const json::value body = parse_json(req);
+        const auto& o = as_object(body);
+        const auto* status = o.if_contains("status");
+        if (!status || !status->is_string())
+            throw bad_request("bad-request", "'status' must be a string");
+        auto parsed = domain::parse_status(std::string_view(status->as_string()));
+        if (!parsed)
+            throw bad_request("bad-status",
+                              "unknown status '" + std::string(status->as_string()) + "'");
+        to = *parsed;
+    } catch (const domain::error& e) {
+        return respond(error_response(e));
+    }
+    db_call(ctx_.db, std::move(respond), [this, who, id, to](domain::repository& repo) {
+        domain::order_service service(repo, ctx_.sink, ctx_.bonus_percent);
+        return json_response(http::status::ok, domain::to_json(service.change_status(who, id, to)));
+    });
+}
+
+void router::bonuses(const auth::principal& who, respond_fn respond) {
+    db_call(ctx_.db, std::move(respond), [this, who](domain::repository& repo) {
+        domain::order_service service(repo, ctx_.sink, ctx_.bonus_percent);
+        auto [balance, operations] = service.bonuses(who);
+        json::array ops;
+        for (const auto& op : operations) ops.push_back(domain::to_json(op));
+        return json_response(
+            http::status::ok,
+            json::object{{"balance", domain::to_roubles(balance)}, {"operations", std::move(ops)}});
+    });
+}
+
+}  // namespace ordercast::api

@@ -1,0 +1,102 @@
+#include "app/admin_commands.hpp"
+
+#include <charconv>
+#include <iostream>
+#include <optional>
+
+#include "auth/password.hpp"
+#include "auth/principal.hpp"
+#include "config/config.hpp"
+#include "storage/database_url.hpp"
+#include "storage/sqlite/sqlite_repository.hpp"
+#include "storage/storage_error.hpp"
+
+namespace ordercast::app {
+namespace {
+
+int fail(const std::string& message) {
+    std::cerr << "ordercast: " << message << "\n";
+    return 2;
+}
+
+std::string database_url(const std::vector<std::string>& args) {
+    for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+        if (args[i] == "--database-url") return args[i + 1];
+    }
+    return config::process_env("DATABASE_URL").value_or("sqlite://data/ordercast.db");
+}
+
+std::optional<std::string> sqlite_path(const std::string& url) {
+    auto parsed = storage::parse_database_url(url);
+    if (!parsed || parsed->type != storage::database_url::kind::sqlite) return std::nullopt;
+    return parsed->target;
+}
+
+}  // namespace
+
+int migrate_command(const std::vector<std::string>& args) {
+    const std::string url = database_url(args);
+    auto path = sqlite_path(url);
+    if (!path) return fail("DATABASE_URL: expected sqlite://PATH, got '" + url + "'");
+    try {
+        storage::sqlite::sqlite_repository repo(*path);
+        std::cout << "database " << url << " at schema version " << repo.schema_version() << "\n";
+        return 0;
+    } catch (const storage::storage_error& e) {
+        std::cerr << "ordercast migrate: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int user_command(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] != "add") {
+        return fail(
+            "usage: ordercast user add --login L --role manager|admin|ceo [--city-id C]... "
+            "(password on stdin)");
+    }
+    std::string login, role;
+    std::vector<std::int64_t> cities;
+    for (std::size_t i = 1; i + 1 < args.size(); i += 2) {
+        if (args[i] == "--login") {
+            login = args[i + 1];
+        } else if (args[i] == "--role") {
+            role = args[i + 1];
+        } else if (args[i] == "--city-id") {
+            std::int64_t id = 0;
+            const auto& v = args[i + 1];
+            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
+            if (ec != std::errc{} || end != v.data() + v.size() || id <= 0)
+                return fail("--city-id: a positive integer");
+            cities.push_back(id);
+        } else if (args[i] != "--database-url") {
+            return fail("unknown option '" + args[i] + "'");
+        }
+    }
+    if (login.empty() || login.size() > 200) return fail("--login: 1 to 200 characters");
+    auto parsed_role = auth::parse_role(role);
+    if (!parsed_role || *parsed_role == auth::role::user)
+        return fail("--role: manager, admin, ceo or service");
+    std::string password;
+    std::getline(std::cin, password);
+    if (password.size() < 8)
+        return fail("the password (one line on stdin) needs at least 8 characters");
+
+    const std::string url = database_url(args);
+    auto path = sqlite_path(url);
+    if (!path) return fail("DATABASE_URL: expected sqlite://PATH, got '" + url + "'");
+    try {
+        storage::sqlite::sqlite_repository repo(*path);
+        for (auto city : cities) {
+            if (!repo.city_exists(city)) return fail("no city " + std::to_string(city));
+        }
+        const auto id = repo.add_staff_user(login, auth::hash_password(password), role, cities);
+        if (id == 0) return fail("login '" + login + "' is taken");
+        std::cout << "user " << id << " (" << role << ") can now log in as " << login << "\n";
+        return 0;
+    } catch (const storage::storage_error& e) {
+        std::cerr << "ordercast user: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace ordercast::app

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ordercast::app {
+
+// `ordercast migrate [--database-url URL]`: creates the database or brings its schema up
+// to date, then prints the schema version.
+int migrate_command(const std::vector<std::string>& args);
+
+// `ordercast user add --login L --role R [--city-id C]... [--database-url URL]`: adds a
+// staff account; the password is read from standard input (one line).
+int user_command(const std::vector<std::string>& args);
+
+}  // namespace ordercast::app

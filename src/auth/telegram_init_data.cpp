@@ -1,0 +1,145 @@
+#include "auth/telegram_init_data.hpp"
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <array>
+#include <boost/json.hpp>
+#include <charconv>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "auth/jwt.hpp"
+
+namespace ordercast::auth {
+namespace {
+
+std::string hex(std::string_view bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : bytes) {
+        out += digits[c >> 4];
+        out += digits[c & 0xF];
+    }
+    return out;
+}
+
+std::string check_string(std::vector<std::pair<std::string, std::string>> fields) {
+    std::sort(fields.begin(), fields.end());
+    std::string text;
+    for (const auto& [k, v] : fields) {
+        if (!text.empty()) text += '\n';
+        text += k + "=" + v;
+    }
+    return text;
+}
+
+std::string secret_key(std::string_view bot_token) {
+    return hmac_sha256("WebAppData", bot_token);
+}
+
+// application/x-www-form-urlencoded, as URLSearchParams writes it: '+' is a space.
+std::optional<std::string> form_decode(std::string_view s) {
+    auto hexval = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '+') {
+            out += ' ';
+        } else if (s[i] == '%') {
+            if (i + 2 >= s.size()) return std::nullopt;
+            const int hi = hexval(s[i + 1]);
+            const int lo = hexval(s[i + 2]);
+            if (hi < 0 || lo < 0) return std::nullopt;
+            out += static_cast<char>(hi * 16 + lo);
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+// The key/value pairs of a form-encoded string; nothing when any part is malformed.
+std::optional<std::vector<std::pair<std::string, std::string>>> form_fields(std::string_view text) {
+    std::vector<std::pair<std::string, std::string>> fields;
+    while (!text.empty()) {
+        auto amp = text.find('&');
+        auto part = text.substr(0, amp);
+        text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
+        auto eq = part.find('=');
+        if (eq == std::string_view::npos || eq == 0) return std::nullopt;
+        auto key = form_decode(part.substr(0, eq));
+        auto value = form_decode(part.substr(eq + 1));
+        if (!key || !value) return std::nullopt;
+        fields.emplace_back(std::move(*key), std::move(*value));
+    }
+    return fields;
+}
+
+}  // namespace
+
+std::string_view to_string(init_data_error e) {
+    static constexpr std::array<std::string_view, 4> names = {"malformed", "bad_hash", "expired",
+                                                              "no_user"};
+    return names[static_cast<std::size_t>(e)];
+}
+
+std::variant<telegram_user, init_data_error> validate_init_data(std::string_view init_data,
+                                                                std::string_view bot_token,
+                                                                std::int64_t now_s,
+                                                                std::int64_t max_age_s) {
+    if (init_data.empty() || init_data.size() > 8192) return init_data_error::malformed;
+    auto all = form_fields(init_data);
+    if (!all) return init_data_error::malformed;
+    std::vector<std::pair<std::string, std::string>> fields;
+    std::string hash, user_json, auth_date;
+    for (auto& [key, value] : *all) {
+        if (key == "hash") {
+            hash = value;
+            continue;
+        }
+        if (key == "user") user_json = value;
+        if (key == "auth_date") auth_date = value;
+        fields.emplace_back(key, value);
+    }
+    if (hash.size() != 64) return init_data_error::malformed;
+    std::string expected = hex(hmac_sha256(secret_key(bot_token), check_string(std::move(fields))));
+    if (CRYPTO_memcmp(expected.data(), hash.data(), expected.size()) != 0)
+        return init_data_error::bad_hash;
+
+    std::int64_t signed_at = 0;
+    auto [end, ec] =
+        std::from_chars(auth_date.data(), auth_date.data() + auth_date.size(), signed_at);
+    if (ec != std::errc{} || end != auth_date.data() + auth_date.size())
+        return init_data_error::malformed;
+    if (signed_at > now_s + 60 || now_s - signed_at > max_age_s) return init_data_error::expired;
+
+    boost::system::error_code parse_ec;
+    auto user = boost::json::parse(user_json, parse_ec);
+    if (parse_ec || !user.is_object()) return init_data_error::no_user;
+    const auto* id = user.as_object().if_contains("id");
+    if (!id || !id->is_number()) return init_data_error::no_user;
+    telegram_user u;
+    u.id = id->to_number<std::int64_t>();
+    if (u.id <= 0) return init_data_error::no_user;
+    if (const auto* n = user.as_object().if_contains("first_name"); n && n->is_string())
+        u.first_name = n->as_string();
+    if (const auto* n = user.as_object().if_contains("username"); n && n->is_string())
+        u.username = n->as_string();
+    return u;
+}
+
+std::string sign_init_data(std::string_view fields, std::string_view bot_token) {
+    auto pairs = form_fields(fields).value_or(std::vector<std::pair<std::string, std::string>>{});
+    return std::string(fields) +
+           "&hash=" + hex(hmac_sha256(secret_key(bot_token), check_string(std::move(pairs))));
+}
+
+}  // namespace ordercast::auth

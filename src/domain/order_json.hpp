@@ -1,0 +1,14 @@
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include "domain/order.hpp"
+
+namespace ordercast::domain {
+
+// The order object of PROTOCOL.md §3.1, money in roubles.
+boost::json::value to_json(const order& o);
+boost::json::value to_json(const city& c);
+boost::json::value to_json(const bonus_operation& op);
+
+}  // namespace ordercast::domain

@@ -1,0 +1,156 @@
+#include "domain/order_service.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "domain/order_json.hpp"
+#include "realtime/room_policy.hpp"
+#include "util/clock.hpp"
+
+namespace ordercast::domain {
+namespace json = boost::json;
+using auth::role;
+
+namespace {
+
+void require(bool ok, error::kind k, const char* code, const std::string& message) {
+    if (!ok) throw error(k, code, message);
+}
+
+}  // namespace
+
+std::vector<std::int64_t> order_service::cities_of(const auth::principal& who) {
+    if (who.who != role::manager) return {};
+    if (!who.city_ids.empty()) return who.city_ids;
+    return repo_.manager_cities(who.user_id);
+}
+
+bool order_service::can_see(const auth::principal& who, const order& o) {
+    if (who.is_staff_admin()) return true;
+    if (who.who == role::manager) {
+        auto cities = cities_of(who);
+        if (std::find(cities.begin(), cities.end(), o.city_id) != cities.end()) return true;
+    }
+    return o.user_id == who.user_id;
+}
+
+order order_service::create(const auth::principal& who, const new_order& request) {
+    require(who.who != role::service, error::kind::forbidden, "forbidden",
+            "a service token cannot place orders");
+    require(!request.items.empty() && request.items.size() <= max_items, error::kind::bad_request,
+            "bad-items", "an order has 1 to 100 items");
+    require(request.comment.size() <= max_comment, error::kind::bad_request, "bad-comment",
+            "comment is at most 2000 bytes");
+    kopecks subtotal = 0;
+    for (const auto& item : request.items) {
+        require(!item.name.empty() && item.name.size() <= max_item_name, error::kind::bad_request,
+                "bad-items", "every item needs a name of 1 to 200 bytes");
+        require(item.price >= 0, error::kind::bad_request, "bad-items",
+                "prices cannot be negative");
+        require(item.quantity >= 1 && item.quantity <= max_quantity, error::kind::bad_request,
+                "bad-items", "quantities are 1 to 1000");
+        subtotal += item.price * item.quantity;
+    }
+    require(request.bonuses_used >= 0, error::kind::bad_request, "bad-bonuses",
+            "bonuses_used cannot be negative");
+    require(request.bonuses_used <= subtotal, error::kind::unprocessable, "bonuses-exceed-subtotal",
+            "bonuses_used is more than the order's subtotal");
+    repo_.ensure_user(who.user_id, auth::to_string(who.who));
+    require(repo_.city_exists(request.city_id), error::kind::unprocessable, "unknown-city",
+            "no such city");
+
+    order o;
+    o.user_id = who.user_id;
+    o.city_id = request.city_id;
+    o.items = request.items;
+    o.comment = request.comment;
+    o.subtotal = subtotal;
+    o.bonuses_used = request.bonuses_used;
+    o.total = subtotal - request.bonuses_used;
+    o.bonuses_earned = percent_of(o.total, bonus_percent_);
+    auto stored = repo_.create_order(std::move(o));
+    require(stored.has_value(), error::kind::unprocessable, "insufficient-bonuses",
+            "bonuses_used is more than the bonus balance");
+    const auto& [created, balance] = *stored;
+
+    const json::value body = to_json(created);
+    events_.publish({realtime::user_room(created.user_id)}, "order-created", body);
+    events_.publish({realtime::admin_room(), realtime::city_room(created.city_id)}, "new-order",
+                    body);
+    if (created.bonuses_used > 0)
+        announce_bonus(created.user_id, balance, "used", created.bonuses_used, created.id);
+    return created;
+}
+
+order order_service::change_status(const auth::principal& who, std::int64_t order_id,
+                                   order_status to) {
+    auto current = repo_.find_order(order_id);
+    require(current && can_see(who, *current), error::kind::not_found, "not-found",
+            "no such order");
+    const auto cities = cities_of(who);
+    const bool manages = std::find(cities.begin(), cities.end(), current->city_id) != cities.end();
+    if (!who.is_staff_admin() && !manages) {
+        // Owners may only cancel what nobody has confirmed yet.
+        require(to == order_status::cancelled && current->status == order_status::pending,
+                error::kind::forbidden, "forbidden", "customers may only cancel a pending order");
+    }
+    require(can_transition(current->status, to), error::kind::conflict, "invalid-transition",
+            "cannot go from " + std::string(to_string(current->status)) + " to " +
+                std::string(to_string(to)));
+
+    bonus_effect effect;
+    if (to == order_status::completed && current->bonuses_earned > 0)
+        effect = {"earned", current->bonuses_earned};
+    if (to == order_status::cancelled && current->bonuses_used > 0)
+        effect = {"refunded", current->bonuses_used};
+    auto changed = repo_.change_status(order_id, current->status, to, effect);
+    require(changed.has_value(), error::kind::conflict, "status-changed",
+            "the order's status changed meanwhile; reload it");
+
+    const auto& updated = changed->updated;
+    events_.publish({realtime::user_room(updated.user_id), realtime::admin_room(),
+                     realtime::city_room(updated.city_id)},
+                    "order-status-updated",
+                    json::object{{"orderId", updated.id},
+                                 {"newStatus", to_string(to)},
+                                 {"oldStatus", to_string(current->status)},
+                                 {"timestamp", updated.updated_at}});
+    if (changed->balance)
+        announce_bonus(updated.user_id, *changed->balance, effect.type, effect.amount, updated.id);
+    return updated;
+}
+
+void order_service::announce_bonus(std::int64_t user_id, kopecks balance, std::string_view type,
+                                   kopecks amount, std::int64_t order_id) {
+    events_.publish({realtime::user_room(user_id)}, "bonus-updated",
+                    json::object{{"balance", to_roubles(balance)},
+                                 {"operation", json::object{{"type", type},
+                                                            {"amount", to_roubles(amount)},
+                                                            {"orderId", order_id}}},
+                                 {"timestamp", util::iso8601_now()}});
+}
+
+order order_service::get(const auth::principal& who, std::int64_t order_id) {
+    auto o = repo_.find_order(order_id);
+    require(o && can_see(who, *o), error::kind::not_found, "not-found", "no such order");
+    return *o;
+}
+
+std::vector<order> order_service::list(const auth::principal& who, order_filter filter) {
+    if (who.is_staff_admin()) {
+        // everything
+    } else if (who.who == role::manager) {
+        filter.cities = cities_of(who);
+    } else {
+        filter.user_id = who.user_id;
+    }
+    return repo_.list_orders(filter);
+}
+
+std::pair<kopecks, std::vector<bonus_operation>> order_service::bonuses(
+    const auth::principal& who) {
+    repo_.ensure_user(who.user_id, auth::to_string(who.who));
+    return repo_.bonuses(who.user_id, 100);
+}
+
+}  // namespace ordercast::domain

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "auth/principal.hpp"
+#include "domain/error.hpp"
+#include "domain/event_sink.hpp"
+#include "domain/order.hpp"
+#include "domain/repository.hpp"
+
+namespace ordercast::domain {
+
+struct new_order {
+    std::int64_t city_id = 0;
+    std::vector<order_item> items;
+    kopecks bonuses_used = 0;
+    std::string comment;
+};
+
+inline constexpr std::size_t max_items = 100;
+inline constexpr std::int32_t max_quantity = 1000;
+inline constexpr std::size_t max_comment = 2000;
+inline constexpr std::size_t max_item_name = 200;
+
+// Orders, statuses and bonuses (PROTOCOL.md §7): who may do what, the rules, and the
+// events that follow a committed change. Throws domain::error.
+class order_service {
+public:
+    order_service(repository& repo, event_sink& events, int bonus_percent)
+        : repo_(repo), events_(events), bonus_percent_(bonus_percent) {}
+
+    order create(const auth::principal& who, const new_order& request);
+    order change_status(const auth::principal& who, std::int64_t order_id, order_status to);
+    order get(const auth::principal& who, std::int64_t order_id);
+    std::vector<order> list(const auth::principal& who, order_filter filter);
+    std::pair<kopecks, std::vector<bonus_operation>> bonuses(const auth::principal& who);
+
+    // A manager's cities: from the token when it names them, else from the database.
+    std::vector<std::int64_t> cities_of(const auth::principal& who);
+
+private:
+    bool can_see(const auth::principal& who, const order& o);
+    void announce_bonus(std::int64_t user_id, kopecks balance, std::string_view type,
+                        kopecks amount, std::int64_t order_id);
+
+    repository& repo_;
+    event_sink& events_;
+    int bonus_percent_;
+};
+
+}  // namespace ordercast::domain

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "domain/order.hpp"
+
+namespace ordercast::domain {
+
+struct order_filter {
+    std::optional<std::int64_t> user_id;              // only this user's orders
+    std::optional<std::vector<std::int64_t>> cities;  // only orders of these cities
+    std::optional<order_status> status;
+    std::optional<std::int64_t> city_id;
+    std::optional<std::int64_t> before_id;  // cursor: orders with a smaller id
+    int limit = 50;
+};
+
+// A bonus movement that goes with a status change, in the same transaction.
+struct bonus_effect {
+    std::string type;  // earned or refunded; empty: none
+    kopecks amount = 0;
+};
+
+struct status_change {
+    order updated;
+    std::optional<kopecks> balance;  // after the bonus effect, when there was one
+};
+
+struct staff_account {
+    std::int64_t id = 0;
+    std::string role;
+    std::string password_hash;
+    std::vector<std::int64_t> cities;
+};
+
+// Persistence of the domain, one implementation per database. Every method is one
+// transaction; implementations are used from one thread at a time.
+class repository {
+public:
+    virtual ~repository() = default;
+
+    virtual void ensure_user(std::int64_t id, std::string_view role) = 0;
+    virtual user upsert_telegram_user(std::int64_t telegram_id, std::string_view first_name,
+                                      std::string_view username) = 0;
+    virtual std::int64_t add_staff_user(std::string_view login, std::string_view password_hash,
+                                        std::string_view role,
+                                        const std::vector<std::int64_t>& cities) = 0;
+    virtual std::optional<staff_account> find_staff(std::string_view login) = 0;
+
+    virtual std::vector<city> list_cities() = 0;
+    // Nothing when the name is taken.
+    virtual std::optional<city> add_city(std::string_view name) = 0;
+    virtual bool city_exists(std::int64_t id) = 0;
+    virtual std::vector<std::int64_t> manager_cities(std::int64_t user_id) = 0;
+    virtual void set_manager_cities(std::int64_t user_id,
+                                    const std::vector<std::int64_t>& cities) = 0;
+
+    // Stores a new order (id, number and timestamps are filled in). When it spends bonuses
+    // the balance is debited in the same transaction; nothing is stored and nothing is
+    // returned when the balance is short.
+    virtual std::optional<std::pair<order, kopecks>> create_order(order o) = 0;
+    virtual std::optional<order> find_order(std::int64_t id) = 0;
+    virtual std::vector<order> list_orders(const order_filter& filter) = 0;
+    // Moves the order from `from` to `to` with `effect`, only if it is still in `from`.
+    virtual std::optional<status_change> change_status(std::int64_t id, order_status from,
+                                                       order_status to,
+                                                       const bonus_effect& effect) = 0;
+    virtual std::pair<kopecks, std::vector<bonus_operation>> bonuses(std::int64_t user_id,
+                                                                     int limit) = 0;
+
+    virtual bool healthy() = 0;
+};
+
+}  // namespace ordercast::domain

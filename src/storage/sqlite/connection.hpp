@@ -1,0 +1,75 @@
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace ordercast::storage::sqlite {
+
+// A prepared statement, reset after each use. Throws storage_error on failure.
+class statement {
+public:
+    statement(sqlite3* db, std::string_view sql);
+    ~statement();
+    statement(const statement&) = delete;
+    statement& operator=(const statement&) = delete;
+
+    statement& bind(int index, std::int64_t value);
+    statement& bind(int index, std::string_view value);
+    statement& bind_null(int index);
+    // Runs to the next row: true when there is one.
+    bool step();
+    void reset();
+
+    std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+    std::string text(int column) const;
+    bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+private:
+    sqlite3* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+// One SQLite database file in WAL mode, with its statements cached by SQL text.
+class connection {
+public:
+    explicit connection(const std::string& path);
+    ~connection();
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+
+    void exec(const char* sql);
+    // The cached statement for `sql`, reset and with its bindings cleared.
+    statement& prepare(const char* sql);
+    // A statement for SQL built at run time, not cached.
+    std::unique_ptr<statement> compile(const std::string& sql) {
+        return std::make_unique<statement>(db_, sql);
+    }
+    std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+    int changes() const { return sqlite3_changes(db_); }
+
+private:
+    sqlite3* db_ = nullptr;
+    std::unordered_map<const char*, std::unique_ptr<statement>> cache_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolled back unless committed.
+class transaction {
+public:
+    explicit transaction(connection& c) : c_(c) { c_.exec("BEGIN IMMEDIATE"); }
+    ~transaction();
+    void commit() {
+        c_.exec("COMMIT");
+        done_ = true;
+    }
+
+private:
+    connection& c_;
+    bool done_ = false;
+};
+
+}  // namespace ordercast::storage::sqlite

@@ -1,0 +1,354 @@
+#include "storage/sqlite/sqlite_repository.hpp"
+
+#include <boost/json.hpp>
+#include <filesystem>
+
+#include "storage/sqlite/migrations.hpp"
+#include "storage/storage_error.hpp"
+#include "util/clock.hpp"
+
+namespace ordercast::storage::sqlite {
+namespace json = boost::json;
+using namespace ordercast::domain;
+
+namespace {
+
+constexpr const char* order_columns =
+    "SELECT id, order_number, user_id, city_id, status, subtotal, total, bonuses_used, "
+    "bonuses_earned, items, "
+    "comment, created_at, updated_at FROM orders";
+
+std::string items_to_text(const std::vector<order_item>& items) {
+    json::array a;
+    for (const auto& i : items)
+        a.push_back(json::object{{"name", i.name}, {"price", i.price}, {"quantity", i.quantity}});
+    return json::serialize(a);
+}
+
+std::vector<order_item> items_from_text(const std::string& text) {
+    std::vector<order_item> items;
+    const json::value parsed = json::parse(text);
+    for (const auto& v : parsed.as_array()) {
+        const auto& o = v.as_object();
+        items.push_back({std::string(o.at("name").as_string()),
+                         o.at("price").to_number<std::int64_t>(),
+                         o.at("quantity").to_number<std::int32_t>()});
+    }
+    return items;
+}
+
+order read_order(const statement& st) {
+    order o;
+    o.id = st.int64(0);
+    o.order_number = st.text(1);
+    o.user_id = st.int64(2);
+    o.city_id = st.int64(3);
+    o.status = parse_status(st.text(4)).value_or(order_status::pending);
+    o.subtotal = st.int64(5);
+    o.total = st.int64(6);
+    o.bonuses_used = st.int64(7);
+    o.bonuses_earned = st.int64(8);
+    o.items = items_from_text(st.text(9));
+    o.comment = st.text(10);
+    o.created_at = st.text(11);
+    o.updated_at = st.text(12);
+    return o;
+}
+
+std::string prepare_path(const std::string& path) {
+    auto parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    return path;
+}
+
+}  // namespace
+
+sqlite_repository::sqlite_repository(const std::string& path) : db_(prepare_path(path)) {
+    migrate();
+}
+
+int sqlite_repository::schema_version() {
+    auto& st = db_.prepare("PRAGMA user_version");
+    st.step();
+    return static_cast<int>(st.int64(0));
+}
+
+void sqlite_repository::migrate() {
+    for (const auto& m : migrations()) {
+        if (m.version <= schema_version()) continue;
+        transaction tx(db_);
+        db_.exec(m.sql);
+        db_.exec(("PRAGMA user_version = " + std::to_string(m.version)).c_str());
+        tx.commit();
+    }
+}
+
+void sqlite_repository::ensure_user(std::int64_t id, std::string_view role) {
+    db_.prepare("INSERT OR IGNORE INTO users (id, role, created_at) VALUES (?1, ?2, ?3)")
+        .bind(1, id)
+        .bind(2, role)
+        .bind(3, util::iso8601_now())
+        .step();
+}
+
+user sqlite_repository::upsert_telegram_user(std::int64_t telegram_id, std::string_view first_name,
+                                             std::string_view username) {
+    transaction tx(db_);
+    db_.prepare(
+           "INSERT INTO users (role, telegram_id, first_name, username, created_at) VALUES "
+           "('user', ?1, ?2, ?3, ?4) "
+           "ON CONFLICT (telegram_id) DO UPDATE SET first_name = excluded.first_name, username = "
+           "excluded.username")
+        .bind(1, telegram_id)
+        .bind(2, first_name)
+        .bind(3, username)
+        .bind(4, util::iso8601_now())
+        .step();
+    auto& st = db_.prepare(
+        "SELECT id, role, first_name, username, bonus_balance FROM users WHERE telegram_id = ?1");
+    st.bind(1, telegram_id);
+    if (!st.step()) throw storage_error("telegram user vanished");
+    user u{st.int64(0), st.text(1), "", telegram_id, st.text(2), st.text(3), st.int64(4)};
+    st.reset();
+    tx.commit();
+    return u;
+}
+
+std::int64_t sqlite_repository::add_staff_user(std::string_view login,
+                                               std::string_view password_hash,
+                                               std::string_view role,
+                                               const std::vector<std::int64_t>& cities) {
+    transaction tx(db_);
+    db_.prepare(
+           "INSERT OR IGNORE INTO users (role, login, password_hash, created_at) VALUES (?1, ?2, "
+           "?3, ?4)")
+        .bind(1, role)
+        .bind(2, login)
+        .bind(3, password_hash)
+        .bind(4, util::iso8601_now())
+        .step();
+    if (db_.changes() == 0) return 0;
+    const std::int64_t id = db_.last_insert_id();
+    for (auto city : cities) {
+        db_.prepare("INSERT OR IGNORE INTO manager_cities (user_id, city_id) VALUES (?1, ?2)")
+            .bind(1, id)
+            .bind(2, city)
+            .step();
+    }
+    tx.commit();
+    return id;
+}
+
+std::optional<staff_account> sqlite_repository::find_staff(std::string_view login) {
+    auto& st = db_.prepare(
+        "SELECT id, role, password_hash FROM users WHERE login = ?1 AND password_hash IS NOT NULL");
+    st.bind(1, login);
+    if (!st.step()) return std::nullopt;
+    staff_account a{st.int64(0), st.text(1), st.text(2), {}};
+    st.reset();
+    a.cities = manager_cities(a.id);
+    return a;
+}
+
+std::vector<city> sqlite_repository::list_cities() {
+    std::vector<city> cities;
+    auto& st = db_.prepare("SELECT id, name FROM cities ORDER BY id");
+    while (st.step()) cities.push_back({st.int64(0), st.text(1)});
+    return cities;
+}
+
+std::optional<city> sqlite_repository::add_city(std::string_view name) {
+    db_.prepare("INSERT OR IGNORE INTO cities (name, created_at) VALUES (?1, ?2)")
+        .bind(1, name)
+        .bind(2, util::iso8601_now())
+        .step();
+    if (db_.changes() == 0) return std::nullopt;
+    return city{db_.last_insert_id(), std::string(name)};
+}
+
+bool sqlite_repository::city_exists(std::int64_t id) {
+    return db_.prepare("SELECT 1 FROM cities WHERE id = ?1").bind(1, id).step();
+}
+
+std::vector<std::int64_t> sqlite_repository::manager_cities(std::int64_t user_id) {
+    std::vector<std::int64_t> cities;
+    auto& st =
+        db_.prepare("SELECT city_id FROM manager_cities WHERE user_id = ?1 ORDER BY city_id");
+    st.bind(1, user_id);
+    while (st.step()) cities.push_back(st.int64(0));
+    return cities;
+}
+
+void sqlite_repository::set_manager_cities(std::int64_t user_id,
+                                           const std::vector<std::int64_t>& cities) {
+    transaction tx(db_);
+    db_.prepare("INSERT OR IGNORE INTO users (id, role, created_at) VALUES (?1, 'manager', ?2)")
+        .bind(1, user_id)
+        .bind(2, util::iso8601_now())
+        .step();
+    db_.prepare("DELETE FROM manager_cities WHERE user_id = ?1").bind(1, user_id).step();
+    for (auto city : cities) {
+        db_.prepare("INSERT OR IGNORE INTO manager_cities (user_id, city_id) VALUES (?1, ?2)")
+            .bind(1, user_id)
+            .bind(2, city)
+            .step();
+    }
+    tx.commit();
+}
+
+kopecks sqlite_repository::balance_of(std::int64_t user_id) {
+    auto& st = db_.prepare("SELECT bonus_balance FROM users WHERE id = ?1");
+    st.bind(1, user_id);
+    kopecks balance = st.step() ? st.int64(0) : 0;
+    st.reset();
+    return balance;
+}
+
+void sqlite_repository::record_bonus(std::int64_t user_id, std::int64_t order_id,
+                                     std::string_view type, kopecks amount, kopecks balance_after,
+                                     const std::string& at) {
+    db_.prepare(
+           "INSERT INTO bonus_operations (user_id, order_id, type, amount, balance_after, "
+           "created_at) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind(1, user_id)
+        .bind(2, order_id)
+        .bind(3, type)
+        .bind(4, amount)
+        .bind(5, balance_after)
+        .bind(6, at)
+        .step();
+}
+
+std::optional<std::pair<order, kopecks>> sqlite_repository::create_order(order o) {
+    transaction tx(db_);
+    const std::string now = util::iso8601_now();
+    if (o.bonuses_used > 0) {
+        // The balance check and the debit are one statement: it can never go negative.
+        db_.prepare(
+               "UPDATE users SET bonus_balance = bonus_balance - ?1 WHERE id = ?2 AND "
+               "bonus_balance >= ?1")
+            .bind(1, o.bonuses_used)
+            .bind(2, o.user_id)
+            .step();
+        if (db_.changes() == 0) return std::nullopt;
+    }
+    auto& next = db_.prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM orders");
+    next.step();
+    o.id = next.int64(0);
+    next.reset();
+    o.order_number = std::to_string(1000 + o.id);
+    o.status = order_status::pending;
+    o.created_at = o.updated_at = now;
+    db_.prepare(
+           "INSERT INTO orders (id, order_number, user_id, city_id, status, subtotal, total, "
+           "bonuses_used, "
+           "bonuses_earned, items, comment, created_at, updated_at) "
+           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)")
+        .bind(1, o.id)
+        .bind(2, o.order_number)
+        .bind(3, o.user_id)
+        .bind(4, o.city_id)
+        .bind(5, to_string(o.status))
+        .bind(6, o.subtotal)
+        .bind(7, o.total)
+        .bind(8, o.bonuses_used)
+        .bind(9, o.bonuses_earned)
+        .bind(10, items_to_text(o.items))
+        .bind(11, o.comment)
+        .bind(12, now)
+        .step();
+    const kopecks balance = balance_of(o.user_id);
+    if (o.bonuses_used > 0) record_bonus(o.user_id, o.id, "used", o.bonuses_used, balance, now);
+    tx.commit();
+    return std::pair{std::move(o), balance};
+}
+
+std::optional<order> sqlite_repository::find_order(std::int64_t id) {
+    static const std::string sql = std::string(order_columns) + " WHERE id = ?1";
+    auto& st = db_.prepare(sql.c_str());
+    st.bind(1, id);
+    if (!st.step()) return std::nullopt;
+    order o = read_order(st);
+    st.reset();
+    return o;
+}
+
+std::vector<order> sqlite_repository::list_orders(const order_filter& f) {
+    std::string sql = std::string(order_columns) + " WHERE 1 = 1";
+    int n = 0;
+    if (f.user_id) sql += " AND user_id = ?" + std::to_string(++n);
+    if (f.cities) {
+        sql += " AND city_id IN (SELECT value FROM json_each(?" + std::to_string(++n) + "))";
+    }
+    if (f.status) sql += " AND status = ?" + std::to_string(++n);
+    if (f.city_id) sql += " AND city_id = ?" + std::to_string(++n);
+    if (f.before_id) sql += " AND id < ?" + std::to_string(++n);
+    sql += " ORDER BY id DESC LIMIT ?" + std::to_string(++n);
+
+    auto st = db_.compile(sql);
+    int i = 0;
+    if (f.user_id) st->bind(++i, *f.user_id);
+    if (f.cities) {
+        json::array ids;
+        for (auto c : *f.cities) ids.push_back(c);
+        st->bind(++i, json::serialize(ids));
+    }
+    if (f.status) st->bind(++i, to_string(*f.status));
+    if (f.city_id) st->bind(++i, *f.city_id);
+    if (f.before_id) st->bind(++i, *f.before_id);
+    st->bind(++i, static_cast<std::int64_t>(f.limit));
+    std::vector<order> orders;
+    while (st->step()) orders.push_back(read_order(*st));
+    return orders;
+}
+
+std::optional<status_change> sqlite_repository::change_status(std::int64_t id, order_status from,
+                                                              order_status to,
+                                                              const bonus_effect& effect) {
+    transaction tx(db_);
+    const std::string now = util::iso8601_now();
+    db_.prepare("UPDATE orders SET status = ?1, updated_at = ?2 WHERE id = ?3 AND status = ?4")
+        .bind(1, to_string(to))
+        .bind(2, now)
+        .bind(3, id)
+        .bind(4, to_string(from))
+        .step();
+    if (db_.changes() == 0) return std::nullopt;
+    auto updated = find_order(id);
+    status_change result{*updated, std::nullopt};
+    if (!effect.type.empty() && effect.amount > 0) {
+        db_.prepare("UPDATE users SET bonus_balance = bonus_balance + ?1 WHERE id = ?2")
+            .bind(1, effect.amount)
+            .bind(2, updated->user_id)
+            .step();
+        result.balance = balance_of(updated->user_id);
+        record_bonus(updated->user_id, id, effect.type, effect.amount, *result.balance, now);
+    }
+    tx.commit();
+    return result;
+}
+
+std::pair<kopecks, std::vector<bonus_operation>> sqlite_repository::bonuses(std::int64_t user_id,
+                                                                            int limit) {
+    std::vector<bonus_operation> ops;
+    auto& st = db_.prepare(
+        "SELECT type, amount, COALESCE(order_id, 0), balance_after, created_at FROM "
+        "bonus_operations "
+        "WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2");
+    st.bind(1, user_id).bind(2, static_cast<std::int64_t>(limit));
+    while (st.step())
+        ops.push_back({st.text(0), st.int64(1), st.int64(2), st.int64(3), st.text(4)});
+    return {balance_of(user_id), std::move(ops)};
+}
+
+bool sqlite_repository::healthy() {
+    try {
+        return db_.prepare("SELECT 1").step();
+    } catch (const storage_error&) {
+        return false;
+    }
+}
+
+}  // namespace ordercast::storage::sqlite

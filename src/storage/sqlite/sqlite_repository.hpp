@@ -1,0 +1,51 @@
+#pragma once
+
+#include <string>
+
+#include "domain/repository.hpp"
+#include "storage/sqlite/connection.hpp"
+
+namespace ordercast::storage::sqlite {
+
+// The repository on one SQLite file (WAL). Not thread-safe: one db_worker thread uses it.
+class sqlite_repository final : public domain::repository {
+public:
+    // Opens (creating the file and its folder) and applies pending migrations.
+    explicit sqlite_repository(const std::string& path);
+
+    int schema_version();
+
+    void ensure_user(std::int64_t id, std::string_view role) override;
+    domain::user upsert_telegram_user(std::int64_t telegram_id, std::string_view first_name,
+                                      std::string_view username) override;
+    std::int64_t add_staff_user(std::string_view login, std::string_view password_hash,
+                                std::string_view role,
+                                const std::vector<std::int64_t>& cities) override;
+    std::optional<domain::staff_account> find_staff(std::string_view login) override;
+
+    std::vector<domain::city> list_cities() override;
+    std::optional<domain::city> add_city(std::string_view name) override;
+    bool city_exists(std::int64_t id) override;
+    std::vector<std::int64_t> manager_cities(std::int64_t user_id) override;
+    void set_manager_cities(std::int64_t user_id, const std::vector<std::int64_t>& cities) override;
+
+    std::optional<std::pair<domain::order, domain::kopecks>> create_order(domain::order o) override;
+    std::optional<domain::order> find_order(std::int64_t id) override;
+    std::vector<domain::order> list_orders(const domain::order_filter& filter) override;
+    std::optional<domain::status_change> change_status(std::int64_t id, domain::order_status from,
+                                                       domain::order_status to,
+                                                       const domain::bonus_effect& effect) override;
+    std::pair<domain::kopecks, std::vector<domain::bonus_operation>> bonuses(std::int64_t user_id,
+                                                                             int limit) override;
+    bool healthy() override;
+
+private:
+    void migrate();
+    domain::kopecks balance_of(std::int64_t user_id);
+    void record_bonus(std::int64_t user_id, std::int64_t order_id, std::string_view type,
+                      domain::kopecks amount, domain::kopecks balance_after, const std::string& at);
+
+    connection db_;
+};
+
+}  // namespace ordercast::storage::sqlite
