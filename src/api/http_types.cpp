@@ -2,12 +2,14 @@
 
 #include <boost/json.hpp>
 
+#include "util/json_text.hpp"
+
 namespace ordercast::api {
 
 response json_response(http::status status, const boost::json::value& body) {
     response res{status, 11};
     res.set(http::field::content_type, "application/json");
-    res.body() = boost::json::serialize(body);
+    res.body() = util::to_json_text(body);
     res.prepare_payload();
     return res;
 }

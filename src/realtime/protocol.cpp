@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "util/json_text.hpp"
+
 namespace ordercast::realtime {
 namespace json = boost::json;
 
@@ -77,7 +79,7 @@ std::string event_message(std::string_view type, const json::value& data) {
     json::object msg;
     msg["type"] = type;
     msg["data"] = data;
-    return json::serialize(msg);
+    return util::to_json_text(msg);
 }
 
 bool valid_event_type(std::string_view type) {

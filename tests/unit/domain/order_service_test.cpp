@@ -1,0 +1,240 @@
+// The order rules against a real SQLite database in a temporary folder.
+#include "domain/order_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+
+#include "storage/sqlite/sqlite_repository.hpp"
+
+namespace ordercast::domain {
+namespace {
+
+struct recorded {
+    std::vector<std::string> rooms;
+    std::string type;
+    boost::json::value data;
+};
+
+struct recording_sink : event_sink {
+    std::vector<recorded> events;
+    void publish(std::vector<std::string> rooms, std::string_view type,
+                 boost::json::value data) override {
+        events.push_back({std::move(rooms), std::string(type), std::move(data)});
+    }
+};
+
+auth::principal as(auth::role r, std::int64_t id, std::vector<std::int64_t> cities = {}) {
+    return {.user_id = id, .who = r, .city_ids = std::move(cities), .expires_at = 0};
+}
+
+class OrderService : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ =
+            std::filesystem::temp_directory_path() /
+            ("ordercast-unit-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+             "-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+        repo_ = std::make_unique<storage::sqlite::sqlite_repository>((dir_ / "db.sqlite").string());
+        moscow_ = repo_->add_city("Moscow")->id;
+        kazan_ = repo_->add_city("Kazan")->id;
+        service_ = std::make_unique<order_service>(*repo_, sink_, 5);
+    }
+    void TearDown() override {
+        service_.reset();
+        repo_.reset();
+        std::filesystem::remove_all(dir_);
+    }
+
+    new_order simple(kopecks price, kopecks bonuses = 0) {
+        return {.city_id = moscow_,
+                .items = {{"Borscht", price, 1}},
+                .bonuses_used = bonuses,
+                .comment = ""};
+    }
+    // Gives `user` a balance by completing an order worth 20x the wanted bonus.
+    void give_bonus(std::int64_t user, kopecks amount) {
+        auto o = service_->create(as(auth::role::user, user), simple(amount * 20));
+        for (auto s : {order_status::confirmed, order_status::preparing, order_status::ready,
+                       order_status::completed}) {
+            service_->change_status(as(auth::role::admin, 1), o.id, s);
+        }
+    }
+    error::kind refusal(const std::function<void()>& f, std::string* code = nullptr) {
+        try {
+            f();
+        } catch (const error& e) {
+            if (code) *code = e.code;
+            return e.type;
+        }
+        ADD_FAILURE() << "expected a refusal";
+        return error::kind::unavailable;
+    }
+
+    std::filesystem::path dir_;
+    std::unique_ptr<storage::sqlite::sqlite_repository> repo_;
+    recording_sink sink_;
+    std::unique_ptr<order_service> service_;
+    std::int64_t moscow_ = 0, kazan_ = 0;
+};
+
+TEST_F(OrderService, CreatesAnOrderWithTotalsAndEvents) {
+    new_order req{.city_id = moscow_,
+                  .items = {{"Pizza", 50050, 2}, {"Tea", 1000, 1}},
+                  .bonuses_used = 0,
+                  .comment = "door 3"};
+    auto o = service_->create(as(auth::role::user, 10), req);
+    EXPECT_EQ(o.subtotal, 101100);
+    EXPECT_EQ(o.total, 101100);
+    EXPECT_EQ(o.bonuses_earned, 5055);
+    EXPECT_EQ(o.status, order_status::pending);
+    EXPECT_FALSE(o.order_number.empty());
+    ASSERT_EQ(sink_.events.size(), 2u);
+    EXPECT_EQ(sink_.events[0].type, "order-created");
+    EXPECT_EQ(sink_.events[0].rooms, std::vector<std::string>{"user-10"});
+    EXPECT_EQ(sink_.events[1].type, "new-order");
+    EXPECT_EQ(
+        sink_.events[1].rooms,
+        (std::vector<std::string>{"admin-orders", "city-" + std::to_string(moscow_) + "-orders"}));
+    EXPECT_EQ(sink_.events[1].data.at("total").to_number<double>(), 1011.0);
+    EXPECT_EQ(sink_.events[1].data.at("comment"), "door 3");
+}
+
+TEST_F(OrderService, ValidatesOrders) {
+    std::string code;
+    auto user = as(auth::role::user, 10);
+    EXPECT_EQ(refusal([&] { service_->create(user, new_order{.city_id = moscow_}); }, &code),
+              error::kind::bad_request);
+    EXPECT_EQ(code, "bad-items");
+    new_order many{.city_id = moscow_};
+    many.items.assign(101, order_item{"x", 100, 1});
+    EXPECT_EQ(refusal([&] { service_->create(user, many); }), error::kind::bad_request);
+    EXPECT_EQ(refusal([&] {
+                  service_->create(user, {.city_id = moscow_, .items = {{"", 100, 1}}});
+              }),
+              error::kind::bad_request);
+    EXPECT_EQ(refusal([&] {
+                  service_->create(user, {.city_id = moscow_, .items = {{"x", -1, 1}}});
+              }),
+              error::kind::bad_request);
+    EXPECT_EQ(refusal([&] {
+                  service_->create(user, {.city_id = moscow_, .items = {{"x", 100, 0}}});
+              }),
+              error::kind::bad_request);
+    EXPECT_EQ(refusal([&] {
+                  service_->create(user, {.city_id = moscow_, .items = {{"x", 100, 1001}}});
+              }),
+              error::kind::bad_request);
+    EXPECT_EQ(refusal(
+                  [&] {
+                      service_->create(user, {.city_id = 999, .items = {{"x", 100, 1}}});
+                  },
+                  &code),
+              error::kind::unprocessable);
+    EXPECT_EQ(code, "unknown-city");
+    EXPECT_EQ(refusal([&] { service_->create(user, simple(1000, 1001)); }, &code),
+              error::kind::unprocessable);
+    EXPECT_EQ(code, "bonuses-exceed-subtotal");
+    EXPECT_EQ(refusal([&] { service_->create(user, simple(1000, 500)); }, &code),
+              error::kind::unprocessable);
+    EXPECT_EQ(code, "insufficient-bonuses");
+    EXPECT_TRUE(sink_.events.empty()) << "nothing is announced for a refused order";
+}
+
+TEST_F(OrderService, SpendsEarnsAndRefundsBonusesExactlyOnce) {
+    give_bonus(10, 5000);
+    EXPECT_EQ(repo_->bonuses(10, 10).first, 5000);
+    sink_.events.clear();
+
+    auto o = service_->create(as(auth::role::user, 10), simple(20000, 3000));
+    EXPECT_EQ(o.total, 17000);
+    EXPECT_EQ(o.bonuses_earned, 850);
+    EXPECT_EQ(repo_->bonuses(10, 10).first, 2000);
+    ASSERT_EQ(sink_.events.size(), 3u);
+    EXPECT_EQ(sink_.events[2].type, "bonus-updated");
+    EXPECT_EQ(sink_.events[2].data.at("operation").at("type"), "used");
+    EXPECT_EQ(sink_.events[2].data.at("balance").as_int64(), 20);
+
+    service_->change_status(as(auth::role::user, 10), o.id, order_status::cancelled);
+    EXPECT_EQ(repo_->bonuses(10, 10).first, 5000);
+    EXPECT_EQ(sink_.events.back().data.at("operation").at("type"), "refunded");
+    std::string code;
+    EXPECT_EQ(refusal(
+                  [&] {
+                      service_->change_status(as(auth::role::admin, 1), o.id,
+                                              order_status::cancelled);
+                  },
+                  &code),
+              error::kind::conflict);
+    EXPECT_EQ(repo_->bonuses(10, 10).first, 5000) << "a second cancel refunds nothing";
+
+    // The ledger adds up to the balance.
+    auto [balance, ops] = repo_->bonuses(10, 100);
+    kopecks sum = 0;
+    for (const auto& op : ops) sum += op.type == "used" ? -op.amount : op.amount;
+    EXPECT_EQ(sum, balance);
+}
+
+TEST_F(OrderService, StatusChangesFollowTheWhoMayTable) {
+    auto o = service_->create(as(auth::role::user, 10), simple(1000));
+    const auto owner = as(auth::role::user, 10), stranger = as(auth::role::user, 11);
+    const auto local = as(auth::role::manager, 20, {moscow_}),
+               remote = as(auth::role::manager, 21, {kazan_});
+    EXPECT_EQ(refusal([&] { service_->change_status(stranger, o.id, order_status::cancelled); }),
+              error::kind::not_found);
+    EXPECT_EQ(refusal([&] { service_->change_status(remote, o.id, order_status::confirmed); }),
+              error::kind::not_found);
+    EXPECT_EQ(refusal([&] { service_->change_status(owner, o.id, order_status::confirmed); }),
+              error::kind::forbidden);
+    EXPECT_EQ(service_->change_status(local, o.id, order_status::confirmed).status,
+              order_status::confirmed);
+    EXPECT_EQ(refusal([&] { service_->change_status(owner, o.id, order_status::cancelled); }),
+              error::kind::forbidden);
+    EXPECT_EQ(refusal([&] { service_->change_status(local, o.id, order_status::completed); }),
+              error::kind::conflict);
+    EXPECT_EQ(service_->change_status(as(auth::role::ceo, 2), o.id, order_status::preparing).status,
+              order_status::preparing);
+    const auto& last = sink_.events.back();
+    EXPECT_EQ(last.type, "order-status-updated");
+    EXPECT_EQ(last.rooms,
+              (std::vector<std::string>{"user-10", "admin-orders",
+                                        "city-" + std::to_string(moscow_) + "-orders"}));
+    EXPECT_EQ(last.data.at("oldStatus"), "confirmed");
+    EXPECT_EQ(last.data.at("newStatus"), "preparing");
+    EXPECT_EQ(refusal([&] {
+                  service_->change_status(as(auth::role::admin, 1), 9999, order_status::confirmed);
+              }),
+              error::kind::not_found);
+}
+
+TEST_F(OrderService, ManagersWithoutCitiesInTheTokenUseTheDatabase) {
+    auto o = service_->create(as(auth::role::user, 10), simple(1000));
+    const auto manager = as(auth::role::manager, 30);
+    EXPECT_EQ(refusal([&] { service_->get(manager, o.id); }), error::kind::not_found);
+    repo_->set_manager_cities(30, {moscow_});
+    EXPECT_EQ(service_->get(manager, o.id).id, o.id);
+    EXPECT_EQ(service_->list(manager, {}).size(), 1u);
+}
+
+TEST_F(OrderService, ListsNewestFirstWithFiltersAndACursor) {
+    for (int i = 0; i < 5; ++i) service_->create(as(auth::role::user, 10), simple(1000 + i));
+    service_->create(as(auth::role::user, 11), {.city_id = kazan_, .items = {{"x", 1, 1}}});
+    auto mine = service_->list(as(auth::role::user, 10), {.limit = 3});
+    ASSERT_EQ(mine.size(), 3u);
+    EXPECT_GT(mine[0].id, mine[1].id);
+    auto rest =
+        service_->list(as(auth::role::user, 10), {.before_id = mine.back().id, .limit = 10});
+    EXPECT_EQ(rest.size(), 2u);
+    EXPECT_EQ(service_->list(as(auth::role::admin, 1), {.limit = 100}).size(), 6u);
+    EXPECT_EQ(service_->list(as(auth::role::admin, 1), {.city_id = kazan_, .limit = 100}).size(),
+              1u);
+    EXPECT_EQ(service_->list(as(auth::role::manager, 5, {kazan_}), {.limit = 100}).size(), 1u);
+    EXPECT_EQ(
+        service_->list(as(auth::role::admin, 1), {.status = order_status::confirmed, .limit = 100})
+            .size(),
+        0u);
+}
+
+}  // namespace
+}  // namespace ordercast::domain

@@ -1,0 +1,109 @@
+#include "storage/sqlite/sqlite_repository.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "storage/sqlite/migrations.hpp"
+
+namespace ordercast::storage::sqlite {
+namespace {
+
+class SqliteRepository : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = std::filesystem::temp_directory_path() /
+               ("ordercast-repo-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+        std::filesystem::remove_all(dir_);
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+    std::string path() const { return (dir_ / "nested" / "db.sqlite").string(); }
+    std::filesystem::path dir_;
+};
+
+TEST_F(SqliteRepository, CreatesTheFileAndAppliesMigrationsOnce) {
+    {
+        sqlite_repository repo(path());
+        EXPECT_EQ(repo.schema_version(), migrations().back().version);
+        repo.add_city("Moscow");
+    }
+    sqlite_repository again(path());  // a second start must not re-run anything
+    EXPECT_EQ(again.schema_version(), migrations().back().version);
+    ASSERT_EQ(again.list_cities().size(), 1u);
+    EXPECT_TRUE(std::filesystem::exists(path() + "-wal") || std::filesystem::exists(path()));
+}
+
+TEST_F(SqliteRepository, KeepsCommittedWorkAcrossReopening) {
+    std::int64_t order_id = 0;
+    {
+        sqlite_repository repo(path());
+        auto city = repo.add_city("Moscow");
+        repo.ensure_user(7, "user");
+        domain::order o;
+        o.user_id = 7;
+        o.city_id = city->id;
+        o.items = {{"Soup", 30000, 1}};
+        o.subtotal = o.total = 30000;
+        o.bonuses_earned = 1500;
+        order_id = repo.create_order(o)->first.id;
+        repo.change_status(order_id, domain::order_status::pending, domain::order_status::completed,
+                           {"earned", 1500});
+    }
+    sqlite_repository repo(path());
+    auto o = repo.find_order(order_id);
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->status, domain::order_status::completed);
+    EXPECT_EQ(o->items[0].name, "Soup");
+    EXPECT_EQ(repo.bonuses(7, 10).first, 1500);
+}
+
+TEST_F(SqliteRepository, NeverLetsABalanceGoNegative) {
+    sqlite_repository repo(path());
+    auto city = repo.add_city("Moscow");
+    repo.ensure_user(7, "user");
+    domain::order o;
+    o.user_id = 7;
+    o.city_id = city->id;
+    o.items = {{"Soup", 100, 1}};
+    o.subtotal = 100;
+    o.bonuses_used = 1;
+    o.total = 99;
+    EXPECT_FALSE(repo.create_order(o)) << "no balance, no spending";
+    EXPECT_TRUE(repo.list_orders({.limit = 10}).empty()) << "and no order left behind";
+}
+
+TEST_F(SqliteRepository, AppliesAStatusChangeOnlyFromTheExpectedStatus) {
+    sqlite_repository repo(path());
+    auto city = repo.add_city("Moscow");
+    repo.ensure_user(7, "user");
+    domain::order o;
+    o.user_id = 7;
+    o.city_id = city->id;
+    o.items = {{"Soup", 100, 1}};
+    o.subtotal = o.total = 100;
+    const auto id = repo.create_order(o)->first.id;
+    EXPECT_TRUE(
+        repo.change_status(id, domain::order_status::pending, domain::order_status::confirmed, {}));
+    EXPECT_FALSE(
+        repo.change_status(id, domain::order_status::pending, domain::order_status::cancelled, {}));
+    EXPECT_EQ(repo.find_order(id)->status, domain::order_status::confirmed);
+}
+
+TEST_F(SqliteRepository, CitiesAndManagers) {
+    sqlite_repository repo(path());
+    auto a = repo.add_city("Moscow");
+    EXPECT_FALSE(repo.add_city("Moscow")) << "names are unique";
+    auto b = repo.add_city("Kazan");
+    repo.set_manager_cities(40, {a->id, b->id});
+    EXPECT_EQ(repo.manager_cities(40), (std::vector<std::int64_t>{a->id, b->id}));
+    repo.set_manager_cities(40, {b->id});
+    EXPECT_EQ(repo.manager_cities(40), (std::vector<std::int64_t>{b->id}));
+    const auto boss = repo.add_staff_user("boss", "hash", "admin", {});
+    ASSERT_TRUE(repo.find_staff("boss"));
+    EXPECT_EQ(repo.find_staff("boss")->id, boss);
+    EXPECT_EQ(repo.add_staff_user("boss", "hash", "admin", {}), 0) << "logins are unique";
+    EXPECT_FALSE(repo.find_staff("nobody"));
+}
+
+}  // namespace
+}  // namespace ordercast::storage::sqlite
