@@ -1,7 +1,5 @@
 // Orders and bonuses (PROTOCOL.md §7): request parsing here, the rules in domain::order_service.
 #include <boost/json.hpp>
-#include <boost/url/params_view.hpp>
-#include <boost/url/parse_query.hpp>
 #include <charconv>
 
 #include "api/db_call.hpp"
@@ -9,6 +7,7 @@
 #include "api/router.hpp"
 #include "domain/order_json.hpp"
 #include "domain/order_service.hpp"
+#include "util/form_fields.hpp"
 
 namespace ordercast::api {
 namespace json = boost::json;
@@ -78,18 +77,19 @@ domain::order_filter parse_filter(std::string_view query) {
     domain::order_filter f;
     f.limit = default_page;
     if (query.empty()) return f;
-    if (!boost::urls::parse_query(query)) throw bad_request("bad-query", "malformed query string");
-    for (auto p : boost::urls::params_view(query)) {
-        if (p.key == "status") {
-            auto status = domain::parse_status(p.value);
-            if (!status) throw bad_request("bad-status", "unknown status '" + p.value + "'");
+    auto fields = util::form_fields(query);
+    if (!fields) throw bad_request("bad-query", "malformed query string");
+    for (const auto& [key, value] : *fields) {
+        if (key == "status") {
+            auto status = domain::parse_status(value);
+            if (!status) throw bad_request("bad-status", "unknown status '" + value + "'");
             f.status = status;
-        } else if (p.key == "city_id") {
-            f.city_id = query_int("city_id", p.value, 1, INT64_MAX);
-        } else if (p.key == "limit") {
-            f.limit = static_cast<int>(query_int("limit", p.value, 1, max_page));
-        } else if (p.key == "before") {
-            f.before_id = query_int("before", p.value, 1, INT64_MAX);
+        } else if (key == "city_id") {
+            f.city_id = query_int("city_id", value, 1, INT64_MAX);
+        } else if (key == "limit") {
+            f.limit = static_cast<int>(query_int("limit", value, 1, max_page));
+        } else if (key == "before") {
+            f.before_id = query_int("before", value, 1, INT64_MAX);
         }
     }
     return f;

@@ -13,6 +13,10 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args[0] == "token")
         return app::token_command({args.begin() + 1, args.end()});
+    if (!args.empty() && args[0] == "migrate")
+        return app::migrate_command({args.begin() + 1, args.end()});
+    if (!args.empty() && args[0] == "user")
+        return app::user_command({args.begin() + 1, args.end()});
     if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
         std::cout << "usage: ordercast [options]      serve HTTP and WebSocket on one port\n"
                      "       ordercast token --help   print a signed token\n"

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "auth/jwt.hpp"
+#include "util/form_fields.hpp"
 
 namespace ordercast::auth {
 namespace {
@@ -39,50 +40,6 @@ std::string secret_key(std::string_view bot_token) {
     return hmac_sha256("WebAppData", bot_token);
 }
 
-// application/x-www-form-urlencoded, as URLSearchParams writes it: '+' is a space.
-std::optional<std::string> form_decode(std::string_view s) {
-    auto hexval = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') {
-            out += ' ';
-        } else if (s[i] == '%') {
-            if (i + 2 >= s.size()) return std::nullopt;
-            const int hi = hexval(s[i + 1]);
-            const int lo = hexval(s[i + 2]);
-            if (hi < 0 || lo < 0) return std::nullopt;
-            out += static_cast<char>(hi * 16 + lo);
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
-// The key/value pairs of a form-encoded string; nothing when any part is malformed.
-std::optional<std::vector<std::pair<std::string, std::string>>> form_fields(std::string_view text) {
-    std::vector<std::pair<std::string, std::string>> fields;
-    while (!text.empty()) {
-        auto amp = text.find('&');
-        auto part = text.substr(0, amp);
-        text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
-        auto eq = part.find('=');
-        if (eq == std::string_view::npos || eq == 0) return std::nullopt;
-        auto key = form_decode(part.substr(0, eq));
-        auto value = form_decode(part.substr(eq + 1));
-        if (!key || !value) return std::nullopt;
-        fields.emplace_back(std::move(*key), std::move(*value));
-    }
-    return fields;
-}
-
 }  // namespace
 
 std::string_view to_string(init_data_error e) {
@@ -96,7 +53,7 @@ std::variant<telegram_user, init_data_error> validate_init_data(std::string_view
                                                                 std::int64_t now_s,
                                                                 std::int64_t max_age_s) {
     if (init_data.empty() || init_data.size() > 8192) return init_data_error::malformed;
-    auto all = form_fields(init_data);
+    auto all = util::form_fields(init_data);
     if (!all) return init_data_error::malformed;
     std::vector<std::pair<std::string, std::string>> fields;
     std::string hash, user_json, auth_date;
@@ -137,7 +94,8 @@ std::variant<telegram_user, init_data_error> validate_init_data(std::string_view
 }
 
 std::string sign_init_data(std::string_view fields, std::string_view bot_token) {
-    auto pairs = form_fields(fields).value_or(std::vector<std::pair<std::string, std::string>>{});
+    auto pairs =
+        util::form_fields(fields).value_or(std::vector<std::pair<std::string, std::string>>{});
     return std::string(fields) +
            "&hash=" + hex(hmac_sha256(secret_key(bot_token), check_string(std::move(pairs))));
 }

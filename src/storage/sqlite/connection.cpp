@@ -77,11 +77,10 @@ void connection::exec(const char* sql) {
     }
 }
 
-statement& connection::prepare(const char* sql) {
+statement_ref connection::prepare(const char* sql) {
     auto& slot = cache_[sql];
     if (!slot) slot = std::make_unique<statement>(db_, sql);
-    slot->reset();
-    return *slot;
+    return statement_ref(*slot);
 }
 
 transaction::~transaction() {

@@ -34,6 +34,33 @@ private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 
+// A cached statement in use: reset when this goes out of scope, so that no finished or
+// abandoned SELECT keeps a read snapshot open (which would hide other processes' writes
+// and turn the next write into SQLITE_BUSY).
+class statement_ref {
+public:
+    explicit statement_ref(statement& s) : s_(&s) {}
+    ~statement_ref() { s_->reset(); }
+    statement_ref(const statement_ref&) = delete;
+    statement_ref& operator=(const statement_ref&) = delete;
+
+    statement_ref& bind(int index, std::int64_t value) {
+        s_->bind(index, value);
+        return *this;
+    }
+    statement_ref& bind(int index, std::string_view value) {
+        s_->bind(index, value);
+        return *this;
+    }
+    bool step() { return s_->step(); }
+    std::int64_t int64(int column) const { return s_->int64(column); }
+    std::string text(int column) const { return s_->text(column); }
+    const statement& get() const { return *s_; }
+
+private:
+    statement* s_;
+};
+
 // One SQLite database file in WAL mode, with its statements cached by SQL text.
 class connection {
 public:
@@ -43,8 +70,8 @@ public:
     connection& operator=(const connection&) = delete;
 
     void exec(const char* sql);
-    // The cached statement for `sql`, reset and with its bindings cleared.
-    statement& prepare(const char* sql);
+    // The cached statement for `sql`, with its bindings cleared; reset again after use.
+    statement_ref prepare(const char* sql);
     // A statement for SQL built at run time, not cached.
     std::unique_ptr<statement> compile(const std::string& sql) {
         return std::make_unique<statement>(db_, sql);

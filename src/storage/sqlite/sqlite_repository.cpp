@@ -69,7 +69,7 @@ sqlite_repository::sqlite_repository(const std::string& path) : db_(prepare_path
 }
 
 int sqlite_repository::schema_version() {
-    auto& st = db_.prepare("PRAGMA user_version");
+    auto st = db_.prepare("PRAGMA user_version");
     st.step();
     return static_cast<int>(st.int64(0));
 }
@@ -105,12 +105,11 @@ user sqlite_repository::upsert_telegram_user(std::int64_t telegram_id, std::stri
         .bind(3, username)
         .bind(4, util::iso8601_now())
         .step();
-    auto& st = db_.prepare(
+    auto st = db_.prepare(
         "SELECT id, role, first_name, username, bonus_balance FROM users WHERE telegram_id = ?1");
     st.bind(1, telegram_id);
     if (!st.step()) throw storage_error("telegram user vanished");
     user u{st.int64(0), st.text(1), "", telegram_id, st.text(2), st.text(3), st.int64(4)};
-    st.reset();
     tx.commit();
     return u;
 }
@@ -141,19 +140,18 @@ std::int64_t sqlite_repository::add_staff_user(std::string_view login,
 }
 
 std::optional<staff_account> sqlite_repository::find_staff(std::string_view login) {
-    auto& st = db_.prepare(
+    auto st = db_.prepare(
         "SELECT id, role, password_hash FROM users WHERE login = ?1 AND password_hash IS NOT NULL");
     st.bind(1, login);
     if (!st.step()) return std::nullopt;
     staff_account a{st.int64(0), st.text(1), st.text(2), {}};
-    st.reset();
     a.cities = manager_cities(a.id);
     return a;
 }
 
 std::vector<city> sqlite_repository::list_cities() {
     std::vector<city> cities;
-    auto& st = db_.prepare("SELECT id, name FROM cities ORDER BY id");
+    auto st = db_.prepare("SELECT id, name FROM cities ORDER BY id");
     while (st.step()) cities.push_back({st.int64(0), st.text(1)});
     return cities;
 }
@@ -173,8 +171,7 @@ bool sqlite_repository::city_exists(std::int64_t id) {
 
 std::vector<std::int64_t> sqlite_repository::manager_cities(std::int64_t user_id) {
     std::vector<std::int64_t> cities;
-    auto& st =
-        db_.prepare("SELECT city_id FROM manager_cities WHERE user_id = ?1 ORDER BY city_id");
+    auto st = db_.prepare("SELECT city_id FROM manager_cities WHERE user_id = ?1 ORDER BY city_id");
     st.bind(1, user_id);
     while (st.step()) cities.push_back(st.int64(0));
     return cities;
@@ -198,10 +195,9 @@ void sqlite_repository::set_manager_cities(std::int64_t user_id,
 }
 
 kopecks sqlite_repository::balance_of(std::int64_t user_id) {
-    auto& st = db_.prepare("SELECT bonus_balance FROM users WHERE id = ?1");
+    auto st = db_.prepare("SELECT bonus_balance FROM users WHERE id = ?1");
     st.bind(1, user_id);
     kopecks balance = st.step() ? st.int64(0) : 0;
-    st.reset();
     return balance;
 }
 
@@ -234,10 +230,9 @@ std::optional<std::pair<order, kopecks>> sqlite_repository::create_order(order o
             .step();
         if (db_.changes() == 0) return std::nullopt;
     }
-    auto& next = db_.prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM orders");
+    auto next = db_.prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM orders");
     next.step();
     o.id = next.int64(0);
-    next.reset();
     o.order_number = std::to_string(1000 + o.id);
     o.status = order_status::pending;
     o.created_at = o.updated_at = now;
@@ -267,11 +262,10 @@ std::optional<std::pair<order, kopecks>> sqlite_repository::create_order(order o
 
 std::optional<order> sqlite_repository::find_order(std::int64_t id) {
     static const std::string sql = std::string(order_columns) + " WHERE id = ?1";
-    auto& st = db_.prepare(sql.c_str());
+    auto st = db_.prepare(sql.c_str());
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
-    order o = read_order(st);
-    st.reset();
+    order o = read_order(st.get());
     return o;
 }
 
@@ -333,7 +327,7 @@ std::optional<status_change> sqlite_repository::change_status(std::int64_t id, o
 std::pair<kopecks, std::vector<bonus_operation>> sqlite_repository::bonuses(std::int64_t user_id,
                                                                             int limit) {
     std::vector<bonus_operation> ops;
-    auto& st = db_.prepare(
+    auto st = db_.prepare(
         "SELECT type, amount, COALESCE(order_id, 0), balance_after, created_at FROM "
         "bonus_operations "
         "WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2");
