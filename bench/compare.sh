@@ -43,6 +43,7 @@ start() {
     local log=$work/$1.log
     case $1 in
         ordercast) build/release/ordercast --port 0 --host 127.0.0.1 --jwt-secret "$secret" \
+                       --database-url "sqlite://$work/ordercast.db" \
                        --threads "$threads" --rate-limit-per-s 1000000 --log-level info 2>"$log" & ;;
         uws) PORT=0 JWT_SECRET=$secret node bench/peers/uws-server.mjs 2>"$log" & ;;
         ws) PORT=0 JWT_SECRET=$secret node bench/peers/ws-server.mjs 2>"$log" & ;;

@@ -5,9 +5,11 @@
 set -euo pipefail
 server=$1 loadgen=$2
 secret=smoke-secret-0123456789abcdef0123456789
-log=$(mktemp)
-trap 'kill "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
-"$server" --port 0 --host 127.0.0.1 --jwt-secret "$secret" --rate-limit-per-s 1000000 2>"$log" &
+work=$(mktemp -d)
+log=$work/log
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+"$server" --port 0 --host 127.0.0.1 --jwt-secret "$secret" --rate-limit-per-s 1000000 \
+    --database-url "sqlite://$work/ordercast.db" 2>"$log" &
 pid=$!
 port=
 for _ in $(seq 200); do

@@ -65,7 +65,7 @@ connection::connection(const std::string& path) {
 
 connection::~connection() {
     cache_.clear();
-    sqlite3_close(db_);
+    sqlite3_close_v2(db_);  // frees the handle even in an error state
 }
 
 void connection::exec(const char* sql) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "storage/sqlite/sqlite_repository.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ordercast::domain {
 namespace {
@@ -32,10 +33,7 @@ auth::principal as(auth::role r, std::int64_t id, std::vector<std::int64_t> citi
 class OrderService : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ =
-            std::filesystem::temp_directory_path() /
-            ("ordercast-unit-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-             "-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+        dir_ = testing::make_temp_dir();
         repo_ = std::make_unique<storage::sqlite::sqlite_repository>((dir_ / "db.sqlite").string());
         moscow_ = repo_->add_city("Moscow")->id;
         kazan_ = repo_->add_city("Kazan")->id;

@@ -5,17 +5,14 @@
 #include <filesystem>
 
 #include "storage/sqlite/migrations.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ordercast::storage::sqlite {
 namespace {
 
 class SqliteRepository : public ::testing::Test {
 protected:
-    void SetUp() override {
-        dir_ = std::filesystem::temp_directory_path() /
-               ("ordercast-repo-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-        std::filesystem::remove_all(dir_);
-    }
+    void SetUp() override { dir_ = testing::make_temp_dir(); }
     void TearDown() override { std::filesystem::remove_all(dir_); }
     std::string path() const { return (dir_ / "nested" / "db.sqlite").string(); }
     std::filesystem::path dir_;
