@@ -157,7 +157,9 @@ void router::change_status(const auth::principal& who, std::int64_t id, const re
     }
     db_call(ctx_.db, std::move(respond), [this, who, id, to](domain::repository& repo) {
         domain::order_service service(repo, ctx_.sink, ctx_.bonus_percent);
-        return json_response(http::status::ok, domain::to_json(service.change_status(who, id, to)));
+        auto changed = service.change_status(who, id, to);
+        if (ctx_.outbox_changed) ctx_.outbox_changed();
+        return json_response(http::status::ok, domain::to_json(changed));
     });
 }
 

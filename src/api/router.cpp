@@ -169,6 +169,18 @@ void router::handle(const request& req, respond_fn respond) {
         if (method == http::verb::post) return add_city(who, req, std::move(respond));
         return respond(method_not_allowed("GET, POST"));
     }
+    if (parts[1] == "sync") {
+        if (parts.size() == 3) {
+            if (only(http::verb::get, "GET")) failed_syncs(who, std::move(respond));
+            return;
+        }
+        auto entity_id = id_segment(parts[3]);
+        if (!entity_id)
+            return respond(error_response(http::status::not_found, "not-found", "no such entity"));
+        if (only(http::verb::post, "POST"))
+            retry_sync(who, parts[2], *entity_id, std::move(respond));
+        return;
+    }
     auto user_id = id_segment(parts[2]);
     if (!user_id)
         return respond(error_response(http::status::not_found, "not-found", "no such user"));

@@ -31,6 +31,8 @@ struct api_context {
     std::string jwt_secret;
     std::int64_t token_ttl_s = 86400;
     std::string telegram_bot_token;  // empty: Telegram login is off
+    // An order change was committed with an outbox record: deliver it soon.
+    std::function<void()> outbox_changed;
     // A manager's cities changed: move their open sockets between rooms.
     std::function<void(std::int64_t user_id, std::vector<std::int64_t> cities)> on_manager_cities;
     // Runs `f` after `delay` without holding a thread.
@@ -62,6 +64,9 @@ private:
     void set_manager_cities(const auth::principal& who, std::int64_t user_id, const request& req,
                             respond_fn respond);
     void telegram_login(const request& req, respond_fn respond);
+    void failed_syncs(const auth::principal& who, respond_fn respond);
+    void retry_sync(const auth::principal& who, std::string_view entity, std::int64_t id,
+                    respond_fn respond);
     void staff_login(const request& req, respond_fn respond);
 
     std::string issue_token(std::int64_t user_id, auth::role role,

@@ -17,6 +17,7 @@
 #include "storage/db_worker.hpp"
 #include "storage/sqlite/sqlite_repository.hpp"
 #include "storage/storage_error.hpp"
+#include "sync/outbox_worker.hpp"
 #include "transport/gateway_context.hpp"
 #include "transport/listener.hpp"
 #include "transport/shard_pool.hpp"
@@ -39,7 +40,7 @@ int serve(const config::config& cfg) {
     std::unique_ptr<domain::repository> repo;
     try {
         repo = std::make_unique<storage::sqlite::sqlite_repository>(
-            storage::parse_database_url(cfg.database_url)->target);
+            storage::parse_database_url(cfg.database_url)->target, !cfg.gulyash_url.empty());
     } catch (const storage::storage_error& e) {
         spdlog::error("database: {}", e.what());
         return 1;
@@ -49,6 +50,19 @@ int serve(const config::config& cfg) {
     storage::db_worker db(std::move(repo));
     util::worker hasher;
     api::broker_event_sink sink(events);
+    sync::sync_stats sync_stats;
+    std::unique_ptr<sync::outbox_worker> outbox;
+    if (cfg.gulyash_url.empty()) {
+        spdlog::info("GULYASH_URL unset: Gulyash sync is off, no changes are recorded for it");
+    } else {
+        outbox = std::make_unique<sync::outbox_worker>(
+            sync::sync_settings{cfg.gulyash_url, cfg.gulyash_api_key,
+                                static_cast<long>(cfg.gulyash_timeout_ms),
+                                cfg.gulyash_max_attempts},
+            db, sink, sync_stats);
+        metrics.add_section([&sync_stats](std::string& out) { sync::render(sync_stats, out); });
+        spdlog::info("Gulyash sync on: {}", cfg.gulyash_url);
+    }
     shards.set_city_lookup(
         [&db](std::int64_t user_id, std::function<void(std::vector<std::int64_t>)> done) {
             db.post([user_id, done = std::move(done)](domain::repository& r) {
@@ -72,6 +86,10 @@ int serve(const config::config& cfg) {
         .jwt_secret = cfg.jwt_secret,
         .token_ttl_s = cfg.token_ttl_s,
         .telegram_bot_token = cfg.telegram_bot_token,
+        .outbox_changed =
+            [&outbox] {
+                if (outbox) outbox->wake();
+            },
         .on_manager_cities =
             [&shards](std::int64_t user_id, std::vector<std::int64_t> cities) {
                 shards.reassign_manager_cities(user_id, std::move(cities));

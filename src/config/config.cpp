@@ -82,6 +82,21 @@ const std::vector<setting>& settings() {
          [](config& c, const std::string& v) {
              c.token_ttl_s = parse_number<std::int64_t>("TOKEN_TTL_S", v, 60, 31536000);
          }},
+        {"GULYASH_URL", "base URL of Gulyash (empty: sync off)",
+         [](config& c, const std::string& v) { c.gulyash_url = v; }},
+        {"GULYASH_API_KEY", "bearer key for Gulyash",
+         [](config& c, const std::string& v) { c.gulyash_api_key = v; }},
+        {"GULYASH_TIMEOUT_MS",
+         "connect + response bound per delivery, 100-600000 ms (default 5000)",
+         [](config& c, const std::string& v) {
+             c.gulyash_timeout_ms =
+                 parse_number<std::int64_t>("GULYASH_TIMEOUT_MS", v, 100, 600000);
+         }},
+        {"GULYASH_MAX_ATTEMPTS",
+         "deliveries tried before a change waits for an admin, 1-100 (default 10)",
+         [](config& c, const std::string& v) {
+             c.gulyash_max_attempts = parse_number<int>("GULYASH_MAX_ATTEMPTS", v, 1, 100);
+         }},
         {"RATE_LIMIT_PER_S", "client messages per second per socket, 1-1000000 (default 100)",
          [](config& c, const std::string& v) {
              c.rate_limit_per_s = parse_number<std::uint32_t>("RATE_LIMIT_PER_S", v, 1, 1000000);
@@ -120,6 +135,11 @@ void validate(const config& c) {
         throw config_error("LOG_FORMAT: expected text or json, got '" + c.log_format + "'");
     }
     if (c.host.empty()) throw config_error("HOST: must not be empty");
+    if (!c.gulyash_url.empty() && c.gulyash_url.rfind("http://", 0) != 0 &&
+        c.gulyash_url.rfind("https://", 0) != 0) {
+        throw config_error("GULYASH_URL: expected http://... or https://..., got '" +
+                           c.gulyash_url + "'");
+    }
     if (c.database_url.rfind("sqlite://", 0) != 0 || c.database_url.size() == 9) {
         if (c.database_url.rfind("postgresql://", 0) == 0 ||
             c.database_url.rfind("postgres://", 0) == 0) {

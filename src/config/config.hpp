@@ -27,6 +27,10 @@ struct config {
     int bonus_earn_percent = 5;
     std::string telegram_bot_token;    // empty: Telegram login off
     std::int64_t token_ttl_s = 86400;  // tokens issued by the login endpoints
+    std::string gulyash_url;           // empty: sync off
+    std::string gulyash_api_key;
+    std::int64_t gulyash_timeout_ms = 5000;
+    int gulyash_max_attempts = 10;
 };
 
 // A setting that cannot be used; its message names the variable and the reason.

@@ -38,6 +38,20 @@ struct staff_account {
     std::vector<std::int64_t> cities;
 };
 
+// A change waiting to be delivered to Gulyash (the outbox), written in the same transaction
+// as the change itself.
+struct outbox_record {
+    std::int64_t id = 0;
+    std::string entity;  // "order"
+    std::int64_t entity_id = 0;
+    std::string payload;  // the JSON body to send
+    std::string status;   // pending, sent, failed
+    int attempts = 0;
+    std::int64_t created_ms = 0;  // unix milliseconds
+    std::string last_error;
+    std::string updated_at;
+};
+
 // Persistence of the domain, one implementation per database. Every method is one
 // transaction; implementations are used from one thread at a time.
 class repository {
@@ -72,6 +86,19 @@ public:
                                                        const bonus_effect& effect) = 0;
     virtual std::pair<kopecks, std::vector<bonus_operation>> bonuses(std::int64_t user_id,
                                                                      int limit) = 0;
+
+    // The outbox (Gulyash sync). Due records are pending ones whose time has come and that
+    // no earlier undelivered record of the same entity precedes, oldest first.
+    virtual std::vector<outbox_record> due_outbox(std::int64_t now_ms, int limit) = 0;
+    virtual void outbox_sent(std::int64_t id) = 0;
+    // A failed attempt: retried at `next_attempt_ms`, or given up (status failed) without one.
+    virtual void outbox_failed(std::int64_t id, int attempts, std::string_view error,
+                               std::optional<std::int64_t> next_attempt_ms) = 0;
+    virtual std::vector<outbox_record> failed_outbox(int limit) = 0;
+    // Puts the given-up records of one entity back in the queue; returns how many.
+    virtual int requeue_outbox(std::string_view entity, std::int64_t entity_id,
+                               std::int64_t now_ms) = 0;
+    virtual std::int64_t pending_outbox() = 0;
 
     virtual bool healthy() = 0;
 };

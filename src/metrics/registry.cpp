@@ -26,6 +26,12 @@ std::string label(std::string_view key, std::string_view value) {
 
 }  // namespace
 
+void write_metric(std::string& out, std::string_view name, std::string_view type,
+                  std::string_view help, std::int64_t value) {
+    header(out, name, type, help);
+    line(out, name, "", value);
+}
+
 void shard_stats::count_close(std::uint16_t code) {
     auto it = std::find(tracked_close_codes.begin(), tracked_close_codes.end(), code);
     closes[static_cast<std::size_t>(it - tracked_close_codes.begin())].fetch_add(1, relaxed);
@@ -96,6 +102,7 @@ std::string registry::render(std::size_t rooms) const {
         line(out, "ordercast_http_responses_total", label("class", classes[c]),
              static_cast<std::int64_t>(http_by_class_[c].load(relaxed)));
     }
+    for (const auto& section : sections_) section(out);
     return out;
 }
 

@@ -3,8 +3,10 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "auth/jwt.hpp"
@@ -31,6 +33,10 @@ struct alignas(64) shard_stats {
     void count_close(std::uint16_t code);
 };
 
+// One unlabelled metric in Prometheus text: HELP, TYPE and its value.
+void write_metric(std::string& out, std::string_view name, std::string_view type,
+                  std::string_view help, std::int64_t value);
+
 // All the process's figures; renders Prometheus text.
 class registry {
 public:
@@ -44,12 +50,17 @@ public:
     void count_http(unsigned status);
 
     std::string render(std::size_t rooms) const;
+    // More figures from other parts (e.g. the Gulyash outbox), appended to every render.
+    void add_section(std::function<void(std::string&)> section) {
+        sections_.push_back(std::move(section));
+    }
 
 private:
     std::vector<std::unique_ptr<shard_stats>> shards_;
     std::array<counter, auth::token_error_count> auth_failures_{};
     counter publishes_{0};
     std::array<counter, 6> http_by_class_{};  // 1xx..5xx, other
+    std::vector<std::function<void(std::string&)>> sections_;
 };
 
 }  // namespace ordercast::metrics

@@ -58,7 +58,25 @@ CREATE TABLE bonus_operations (
 CREATE INDEX bonus_operations_by_user ON bonus_operations (user_id, id);
 )sql";
 
-constexpr std::array<migration, 1> all = {{{1, v1}}};
+// The Gulyash outbox: one row per change to deliver.
+constexpr const char* v2 = R"sql(
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    entity TEXT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER NOT NULL,
+    last_error TEXT NOT NULL DEFAULT '',
+    created_ms INTEGER NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (status, next_attempt_ms);
+CREATE INDEX outbox_by_entity ON outbox (entity, entity_id, id);
+)sql";
+
+constexpr std::array<migration, 2> all = {{{1, v1}, {2, v2}}};
 
 }  // namespace
 

@@ -3,9 +3,11 @@
 #include <boost/json.hpp>
 #include <filesystem>
 
+#include "domain/order_json.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/storage_error.hpp"
 #include "util/clock.hpp"
+#include "util/json_text.hpp"
 
 namespace ordercast::storage::sqlite {
 namespace json = boost::json;
@@ -64,7 +66,8 @@ std::string prepare_path(const std::string& path) {
 
 }  // namespace
 
-sqlite_repository::sqlite_repository(const std::string& path) : db_(prepare_path(path)) {
+sqlite_repository::sqlite_repository(const std::string& path, bool record_outbox)
+    : db_(prepare_path(path)), record_outbox_(record_outbox) {
     migrate();
 }
 
@@ -256,6 +259,7 @@ std::optional<std::pair<order, kopecks>> sqlite_repository::create_order(order o
         .step();
     const kopecks balance = balance_of(o.user_id);
     if (o.bonuses_used > 0) record_bonus(o.user_id, o.id, "used", o.bonuses_used, balance, now);
+    record_outbox(o);
     tx.commit();
     return std::pair{std::move(o), balance};
 }
@@ -320,6 +324,7 @@ std::optional<status_change> sqlite_repository::change_status(std::int64_t id, o
         result.balance = balance_of(updated->user_id);
         record_bonus(updated->user_id, id, effect.type, effect.amount, *result.balance, now);
     }
+    record_outbox(*updated);
     tx.commit();
     return result;
 }
@@ -335,6 +340,100 @@ std::pair<kopecks, std::vector<bonus_operation>> sqlite_repository::bonuses(std:
     while (st.step())
         ops.push_back({st.text(0), st.int64(1), st.int64(2), st.int64(3), st.text(4)});
     return {balance_of(user_id), std::move(ops)};
+}
+
+void sqlite_repository::record_outbox(const order& o) {
+    if (!record_outbox_) return;
+    const auto now_ms = util::unix_millis();
+    db_.prepare(
+           "INSERT INTO outbox (entity, entity_id, payload, next_attempt_ms, created_ms, "
+           "updated_at) "
+           "VALUES ('order', ?1, ?2, ?3, ?3, ?4)")
+        .bind(1, o.id)
+        .bind(2, util::to_json_text(to_json(o)))
+        .bind(3, now_ms)
+        .bind(4, util::iso8601_now())
+        .step();
+}
+
+std::vector<outbox_record> sqlite_repository::read_outbox(statement& st) {
+    std::vector<outbox_record> records;
+    while (st.step()) {
+        records.push_back({st.int64(0), st.text(1), st.int64(2), st.text(3), st.text(4),
+                           static_cast<int>(st.int64(5)), st.int64(6), st.text(7), st.text(8)});
+    }
+    return records;
+}
+
+namespace {
+constexpr const char* outbox_columns =
+    "SELECT id, entity, entity_id, payload, status, attempts, created_ms, last_error, updated_at "
+    "FROM outbox o";
+}
+
+std::vector<outbox_record> sqlite_repository::due_outbox(std::int64_t now_ms, int limit) {
+    // A change waits while an earlier one of the same order is undelivered (pending or
+    // given up): Gulyash must never see a status before the order's creation.
+    static const std::string sql =
+        std::string(outbox_columns) +
+        " WHERE status = 'pending' AND next_attempt_ms <= ?1 AND NOT EXISTS ("
+        "SELECT 1 FROM outbox p WHERE p.entity = o.entity AND p.entity_id = o.entity_id "
+        "AND p.id < o.id AND p.status != 'sent') ORDER BY id LIMIT ?2";
+    auto st = db_.compile(sql);
+    st->bind(1, now_ms).bind(2, static_cast<std::int64_t>(limit));
+    return read_outbox(*st);
+}
+
+void sqlite_repository::outbox_sent(std::int64_t id) {
+    db_.prepare(
+           "UPDATE outbox SET status = 'sent', attempts = attempts + 1, updated_at = ?2 WHERE id = "
+           "?1")
+        .bind(1, id)
+        .bind(2, util::iso8601_now())
+        .step();
+}
+
+void sqlite_repository::outbox_failed(std::int64_t id, int attempts, std::string_view error,
+                                      std::optional<std::int64_t> next_attempt_ms) {
+    db_.prepare(
+           "UPDATE outbox SET status = ?2, attempts = ?3, last_error = ?4, next_attempt_ms = ?5, "
+           "updated_at = ?6 "
+           "WHERE id = ?1")
+        .bind(1, id)
+        .bind(2, next_attempt_ms ? "pending" : "failed")
+        .bind(3, static_cast<std::int64_t>(attempts))
+        .bind(4, error)
+        .bind(5, next_attempt_ms.value_or(0))
+        .bind(6, util::iso8601_now())
+        .step();
+}
+
+std::vector<outbox_record> sqlite_repository::failed_outbox(int limit) {
+    static const std::string sql =
+        std::string(outbox_columns) + " WHERE status = 'failed' ORDER BY id LIMIT ?1";
+    auto st = db_.compile(sql);
+    st->bind(1, static_cast<std::int64_t>(limit));
+    return read_outbox(*st);
+}
+
+int sqlite_repository::requeue_outbox(std::string_view entity, std::int64_t entity_id,
+                                      std::int64_t now_ms) {
+    db_.prepare(
+           "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = ?3, updated_at = "
+           "?4 "
+           "WHERE status = 'failed' AND entity = ?1 AND entity_id = ?2")
+        .bind(1, entity)
+        .bind(2, entity_id)
+        .bind(3, now_ms)
+        .bind(4, util::iso8601_now())
+        .step();
+    return db_.changes();
+}
+
+std::int64_t sqlite_repository::pending_outbox() {
+    auto st = db_.prepare("SELECT COUNT(*) FROM outbox WHERE status = 'pending'");
+    st.step();
+    return st.int64(0);
 }
 
 bool sqlite_repository::healthy() {

@@ -10,8 +10,9 @@ namespace ordercast::storage::sqlite {
 // The repository on one SQLite file (WAL). Not thread-safe: one db_worker thread uses it.
 class sqlite_repository final : public domain::repository {
 public:
-    // Opens (creating the file and its folder) and applies pending migrations.
-    explicit sqlite_repository(const std::string& path);
+    // Opens (creating the file and its folder) and applies pending migrations. With
+    // `record_outbox`, every order change also writes its outbox row.
+    explicit sqlite_repository(const std::string& path, bool record_outbox = false);
 
     int schema_version();
 
@@ -37,15 +38,28 @@ public:
                                                        const domain::bonus_effect& effect) override;
     std::pair<domain::kopecks, std::vector<domain::bonus_operation>> bonuses(std::int64_t user_id,
                                                                              int limit) override;
+    std::vector<domain::outbox_record> due_outbox(std::int64_t now_ms, int limit) override;
+    void outbox_sent(std::int64_t id) override;
+    void outbox_failed(std::int64_t id, int attempts, std::string_view error,
+                       std::optional<std::int64_t> next_attempt_ms) override;
+    std::vector<domain::outbox_record> failed_outbox(int limit) override;
+    int requeue_outbox(std::string_view entity, std::int64_t entity_id,
+                       std::int64_t now_ms) override;
+    std::int64_t pending_outbox() override;
+
     bool healthy() override;
 
 private:
+    void record_outbox(const domain::order& o);
+    std::vector<domain::outbox_record> read_outbox(statement& st);
+
     void migrate();
     domain::kopecks balance_of(std::int64_t user_id);
     void record_bonus(std::int64_t user_id, std::int64_t order_id, std::string_view type,
                       domain::kopecks amount, domain::kopecks balance_after, const std::string& at);
 
     connection db_;
+    bool record_outbox_;
 };
 
 }  // namespace ordercast::storage::sqlite

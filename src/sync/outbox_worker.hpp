@@ -1,0 +1,69 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#include "domain/event_sink.hpp"
+#include "storage/db_worker.hpp"
+#include "sync/gulyash_client.hpp"
+
+namespace ordercast::sync {
+
+struct sync_settings {
+    std::string url;
+    std::string api_key;
+    long timeout_ms = 5000;
+    int max_attempts = 10;
+};
+
+// Figures for /metrics, updated by the worker.
+struct sync_stats {
+    std::atomic<std::int64_t> pending{0};
+    std::atomic<std::uint64_t> sent{0};
+    std::atomic<std::uint64_t> failed{0};          // given up after the last attempt
+    std::atomic<std::uint64_t> retries{0};         // failed attempts that will be retried
+    std::atomic<std::uint64_t> latency_ms_sum{0};  // change committed -> Gulyash said yes
+    std::atomic<std::uint64_t> latency_count{0};
+};
+
+// Appends the figures to a /metrics page.
+void render(const sync_stats& stats, std::string& out);
+
+// Delivers the outbox to Gulyash on a thread of its own: takes due records from the
+// database, posts each, records the outcome, and tells admins (sync-success /
+// sync-error). A change is retried with backoff from 1 s doubling to 5 min; after
+// `max_attempts` it waits for an admin.
+class outbox_worker {
+public:
+    outbox_worker(sync_settings settings, storage::db_worker& db, domain::event_sink& events,
+                  sync_stats& stats);
+    ~outbox_worker();
+    outbox_worker(const outbox_worker&) = delete;
+    outbox_worker& operator=(const outbox_worker&) = delete;
+
+    // Something new may be due: look now instead of at the next poll.
+    void wake();
+
+    static std::chrono::milliseconds backoff(int failed_attempts);
+
+private:
+    void run();
+    bool deliver_due();
+
+    sync_settings settings_;
+    storage::db_worker& db_;
+    domain::event_sink& events_;
+    sync_stats& stats_;
+    gulyash_client client_;
+    std::mutex lock_;
+    std::condition_variable wake_;
+    bool woken_ = false;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace ordercast::sync
