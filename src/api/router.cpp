@@ -133,7 +133,9 @@ void router::handle(const request& req, respond_fn respond) {
         api_path && parts.size() >= 2 &&
         ((orders && parts.size() <= 4) || (parts[1] == "bonuses" && parts.size() == 2) ||
          (parts[1] == "cities" && parts.size() == 2) ||
-         (parts[1] == "managers" && parts.size() == 4 && parts[3] == "cities"));
+         (parts[1] == "managers" && parts.size() == 4 && parts[3] == "cities") ||
+         (parts[1] == "sync" && parts.size() == 3 && parts[2] == "failed") ||
+         (parts[1] == "sync" && parts.size() == 5 && parts[4] == "retry"));
     if (!known) {
         return respond(error_response(
             http::status::not_found, "not-found",
