@@ -9,15 +9,6 @@
 namespace ordercast::api {
 namespace json = boost::json;
 
-namespace {
-
-response forbidden() {
-    return api::error_response(http::status::forbidden, "forbidden",
-                               "only admin and ceo may do this");
-}
-
-}  // namespace
-
 void router::list_cities(respond_fn respond) {
     db_call(ctx_.db, std::move(respond), [](domain::repository& repo) {
         json::array cities;
@@ -27,7 +18,7 @@ void router::list_cities(respond_fn respond) {
 }
 
 void router::add_city(const auth::principal& who, const request& req, respond_fn respond) {
-    if (!who.is_staff_admin()) return respond(forbidden());
+    if (!who.is_staff_admin()) return respond(forbidden_response("only admin and ceo may do this"));
     std::string name;
     try {
         name = require_string(as_object(parse_json(req)), "name", 200);
@@ -45,7 +36,7 @@ void router::add_city(const auth::principal& who, const request& req, respond_fn
 
 void router::set_manager_cities(const auth::principal& who, std::int64_t user_id,
                                 const request& req, respond_fn respond) {
-    if (!who.is_staff_admin()) return respond(forbidden());
+    if (!who.is_staff_admin()) return respond(forbidden_response("only admin and ceo may do this"));
     std::vector<std::int64_t> cities;
     try {
         const json::value body = parse_json(req);

@@ -21,6 +21,10 @@ inline domain::error bad_request(std::string_view code, const std::string& messa
     return domain::error(domain::error::kind::bad_request, std::string(code), message);
 }
 
+inline response forbidden_response(std::string_view message) {
+    return error_response(http::status::forbidden, "forbidden", message);
+}
+
 // The one mapping of domain error kinds to HTTP statuses.
 http::status status_for(domain::error::kind k);
 response error_response(const domain::error& e);

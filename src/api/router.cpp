@@ -5,6 +5,7 @@
 #include "realtime/protocol.hpp"
 #include "realtime/room_policy.hpp"
 #include "util/clock.hpp"
+#include "util/decimal_id.hpp"
 
 namespace ordercast::api {
 namespace json = boost::json;
@@ -77,16 +78,6 @@ std::vector<std::string_view> segments(std::string_view path) {
     return parts;
 }
 
-std::optional<std::int64_t> id_segment(std::string_view s) {
-    if (s.empty() || s.size() > 18 || s[0] == '0') return std::nullopt;
-    std::int64_t v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return std::nullopt;
-        v = v * 10 + (c - '0');
-    }
-    return v;
-}
-
 }  // namespace
 
 void router::handle(const request& req, respond_fn respond) {
@@ -151,7 +142,7 @@ void router::handle(const request& req, respond_fn respond) {
         return respond(method_not_allowed("GET, POST"));
     }
     if (orders) {
-        auto id = id_segment(parts[2]);
+        auto id = util::parse_decimal_id(parts[2]);
         if (!id || (parts.size() == 4 && parts[3] != "status")) {
             return respond(error_response(http::status::not_found, "not-found", "no such order"));
         }
@@ -176,14 +167,14 @@ void router::handle(const request& req, respond_fn respond) {
             if (only(http::verb::get, "GET")) failed_syncs(who, std::move(respond));
             return;
         }
-        auto entity_id = id_segment(parts[3]);
+        auto entity_id = util::parse_decimal_id(parts[3]);
         if (!entity_id)
             return respond(error_response(http::status::not_found, "not-found", "no such entity"));
         if (only(http::verb::post, "POST"))
             retry_sync(who, parts[2], *entity_id, std::move(respond));
         return;
     }
-    auto user_id = id_segment(parts[2]);
+    auto user_id = util::parse_decimal_id(parts[2]);
     if (!user_id)
         return respond(error_response(http::status::not_found, "not-found", "no such user"));
     if (only(http::verb::put, "PUT")) set_manager_cities(who, *user_id, req, std::move(respond));

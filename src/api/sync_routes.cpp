@@ -8,17 +8,9 @@
 namespace ordercast::api {
 namespace json = boost::json;
 
-namespace {
-
-response only_admins() {
-    return api::error_response(http::status::forbidden, "forbidden",
-                               "only admin and ceo may see or repair the sync");
-}
-
-}  // namespace
-
 void router::failed_syncs(const auth::principal& who, respond_fn respond) {
-    if (!who.is_staff_admin()) return respond(only_admins());
+    if (!who.is_staff_admin())
+        return respond(forbidden_response("only admin and ceo may see or repair the sync"));
     db_call(ctx_.db, std::move(respond), [](domain::repository& repo) {
         json::array failed;
         for (const auto& r : repo.failed_outbox(500)) {
@@ -35,7 +27,8 @@ void router::failed_syncs(const auth::principal& who, respond_fn respond) {
 
 void router::retry_sync(const auth::principal& who, std::string_view entity, std::int64_t id,
                         respond_fn respond) {
-    if (!who.is_staff_admin()) return respond(only_admins());
+    if (!who.is_staff_admin())
+        return respond(forbidden_response("only admin and ceo may see or repair the sync"));
     if (entity != "order")
         return respond(error_response(http::status::not_found, "not-found", "unknown entity"));
     db_call(ctx_.db, std::move(respond), [this, id](domain::repository& repo) {

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "auth/base64url.hpp"
+#include "util/decimal_id.hpp"
 
 namespace ordercast::auth {
 namespace json = boost::json;
@@ -49,14 +50,7 @@ std::optional<std::int64_t> positive_id(const json::value& v) {
 
 std::optional<std::int64_t> numeric_string_id(const json::value& v) {
     if (!v.is_string()) return std::nullopt;
-    const auto& s = v.as_string();
-    if (s.empty() || s.size() > 18 || s[0] == '0') return std::nullopt;
-    std::int64_t id = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return std::nullopt;
-        id = id * 10 + (c - '0');
-    }
-    return id;
+    return util::parse_decimal_id(std::string_view(v.as_string()));
 }
 
 std::variant<principal, token_error> read_claims(const json::object& claims) {

@@ -2,28 +2,16 @@
 
 #include <algorithm>
 
+#include "util/decimal_id.hpp"
+
 namespace ordercast::realtime {
-namespace {
-
-std::optional<std::int64_t> canonical_id(std::string_view digits) {
-    if (digits.empty() || digits.size() > 18 || digits[0] == '0') return std::nullopt;
-    std::int64_t id = 0;
-    for (char c : digits) {
-        if (c < '0' || c > '9') return std::nullopt;
-        id = id * 10 + (c - '0');
-    }
-    return id;
-}
-
-}  // namespace
-
 std::optional<room_id> parse_room(std::string_view name) {
     if (name == "admin-orders") return room_id{room_id::kind::admin_orders, 0};
     constexpr std::string_view user_prefix = "user-";
     constexpr std::string_view city_prefix = "city-";
     constexpr std::string_view city_suffix = "-orders";
     if (name.starts_with(user_prefix)) {
-        if (auto id = canonical_id(name.substr(user_prefix.size())))
+        if (auto id = util::parse_decimal_id(name.substr(user_prefix.size())))
             return room_id{room_id::kind::user, *id};
         return std::nullopt;
     }
@@ -31,7 +19,8 @@ std::optional<room_id> parse_room(std::string_view name) {
         name.size() > city_prefix.size() + city_suffix.size()) {
         auto digits =
             name.substr(city_prefix.size(), name.size() - city_prefix.size() - city_suffix.size());
-        if (auto id = canonical_id(digits)) return room_id{room_id::kind::city_orders, *id};
+        if (auto id = util::parse_decimal_id(digits))
+            return room_id{room_id::kind::city_orders, *id};
     }
     return std::nullopt;
 }
