@@ -12,6 +12,7 @@
 #include "api/router.hpp"
 #include "auth/jwt.hpp"
 #include "broker/broker.hpp"
+#include "broker/redis_broker.hpp"
 #include "metrics/registry.hpp"
 #include "storage/database_url.hpp"
 #include "storage/db_worker.hpp"
@@ -35,7 +36,18 @@ int serve(const config::config& cfg) {
                                   .ping_interval_ms = cfg.ping_interval_ms,
                                   .rate_limit_per_s = cfg.rate_limit_per_s},
                                  metrics);
-    broker::local_broker events(shards);
+    std::unique_ptr<broker::broker> event_broker;
+    if (cfg.redis_url.empty()) {
+        event_broker = std::make_unique<broker::local_broker>(shards);
+    } else {
+        auto endpoint = broker::parse_redis_url(cfg.redis_url);
+        if (!endpoint) {
+            spdlog::error("REDIS_URL: expected redis://host[:port][/db], got '{}'", cfg.redis_url);
+            return 2;
+        }
+        event_broker = std::make_unique<broker::redis_broker>(*endpoint, shards);
+    }
+    broker::broker& events = *event_broker;
 
     std::unique_ptr<domain::repository> repo;
     try {

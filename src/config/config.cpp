@@ -82,6 +82,9 @@ const std::vector<setting>& settings() {
          [](config& c, const std::string& v) {
              c.token_ttl_s = parse_number<std::int64_t>("TOKEN_TTL_S", v, 60, 31536000);
          }},
+        {"REDIS_URL",
+         "redis://host[:port][/db]: fan events out across instances (empty: this one only)",
+         [](config& c, const std::string& v) { c.redis_url = v; }},
         {"GULYASH_URL", "base URL of Gulyash (empty: sync off)",
          [](config& c, const std::string& v) { c.gulyash_url = v; }},
         {"GULYASH_API_KEY", "bearer key for Gulyash",
@@ -135,6 +138,10 @@ void validate(const config& c) {
         throw config_error("LOG_FORMAT: expected text or json, got '" + c.log_format + "'");
     }
     if (c.host.empty()) throw config_error("HOST: must not be empty");
+    if (!c.redis_url.empty() && c.redis_url.rfind("redis://", 0) != 0) {
+        throw config_error("REDIS_URL: expected redis://host[:port][/db], got '" + c.redis_url +
+                           "'");
+    }
     if (!c.gulyash_url.empty() && c.gulyash_url.rfind("http://", 0) != 0 &&
         c.gulyash_url.rfind("https://", 0) != 0) {
         throw config_error("GULYASH_URL: expected http://... or https://..., got '" +

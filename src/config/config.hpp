@@ -27,6 +27,7 @@ struct config {
     int bonus_earn_percent = 5;
     std::string telegram_bot_token;    // empty: Telegram login off
     std::int64_t token_ttl_s = 86400;  // tokens issued by the login endpoints
+    std::string redis_url;             // empty: in-process broker only
     std::string gulyash_url;           // empty: sync off
     std::string gulyash_api_key;
     std::int64_t gulyash_timeout_ms = 5000;

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "broker/broker.hpp"
+
+namespace ordercast::broker {
+
+struct redis_endpoint {
+    std::string host = "127.0.0.1";
+    int port = 6379;
+    int db = 0;
+};
+
+// `redis://host[:port][/db]`; nothing for anything else.
+std::optional<redis_endpoint> parse_redis_url(const std::string& url);
+
+// Fans events out across instances through Redis pub/sub (hiredis). Every event is
+// delivered to this instance's sockets at once (so `recipients` and local delivery never
+// wait for Redis) and published on one channel, tagged with this instance's id; each
+// instance delivers what others published to its own sockets. While Redis is down, local
+// delivery goes on, `healthy()` is false, and both connections retry with backoff.
+class redis_broker final : public broker {
+public:
+    redis_broker(redis_endpoint endpoint, realtime::delivery& local,
+                 std::string channel = "ordercast:events");
+    ~redis_broker() override;
+    redis_broker(const redis_broker&) = delete;
+    redis_broker& operator=(const redis_broker&) = delete;
+
+    void publish(std::shared_ptr<const realtime::event> e,
+                 std::function<void(std::size_t)> done) override;
+    bool healthy() const override { return publisher_up_ && subscriber_up_; }
+    std::string_view name() const override { return "redis"; }
+
+    // Wire format: "<instance>\n<room>,<room>...\n<payload>".
+    static std::string encode(std::string_view instance, const realtime::event& e);
+    static std::optional<std::pair<std::string, realtime::event>> decode(std::string_view message);
+
+private:
+    void publish_loop();
+    void subscribe_loop();
+    bool sleep_for(std::chrono::milliseconds d);  // false when stopping
+
+    redis_endpoint endpoint_;
+    realtime::delivery& local_;
+    std::string channel_;
+    std::string instance_;
+    std::atomic<bool> publisher_up_{false};
+    std::atomic<bool> subscriber_up_{false};
+    std::atomic<int> subscriber_fd_{-1};
+
+    std::mutex lock_;
+    std::condition_variable wake_;
+    std::deque<std::string> outgoing_;  // bounded: while Redis is down the oldest go
+    bool stopping_ = false;
+    std::thread publisher_;
+    std::thread subscriber_;
+};
+
+}  // namespace ordercast::broker

@@ -1,0 +1,46 @@
+// A real redis-server (Debian's) on a free loopback port, for the scale-out tests.
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+
+async function freePort() {
+  const probe = net.createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function launch(port) {
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 10000);
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    proc.on('exit', () => (clearTimeout(timer), reject(new Error(`redis-server exited: ${out}`))));
+  });
+  return proc;
+}
+
+export async function startRedis() {
+  const port = await freePort();
+  let proc = await launch(port);
+  const stopProc = async () => {
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.on('exit', resolve));
+    proc.kill('SIGKILL');
+    await exited;
+  };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async stop() { await stopProc(); },
+    async restart() { proc = await launch(port); },
+  };
+}
