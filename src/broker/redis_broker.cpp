@@ -11,6 +11,7 @@ namespace ordercast::broker {
 namespace {
 
 constexpr std::size_t max_outgoing = 100'000;
+constexpr std::chrono::seconds max_outgoing_age{10};
 constexpr std::chrono::milliseconds first_backoff{100};
 constexpr std::chrono::milliseconds max_backoff{5000};
 
@@ -130,7 +131,7 @@ void redis_broker::publish(std::shared_ptr<const realtime::event> e,
     {
         std::lock_guard guard(lock_);
         if (outgoing_.size() >= max_outgoing) outgoing_.pop_front();
-        outgoing_.push_back(std::move(message));
+        outgoing_.emplace_back(std::chrono::steady_clock::now(), std::move(message));
     }
     wake_.notify_all();
 }
@@ -155,14 +156,16 @@ void redis_broker::publish_loop() {
             publisher_up_ = true;
             backoff = first_backoff;
         }
-        std::string message;
+        std::pair<std::chrono::steady_clock::time_point, std::string> item;
         {
             std::unique_lock guard(lock_);
             wake_.wait(guard, [this] { return stopping_ || !outgoing_.empty(); });
             if (stopping_) return;
-            message = std::move(outgoing_.front());
+            item = std::move(outgoing_.front());
             outgoing_.pop_front();
         }
+        if (std::chrono::steady_clock::now() - item.first > max_outgoing_age) continue;
+        const std::string& message = item.second;
         reply_ptr r(static_cast<redisReply*>(redisCommand(c.get(), "PUBLISH %b %b", channel_.data(),
                                                           channel_.size(), message.data(),
                                                           message.size())));
@@ -173,7 +176,7 @@ void redis_broker::publish_loop() {
             c.reset();
             publisher_up_ = false;
             std::lock_guard guard(lock_);
-            if (outgoing_.size() < max_outgoing) outgoing_.push_front(std::move(message));
+            if (outgoing_.size() < max_outgoing) outgoing_.push_front(std::move(item));
         }
     }
 }

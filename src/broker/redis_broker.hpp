@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -60,7 +61,9 @@ private:
 
     std::mutex lock_;
     std::condition_variable wake_;
-    std::deque<std::string> outgoing_;  // bounded: while Redis is down the oldest go
+    // Waiting to be published. Bounded in count and age: across a short outage other
+    // instances still get what was published meanwhile; after a long one, stale events go.
+    std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> outgoing_;
     bool stopping_ = false;
     std::thread publisher_;
     std::thread subscriber_;
