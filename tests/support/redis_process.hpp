@@ -1,0 +1,78 @@
+#pragma once
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace ordercast::testing {
+
+// A real redis-server (Debian's) on a free loopback port, stopped when destroyed.
+class redis_process {
+public:
+    redis_process() {
+        port_ = free_port();
+        int fds[2];
+        if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+        pid_ = fork();
+        if (pid_ == 0) {
+            dup2(fds[1], STDOUT_FILENO);
+            const std::string port = std::to_string(port_);
+            execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
+                   "--save", "", "--appendonly", "no", static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        close(fds[1]);
+        // Ready when it says so (bounded by 10 s).
+        std::string out;
+        char buf[4096];
+        while (out.find("Ready to accept connections") == std::string::npos) {
+            pollfd p{fds[0], POLLIN, 0};
+            if (poll(&p, 1, 10000) <= 0) break;
+            ssize_t n = read(fds[0], buf, sizeof buf);
+            if (n <= 0) break;
+            out.append(buf, static_cast<std::size_t>(n));
+        }
+        close(fds[0]);
+        if (out.find("Ready to accept connections") == std::string::npos) {
+            stop();
+            throw std::runtime_error("redis-server did not start: " + out);
+        }
+    }
+    ~redis_process() { stop(); }
+    redis_process(const redis_process&) = delete;
+    redis_process& operator=(const redis_process&) = delete;
+
+    int port() const { return port_; }
+
+private:
+    static int free_port() {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        socklen_t len = sizeof a;
+        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+        close(fd);
+        return ntohs(a.sin_port);
+    }
+    void stop() {
+        if (pid_ <= 0) return;
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+    }
+
+    pid_t pid_ = -1;
+    int port_ = 0;
+};
+
+}  // namespace ordercast::testing
