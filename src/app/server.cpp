@@ -75,17 +75,6 @@ int serve(const config::config& cfg) {
         metrics.add_section([&sync_stats](std::string& out) { sync::render(sync_stats, out); });
         spdlog::info("Gulyash sync on: {}", cfg.gulyash_url);
     }
-    shards.set_city_lookup(
-        [&db](std::int64_t user_id, std::function<void(std::vector<std::int64_t>)> done) {
-            db.post([user_id, done = std::move(done)](domain::repository& r) {
-                try {
-                    done(r.manager_cities(user_id));
-                } catch (...) {
-                    done({});
-                    throw;
-                }
-            });
-        });
     api::router router({
         .verifier = verifier,
         .events = events,
@@ -115,7 +104,18 @@ int serve(const config::config& cfg) {
                 });
             },
     });
-    transport::gateway_context gateway{verifier, router, metrics, cfg.allowed_origins};
+    transport::gateway_context gateway{
+        verifier, router, metrics, cfg.allowed_origins,
+        [&db](std::int64_t user_id, std::function<void(std::vector<std::int64_t>)> done) {
+            db.post([user_id, done = std::move(done)](domain::repository& r) {
+                try {
+                    done(r.manager_cities(user_id));
+                } catch (...) {
+                    done({});
+                    throw;
+                }
+            });
+        }};
 
     boost::system::error_code ec;
     auto address = boost::asio::ip::make_address(cfg.host, ec);

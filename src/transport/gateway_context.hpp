@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,9 @@ struct gateway_context {
     api::router& router;
     metrics::registry& metrics;
     std::vector<std::string> allowed_origins;
+    // A manager's cities when the token names none (answering on any thread); unset: none.
+    std::function<void(std::int64_t user_id, std::function<void(std::vector<std::int64_t>)> done)>
+        manager_cities;
 };
 
 }  // namespace ordercast::transport

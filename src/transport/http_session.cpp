@@ -132,12 +132,29 @@ void http_session::upgrade(const api::request& req) {
         ctx_.metrics.count_auth_failure(*error);
         spdlog::debug("websocket refused: {}", auth::to_string(*error));
     }
-    ctx_.metrics.count_http(101);
+    auto* who = std::get_if<auth::principal>(&auth);
+    if (who && who->who == auth::role::manager && who->city_ids.empty() && ctx_.manager_cities) {
+        // The socket's rooms depend on the manager's cities: look them up before the
+        // session starts, so that its first message is already judged with them.
+        ctx_.manager_cities(who->user_id, [self = shared_from_this(), accept = *accept,
+                                           auth](std::vector<std::int64_t> cities) mutable {
+            std::get<auth::principal>(auth).city_ids = std::move(cities);
+            boost::asio::post(self->stream_.get_executor(),
+                              [self, accept = std::move(accept), auth = std::move(auth)]() mutable {
+                                  self->complete_upgrade(accept, std::move(auth));
+                              });
+        });
+        return;
+    }
+    complete_upgrade(*accept, std::move(auth));
+}
 
+void http_session::complete_upgrade(const std::string& accept, ws_session_auth auth) {
+    ctx_.metrics.count_http(101);
     stream_.expires_never();
     auto leftover = buffer_.data();
     std::string early(static_cast<const char*>(leftover.data()), leftover.size());
-    ws_session::start(shard_, stream_.release_socket(), switching_protocols(*accept),
+    ws_session::start(shard_, stream_.release_socket(), switching_protocols(accept),
                       std::move(auth), early);
 }
 

@@ -7,11 +7,15 @@
 #include <memory>
 #include <optional>
 
+#include <variant>
 #include "api/http_types.hpp"
+#include "auth/jwt.hpp"
 #include "transport/gateway_context.hpp"
 #include "transport/shard.hpp"
 
 namespace ordercast::transport {
+
+using ws_session_auth = std::variant<auth::principal, auth::token_error>;
 
 // One HTTP/1.1 connection: reads requests, answers through the router, and hands the
 // socket to a ws_session when a request is a WebSocket upgrade.
@@ -30,6 +34,8 @@ private:
     void read();
     void on_read(boost::system::error_code ec);
     void upgrade(const api::request& req);
+    // Hands the socket to a ws_session with the 101 `accept` key and the token's verdict.
+    void complete_upgrade(const std::string& accept, ws_session_auth auth);
     void send(api::response res);
     void close();
 

@@ -90,9 +90,6 @@ public:
     // Bytes queued on this shard's sockets and not yet written.
     std::size_t backlog_bytes = 0;
 
-    // Looks up a manager's cities (answering on any thread); unset: none are looked up.
-    std::function<void(std::int64_t user_id, std::function<void(std::vector<std::int64_t>)> done)>
-        city_lookup;
     void reassign_manager_cities(std::int64_t user_id, const std::vector<std::int64_t>& cities);
 
 private:

@@ -83,12 +83,6 @@ void shard_pool::reassign_manager_cities(std::int64_t user_id, std::vector<std::
     }
 }
 
-void shard_pool::set_city_lookup(
-    const std::function<void(std::int64_t, std::function<void(std::vector<std::int64_t>)>)>&
-        lookup) {
-    for (auto& s : shards_) s->city_lookup = lookup;
-}
-
 void shard_pool::run() {
     for (std::size_t i = 1; i < shards_.size(); ++i)
         threads_.emplace_back([s = shards_[i].get()] { s->run(); });

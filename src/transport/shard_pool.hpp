@@ -26,10 +26,6 @@ public:
 
     // Thread-safe: every open socket of manager `user_id` moves to the rooms of `cities`.
     void reassign_manager_cities(std::int64_t user_id, std::vector<std::int64_t> cities);
-    // Before run(): how sockets of managers whose token names no cities find them.
-    void set_city_lookup(
-        const std::function<void(std::int64_t, std::function<void(std::vector<std::int64_t>)>)>&
-            lookup);
 
     // Starts one thread per shard except shard 0, which runs on the caller's thread
     // until every shard has shut down.

@@ -85,17 +85,6 @@ void ws_session::accept(const auth::principal& who) {
     for (const auto& room : realtime::automatic_rooms(who)) {
         shard_.rooms().join(*this, room, realtime::max_rooms_per_socket);
     }
-    if (who.who == auth::role::manager && who.city_ids.empty() && shard_.city_lookup) {
-        // The token names no cities: the database does. Join their rooms when it answers.
-        ++ops_;
-        shard_.city_lookup(who.user_id, [this, &owner = shard_](std::vector<std::int64_t> cities) {
-            boost::asio::post(owner.io(), [this, cities = std::move(cities)] {
-                --ops_;
-                if (state_ == state::open) reassign_cities(cities);
-                maybe_destroy();
-            });
-        });
-    }
     next_ping_ms_ = util::steady_ms() + shard_.settings().ping_interval_ms;
     tokens_ = shard_.settings().rate_limit_per_s;
     tokens_refilled_us_ = util::steady_us();
