@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include <stdexcept>
+
 #include <string>
+#include "support/free_port.hpp"
 
 namespace ordercast::testing {
 
@@ -53,17 +55,6 @@ public:
     int port() const { return port_; }
 
 private:
-    static int free_port() {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        socklen_t len = sizeof a;
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-        close(fd);
-        return ntohs(a.sin_port);
-    }
     void stop() {
         if (pid_ <= 0) return;
         kill(pid_, SIGKILL);

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "domain/order_json.hpp"
+#include "storage/order_items.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/storage_error.hpp"
 #include "util/clock.hpp"
@@ -19,25 +20,6 @@ constexpr const char* order_columns =
     "SELECT id, order_number, user_id, city_id, status, subtotal, total, bonuses_used, "
     "bonuses_earned, items, "
     "comment, created_at, updated_at FROM orders";
-
-std::string items_to_text(const std::vector<order_item>& items) {
-    json::array a;
-    for (const auto& i : items)
-        a.push_back(json::object{{"name", i.name}, {"price", i.price}, {"quantity", i.quantity}});
-    return json::serialize(a);
-}
-
-std::vector<order_item> items_from_text(const std::string& text) {
-    std::vector<order_item> items;
-    const json::value parsed = json::parse(text);
-    for (const auto& v : parsed.as_array()) {
-        const auto& o = v.as_object();
-        items.push_back({std::string(o.at("name").as_string()),
-                         o.at("price").to_number<std::int64_t>(),
-                         o.at("quantity").to_number<std::int32_t>()});
-    }
-    return items;
-}
 
 order read_order(const statement& st) {
     order o;

@@ -1,4 +1,5 @@
-// The order rules against a real SQLite database in a temporary folder.
+// The order rules and the repository contract, run against every database: SQLite in a
+// temporary folder and a real PostgreSQL started for the suite.
 #include "domain/order_service.hpp"
 
 #include <gtest/gtest.h>
@@ -6,8 +7,13 @@
 #include <boost/json.hpp>
 #include <filesystem>
 
+#include "storage/postgres/pg_repository.hpp"
 #include "storage/sqlite/sqlite_repository.hpp"
+#include "support/postgres_process.hpp"
 #include "support/temp_dir.hpp"
+#include "util/clock.hpp"
+
+#include <thread>
 
 namespace ordercast::domain {
 namespace {
@@ -30,11 +36,24 @@ auth::principal as(auth::role r, std::int64_t id, std::vector<std::int64_t> citi
     return {.user_id = id, .who = r, .city_ids = std::move(cities), .expires_at = 0};
 }
 
-class OrderService : public ::testing::Test {
+// One PostgreSQL for the whole process; each test gets a database of its own.
+testing::postgres_process& postgres() {
+    static testing::postgres_process server;
+    return server;
+}
+
+std::unique_ptr<repository> open_repository(const std::string& kind,
+                                            const std::filesystem::path& dir) {
+    if (kind == "sqlite")
+        return std::make_unique<storage::sqlite::sqlite_repository>((dir / "db.sqlite").string());
+    return std::make_unique<storage::postgres::pg_repository>(postgres().new_database());
+}
+
+class OrderService : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
         dir_ = testing::make_temp_dir();
-        repo_ = std::make_unique<storage::sqlite::sqlite_repository>((dir_ / "db.sqlite").string());
+        repo_ = open_repository(GetParam(), dir_);
         moscow_ = repo_->add_city("Moscow")->id;
         kazan_ = repo_->add_city("Kazan")->id;
         service_ = std::make_unique<order_service>(*repo_, sink_, 5);
@@ -71,13 +90,13 @@ protected:
     }
 
     std::filesystem::path dir_;
-    std::unique_ptr<storage::sqlite::sqlite_repository> repo_;
+    std::unique_ptr<repository> repo_;
     recording_sink sink_;
     std::unique_ptr<order_service> service_;
     std::int64_t moscow_ = 0, kazan_ = 0;
 };
 
-TEST_F(OrderService, CreatesAnOrderWithTotalsAndEvents) {
+TEST_P(OrderService, CreatesAnOrderWithTotalsAndEvents) {
     new_order req{.city_id = moscow_,
                   .items = {{"Pizza", 50050, 2}, {"Tea", 1000, 1}},
                   .bonuses_used = 0,
@@ -99,7 +118,7 @@ TEST_F(OrderService, CreatesAnOrderWithTotalsAndEvents) {
     EXPECT_EQ(sink_.events[1].data.at("comment"), "door 3");
 }
 
-TEST_F(OrderService, ValidatesOrders) {
+TEST_P(OrderService, ValidatesOrders) {
     std::string code;
     auto user = as(auth::role::user, 10);
     EXPECT_EQ(refusal([&] { service_->create(user, new_order{.city_id = moscow_}); }, &code),
@@ -140,7 +159,7 @@ TEST_F(OrderService, ValidatesOrders) {
     EXPECT_TRUE(sink_.events.empty()) << "nothing is announced for a refused order";
 }
 
-TEST_F(OrderService, SpendsEarnsAndRefundsBonusesExactlyOnce) {
+TEST_P(OrderService, SpendsEarnsAndRefundsBonusesExactlyOnce) {
     give_bonus(10, 5000);
     EXPECT_EQ(repo_->bonuses(10, 10).first, 5000);
     sink_.events.clear();
@@ -174,7 +193,7 @@ TEST_F(OrderService, SpendsEarnsAndRefundsBonusesExactlyOnce) {
     EXPECT_EQ(sum, balance);
 }
 
-TEST_F(OrderService, StatusChangesFollowTheWhoMayTable) {
+TEST_P(OrderService, StatusChangesFollowTheWhoMayTable) {
     auto o = service_->create(as(auth::role::user, 10), simple(1000));
     const auto owner = as(auth::role::user, 10), stranger = as(auth::role::user, 11);
     const auto local = as(auth::role::manager, 20, {moscow_}),
@@ -206,7 +225,7 @@ TEST_F(OrderService, StatusChangesFollowTheWhoMayTable) {
               error::kind::not_found);
 }
 
-TEST_F(OrderService, ManagersWithoutCitiesInTheTokenUseTheDatabase) {
+TEST_P(OrderService, ManagersWithoutCitiesInTheTokenUseTheDatabase) {
     auto o = service_->create(as(auth::role::user, 10), simple(1000));
     const auto manager = as(auth::role::manager, 30);
     EXPECT_EQ(refusal([&] { service_->get(manager, o.id); }), error::kind::not_found);
@@ -215,7 +234,7 @@ TEST_F(OrderService, ManagersWithoutCitiesInTheTokenUseTheDatabase) {
     EXPECT_EQ(service_->list(manager, {}).size(), 1u);
 }
 
-TEST_F(OrderService, ListsNewestFirstWithFiltersAndACursor) {
+TEST_P(OrderService, ListsNewestFirstWithFiltersAndACursor) {
     for (int i = 0; i < 5; ++i) service_->create(as(auth::role::user, 10), simple(1000 + i));
     service_->create(as(auth::role::user, 11), {.city_id = kazan_, .items = {{"x", 1, 1}}});
     auto mine = service_->list(as(auth::role::user, 10), {.limit = 3});
@@ -232,6 +251,88 @@ TEST_F(OrderService, ListsNewestFirstWithFiltersAndACursor) {
         service_->list(as(auth::role::admin, 1), {.status = order_status::confirmed, .limit = 100})
             .size(),
         0u);
+}
+
+TEST_P(OrderService, KeepsOrdersStatusesAndBalancesAcrossReopening) {
+    give_bonus(10, 1000);
+    auto o = service_->create(as(auth::role::user, 10), simple(5000, 400));
+    service_->change_status(as(auth::role::admin, 1), o.id, order_status::confirmed);
+    if (GetParam() == "sqlite") {
+        service_.reset();
+        repo_ = open_repository("sqlite", dir_);
+        service_ = std::make_unique<order_service>(*repo_, sink_, 5);
+    }
+    EXPECT_EQ(repo_->find_order(o.id)->status, order_status::confirmed);
+    EXPECT_EQ(repo_->bonuses(10, 10).first, 600);
+}
+
+TEST_P(OrderService, OutboxKeepsEachOrdersChangesInOrder) {
+    auto o = service_->create(as(auth::role::user, 10), simple(1000));
+    EXPECT_TRUE(repo_->due_outbox(util::unix_millis(), 10).empty())
+        << "nothing is recorded with sync off";
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, OrderService, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& param_info) { return param_info.param; });
+
+// Several instances on one PostgreSQL: each has its own connection.
+TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
+    const std::string url = postgres().new_database();
+    storage::postgres::pg_repository setup(url);
+    const auto city = setup.add_city("Moscow")->id;
+    setup.ensure_user(10, "user");
+    order earn;
+    earn.user_id = 10;
+    earn.city_id = city;
+    earn.items = {{"Feast", 100000, 1}};
+    earn.subtotal = earn.total = 100000;
+    earn.bonuses_earned = 5000;
+    const auto id = setup.create_order(earn)->first.id;
+    setup.change_status(id, order_status::pending, order_status::completed, {"earned", 5000});
+
+    std::atomic<int> wins{0};
+    std::vector<std::thread> instances;
+    for (int i = 0; i < 10; ++i) {
+        instances.emplace_back([&] {
+            storage::postgres::pg_repository repo(url);
+            order spend;
+            spend.user_id = 10;
+            spend.city_id = city;
+            spend.items = {{"Pie", 5000, 1}};
+            spend.subtotal = 5000;
+            spend.bonuses_used = 5000;
+            if (repo.create_order(spend)) ++wins;
+        });
+    }
+    for (auto& t : instances) t.join();
+    EXPECT_EQ(wins, 1);
+    EXPECT_EQ(setup.bonuses(10, 100).first, 0);
+}
+
+TEST(PostgresInstances, OutboxWorkersOnSeveralInstancesTakeDifferentRows) {
+    const std::string url = postgres().new_database();
+    storage::postgres::pg_repository a(url, true), b(url, true);
+    const auto city = a.add_city("Moscow")->id;
+    for (int user = 1; user <= 20; ++user) {
+        a.ensure_user(user, "user");
+        order o;
+        o.user_id = user;
+        o.city_id = city;
+        o.items = {{"x", 100, 1}};
+        o.subtotal = o.total = 100;
+        a.create_order(o);
+    }
+    const auto now = util::unix_millis();
+    auto first = a.due_outbox(now, 12);
+    auto second = b.due_outbox(now, 12);
+    EXPECT_EQ(first.size(), 12u);
+    EXPECT_EQ(second.size(), 8u) << "leased rows are not handed out twice";
+    for (const auto& r : first) {
+        for (const auto& s : second) EXPECT_NE(r.id, s.id);
+    }
+    EXPECT_TRUE(a.due_outbox(now, 12).empty());
+    a.outbox_failed(first[0].id, 1, "HTTP 503", now);  // due again at once, lease released
+    EXPECT_EQ(b.due_outbox(now + 1, 12).size(), 1u);
 }
 
 }  // namespace

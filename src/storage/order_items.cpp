@@ -1,0 +1,27 @@
+#include "storage/order_items.hpp"
+
+#include <boost/json.hpp>
+
+namespace ordercast::storage {
+namespace json = boost::json;
+
+std::string items_to_text(const std::vector<domain::order_item>& items) {
+    json::array a;
+    for (const auto& i : items)
+        a.push_back(json::object{{"name", i.name}, {"price", i.price}, {"quantity", i.quantity}});
+    return json::serialize(a);
+}
+
+std::vector<domain::order_item> items_from_text(const std::string& text) {
+    std::vector<domain::order_item> items;
+    const json::value parsed = json::parse(text);
+    for (const auto& v : parsed.as_array()) {
+        const auto& o = v.as_object();
+        items.push_back({std::string(o.at("name").as_string()),
+                         o.at("price").to_number<std::int64_t>(),
+                         o.at("quantity").to_number<std::int32_t>()});
+    }
+    return items;
+}
+
+}  // namespace ordercast::storage

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <string>
+
+#include "domain/repository.hpp"
+#include "storage/postgres/pg_connection.hpp"
+
+namespace ordercast::storage::postgres {
+
+// The repository on PostgreSQL, for several instances sharing one database. Same
+// behaviour as the SQLite one (the contract suite runs against both); concurrency comes
+// from row locks (conditional UPDATEs re-checked after the wait) and, for the outbox,
+// leases taken with FOR UPDATE SKIP LOCKED so that every instance's worker can run.
+class pg_repository final : public domain::repository {
+public:
+    pg_repository(const std::string& url, bool record_outbox = false);
+
+    int schema_version();
+
+    void ensure_user(std::int64_t id, std::string_view role) override;
+    domain::user upsert_telegram_user(std::int64_t telegram_id, std::string_view first_name,
+                                      std::string_view username) override;
+    std::int64_t add_staff_user(std::string_view login, std::string_view password_hash,
+                                std::string_view role,
+                                const std::vector<std::int64_t>& cities) override;
+    std::optional<domain::staff_account> find_staff(std::string_view login) override;
+
+    std::vector<domain::city> list_cities() override;
+    std::optional<domain::city> add_city(std::string_view name) override;
+    bool city_exists(std::int64_t id) override;
+    std::vector<std::int64_t> manager_cities(std::int64_t user_id) override;
+    void set_manager_cities(std::int64_t user_id, const std::vector<std::int64_t>& cities) override;
+
+    std::optional<std::pair<domain::order, domain::kopecks>> create_order(domain::order o) override;
+    std::optional<domain::order> find_order(std::int64_t id) override;
+    std::vector<domain::order> list_orders(const domain::order_filter& filter) override;
+    std::optional<domain::status_change> change_status(std::int64_t id, domain::order_status from,
+                                                       domain::order_status to,
+                                                       const domain::bonus_effect& effect) override;
+    std::pair<domain::kopecks, std::vector<domain::bonus_operation>> bonuses(std::int64_t user_id,
+                                                                             int limit) override;
+
+    std::vector<domain::outbox_record> due_outbox(std::int64_t now_ms, int limit) override;
+    void outbox_sent(std::int64_t id) override;
+    void outbox_failed(std::int64_t id, int attempts, std::string_view error,
+                       std::optional<std::int64_t> next_attempt_ms) override;
+    std::vector<domain::outbox_record> failed_outbox(int limit) override;
+    int requeue_outbox(std::string_view entity, std::int64_t entity_id,
+                       std::int64_t now_ms) override;
+    std::int64_t pending_outbox() override;
+
+    bool healthy() override;
+
+private:
+    void migrate();
+    domain::kopecks balance_of(std::int64_t user_id);
+    void record_outbox(const domain::order& o);
+
+    connection db_;
+    bool record_outbox_;
+};
+
+}  // namespace ordercast::storage::postgres
