@@ -26,21 +26,13 @@ std::string database_url(const std::vector<std::string>& args) {
     return config::process_env("DATABASE_URL").value_or("sqlite://data/ordercast.db");
 }
 
-std::optional<std::string> sqlite_path(const std::string& url) {
-    auto parsed = storage::parse_database_url(url);
-    if (!parsed || parsed->type != storage::database_url::kind::sqlite) return std::nullopt;
-    return parsed->target;
-}
-
 }  // namespace
 
 int migrate_command(const std::vector<std::string>& args) {
     const std::string url = database_url(args);
-    auto path = sqlite_path(url);
-    if (!path) return fail("DATABASE_URL: expected sqlite://PATH, got '" + url + "'");
     try {
-        storage::sqlite::sqlite_repository repo(*path);
-        std::cout << "database " << url << " at schema version " << repo.schema_version() << "\n";
+        auto repo = storage::open_repository(url, false);
+        std::cout << "database " << url << " is migrated to the latest schema\n";
         return 0;
     } catch (const storage::storage_error& e) {
         std::cerr << "ordercast migrate: " << e.what() << "\n";
@@ -82,14 +74,12 @@ int user_command(const std::vector<std::string>& args) {
         return fail("the password (one line on stdin) needs at least 8 characters");
 
     const std::string url = database_url(args);
-    auto path = sqlite_path(url);
-    if (!path) return fail("DATABASE_URL: expected sqlite://PATH, got '" + url + "'");
     try {
-        storage::sqlite::sqlite_repository repo(*path);
+        auto repo = storage::open_repository(url, false);
         for (auto city : cities) {
-            if (!repo.city_exists(city)) return fail("no city " + std::to_string(city));
+            if (!repo->city_exists(city)) return fail("no city " + std::to_string(city));
         }
-        const auto id = repo.add_staff_user(login, auth::hash_password(password), role, cities);
+        const auto id = repo->add_staff_user(login, auth::hash_password(password), role, cities);
         if (id == 0) return fail("login '" + login + "' is taken");
         std::cout << "user " << id << " (" << role << ") can now log in as " << login << "\n";
         return 0;

@@ -51,8 +51,7 @@ int serve(const config::config& cfg) {
 
     std::unique_ptr<domain::repository> repo;
     try {
-        repo = std::make_unique<storage::sqlite::sqlite_repository>(
-            storage::parse_database_url(cfg.database_url)->target, !cfg.gulyash_url.empty());
+        repo = storage::open_repository(cfg.database_url, !cfg.gulyash_url.empty());
     } catch (const storage::storage_error& e) {
         spdlog::error("database: {}", e.what());
         return 1;

@@ -147,12 +147,12 @@ void validate(const config& c) {
         throw config_error("GULYASH_URL: expected http://... or https://..., got '" +
                            c.gulyash_url + "'");
     }
-    if (c.database_url.rfind("sqlite://", 0) != 0 || c.database_url.size() == 9) {
-        if (c.database_url.rfind("postgresql://", 0) == 0 ||
-            c.database_url.rfind("postgres://", 0) == 0) {
-            throw config_error("DATABASE_URL: PostgreSQL is not supported yet; use sqlite://PATH");
-        }
-        throw config_error("DATABASE_URL: expected sqlite://PATH, got '" + c.database_url + "'");
+    const bool sqlite = c.database_url.rfind("sqlite://", 0) == 0 && c.database_url.size() > 9;
+    const bool postgres = c.database_url.rfind("postgresql://", 0) == 0 ||
+                          c.database_url.rfind("postgres://", 0) == 0;
+    if (!sqlite && !postgres) {
+        throw config_error("DATABASE_URL: expected sqlite://PATH or postgresql://..., got '" +
+                           c.database_url + "'");
     }
 }
 

@@ -1,5 +1,9 @@
 #include "storage/database_url.hpp"
 
+#include "storage/postgres/pg_repository.hpp"
+#include "storage/sqlite/sqlite_repository.hpp"
+#include "storage/storage_error.hpp"
+
 namespace ordercast::storage {
 
 std::optional<database_url> parse_database_url(const std::string& url) {
@@ -13,6 +17,15 @@ std::optional<database_url> parse_database_url(const std::string& url) {
         return database_url{database_url::kind::postgresql, url};
     }
     return std::nullopt;
+}
+
+std::unique_ptr<domain::repository> open_repository(const std::string& url, bool record_outbox) {
+    auto parsed = parse_database_url(url);
+    if (!parsed) throw storage_error("DATABASE_URL: expected sqlite://PATH or postgresql://...");
+    if (parsed->type == database_url::kind::sqlite) {
+        return std::make_unique<sqlite::sqlite_repository>(parsed->target, record_outbox);
+    }
+    return std::make_unique<postgres::pg_repository>(parsed->target, record_outbox);
 }
 
 }  // namespace ordercast::storage

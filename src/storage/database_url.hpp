@@ -15,3 +15,14 @@ struct database_url {
 std::optional<database_url> parse_database_url(const std::string& url);
 
 }  // namespace ordercast::storage
+
+#include <memory>
+
+#include "domain/repository.hpp"
+
+namespace ordercast::storage {
+
+// Opens the repository a URL names (migrating it); throws storage_error.
+std::unique_ptr<domain::repository> open_repository(const std::string& url, bool record_outbox);
+
+}  // namespace ordercast::storage

@@ -3,8 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { startServer, connectAs } from './lib/server.mjs';
+import { startServer, connectAs, token } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
+import { startPostgres } from './lib/postgres.mjs';
+import { startGulyash } from './lib/fake-gulyash.mjs';
 
 // Everything but fences a socket receives up to a fence event published on `via`.
 async function drainToFence(via, client, room) {
@@ -90,5 +92,62 @@ test('with Redis down, local delivery goes on and readyz says degraded; then it 
     await a.stop();
     await b.stop();
     await redis.stop();
+  }
+});
+
+async function api(srv, method, url, tok, body) {
+  const res = await fetch(`${srv.base}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+test('two instances on one PostgreSQL and one Redis act as one server', async () => {
+  const pg = await startPostgres();
+  const redis = await startRedis();
+  const gulyash = await startGulyash();
+  const env = { REDIS_URL: redis.url, DATABASE_URL: pg.url, GULYASH_URL: gulyash.url };
+  const a = await startServer([], env);
+  const b = await startServer([], env);
+  try {
+    await eventually(async () => (await readiness(a)).status === 200 && (await readiness(b)).status === 200);
+    const admin = token(1, 'admin');
+    const city = (await api(a, 'POST', '/api/cities', admin, { name: 'Moscow' })).body.id;
+    const customerOnB = await connectAs(b, 10, 'user');
+    const managerOnA = await connectAs(a, 20, 'manager', { cityIds: [city] });
+    const adminOnB = await connectAs(b, 1, 'admin');
+
+    // Placed on B, confirmed on A: every socket hears each change once, wherever it is.
+    const order = (await api(b, 'POST', '/api/orders', token(10, 'user'), { city_id: city, items: [{ name: 'Soup', price: 2000, quantity: 1 }] })).body;
+    assert.equal((await api(a, 'PATCH', `/api/orders/${order.id}/status`, admin, { status: 'confirmed' })).status, 200);
+    const types = async (via, client, room) => (await drainToFence(via, client, room)).map((m) => m.type).filter((t) => !t.startsWith('sync-'));
+    assert.deepEqual(await types(a, customerOnB, 'user-10'), ['order-created', 'order-status-updated']);
+    assert.deepEqual(await types(b, managerOnA, `city-${city}-orders`), ['new-order', 'order-status-updated']);
+    assert.deepEqual(await types(a, adminOnB, 'admin-orders'), ['new-order', 'order-status-updated']);
+    assert.equal((await api(b, 'GET', `/api/orders/${order.id}`, admin)).body.status, 'confirmed');
+
+    // Bonuses spent from both instances at once: one order wins.
+    for (const status of ['preparing', 'ready', 'completed']) await api(b, 'PATCH', `/api/orders/${order.id}/status`, admin, { status });
+    const attempts = await Promise.all(Array.from({ length: 10 }, (_, i) => api(i % 2 ? a : b, 'POST', '/api/orders', token(10, 'user'), {
+      city_id: city, items: [{ name: 'Pie', price: 500, quantity: 1 }], bonuses_used: 100,
+    })));
+    assert.deepEqual(attempts.map((x) => x.status).sort(), [201, ...Array(9).fill(422)]);
+
+    // Both instances run the outbox worker; each change reaches Gulyash once.
+    const expected = 1 + 4 + 1;  // the order, its four status changes, the pie
+    const deliveries = await gulyash.waitFor(expected);
+    await drainToFence(a, adminOnB, 'admin-orders');
+    assert.equal(new Set(deliveries.map((d) => d.key)).size, deliveries.length, 'no change sent twice');
+    assert.equal(deliveries.length, expected);
+    await Promise.all([customerOnB.close(), managerOnA.close(), adminOnB.close()]);
+  } finally {
+    await a.stop();
+    await b.stop();
+    await gulyash.stop();
+    await redis.stop();
+    await pg.stop();
   }
 });

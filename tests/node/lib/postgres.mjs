@@ -1,0 +1,63 @@
+// A real PostgreSQL 15 (Debian's) in a temporary folder on a free loopback port. As root,
+// initdb and the server run as the `postgres` user (the server directly, so signals reach it).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const bin = '/usr/lib/postgresql/15/bin';
+
+async function freePort() {
+  const probe = net.createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+function postgresUser() {
+  if (process.getuid() !== 0) return {};
+  const uid = Number(spawnSync('id', ['-u', 'postgres']).stdout.toString());
+  const gid = Number(spawnSync('id', ['-g', 'postgres']).stdout.toString());
+  return { uid, gid };
+}
+
+export async function startPostgres() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercast-pg-'));
+  const user = postgresUser();
+  if (user.uid !== undefined) fs.chownSync(dir, user.uid, user.gid);
+  const data = path.join(dir, 'data');
+  const init = spawnSync(`${bin}/initdb`, ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'], { ...user });
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+  const port = await freePort();
+  const proc = spawn(`${bin}/postgres`, ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'], {
+    ...user,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`postgres did not start: ${out}`)), 30000);
+    const onData = (chunk) => {
+      out += chunk;
+      if (out.includes('ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', () => (clearTimeout(timer), reject(new Error(`postgres exited: ${out}`))));
+  });
+  return {
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    async stop() {
+      if (proc.exitCode === null) {
+        const exited = new Promise((resolve) => proc.on('exit', resolve));
+        proc.kill('SIGQUIT');
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
