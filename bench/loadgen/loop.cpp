@@ -48,7 +48,7 @@ loop::~loop() {
     ::close(epoll_fd_);
 }
 
-int loop::new_socket() {
+int loop::new_socket(std::uint16_t port) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
     int one = 1;
@@ -66,7 +66,7 @@ int loop::new_socket() {
     }
     sockaddr_in dst{};
     dst.sin_family = AF_INET;
-    dst.sin_port = htons(port_);
+    dst.sin_port = htons(port);
     inet_pton(AF_INET, host_.c_str(), &dst.sin_addr);
     if (connect(fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst) != 0 && errno != EINPROGRESS) {
         throw std::runtime_error(std::string("connect: ") + std::strerror(errno));
@@ -76,7 +76,8 @@ int loop::new_socket() {
 
 connection& loop::open_websocket(const std::string& token) {
     auto* c = new connection;
-    c->fd = new_socket();
+    const std::size_t n = next_port_++ % (1 + extra_ports_.size());
+    c->fd = new_socket(n == 0 ? port_ : extra_ports_[n - 1]);
     c->index = static_cast<std::uint32_t>(conns_.size());
     c->out = "GET /?token=" + token + " HTTP/1.1\r\nHost: " + host_ +
              "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -91,7 +92,7 @@ connection& loop::open_websocket(const std::string& token) {
 connection& loop::open_http() {
     auto* c = new connection;
     c->type = connection::kind::http;
-    c->fd = new_socket();
+    c->fd = new_socket(port_);
     c->index = static_cast<std::uint32_t>(conns_.size());
     conns_.push_back(c);
     epoll_event ev{EPOLLIN | EPOLLOUT, {.ptr = c}};

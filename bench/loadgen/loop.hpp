@@ -38,8 +38,10 @@ public:
     loop(std::string host, std::uint16_t port, std::vector<std::string> sources);
     ~loop();
 
-    // Starts a WebSocket client connection with `token`, from the next source address.
+    // Starts a WebSocket client connection with `token`, from the next source address,
+    // to the next of the server ports (round robin; publishers use the first).
     connection& open_websocket(const std::string& token);
+    void add_port(std::uint16_t port) { extra_ports_.push_back(port); }
     connection& open_http();
     void send(connection& c, std::string_view bytes);
     void send_text(connection& c, std::string_view text);  // one masked text frame
@@ -52,7 +54,7 @@ public:
     std::vector<connection*>& connections() { return conns_; }
 
 private:
-    int new_socket();
+    int new_socket(std::uint16_t port);
     void on_readable(connection& c, handlers& h);
     void on_writable(connection& c);
     void flush(connection& c);
@@ -63,6 +65,8 @@ private:
 
     std::string host_;
     std::uint16_t port_;
+    std::vector<std::uint16_t> extra_ports_;
+    std::size_t next_port_ = 0;
     std::vector<std::string> sources_;
     std::size_t next_source_ = 0;
     int epoll_fd_;

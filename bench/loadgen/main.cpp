@@ -4,6 +4,7 @@
 //   loadgen ... --scenario echo --connections 1000 --duration-s 5
 //   loadgen ... --scenario connect --connections 10000
 //   loadgen ... --scenario hold --connections 15000 --hold-s 10
+//   loadgen ... --scenario fanout --port2 P2   (subscribers split over two instances)
 #include <sys/resource.h>
 
 #include <charconv>
@@ -25,6 +26,7 @@ namespace {
 struct options {
     std::string host = "127.0.0.1";
     std::uint16_t port = 3000;
+    std::uint16_t port2 = 0;  // a second instance: sockets alternate between the two
     std::string secret;
     std::string scenario = "fanout";
     std::size_t connections = 1000;
@@ -50,6 +52,7 @@ options parse(int argc, char** argv) {
     if (kv.count("--secret")) o.secret = kv["--secret"];
     if (kv.count("--scenario")) o.scenario = kv["--scenario"];
     num("--port", o.port);
+    num("--port2", o.port2);
     num("--connections", o.connections);
     num("--events", o.events);
     num("--window", o.window);
@@ -112,6 +115,7 @@ std::uint64_t parse_t(std::string_view payload) {
 
 int fanout(const options& o) {
     loop l(o.host, o.port, source_addresses(o.sources));
+    if (o.port2) l.add_port(o.port2);
     handlers h;
     double connect_s = connect_all(l, o, o.connections, auth::role::admin, h);
     if (connect_s < 0) {
