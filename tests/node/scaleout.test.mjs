@@ -152,3 +152,28 @@ test('two instances on one PostgreSQL and one Redis act as one server', async ()
     await pg.stop();
   }
 });
+
+test('with PostgreSQL down requests get 503 and the server recovers without a restart', async () => {
+  const pg = await startPostgres();
+  const srv = await startServer([], { DATABASE_URL: pg.url });
+  try {
+    const admin = token(1, 'admin');
+    const city = (await api(srv, 'POST', '/api/cities', admin, { name: 'Kazan' })).body.id;
+    await pg.halt();
+    const down = await api(srv, 'POST', '/api/orders', token(5, 'user'), { city_id: city, items: [{ name: 'x', price: 1, quantity: 1 }] });
+    assert.equal(down.status, 503);
+    assert.equal(down.body.error, 'database-unavailable');
+    const ready = await readiness(srv);
+    assert.equal(ready.status, 503);
+    assert.equal(ready.body.checks.database, 'down');
+    assert.equal((await fetch(`${srv.base}/healthz`)).status, 200, 'the process itself is fine');
+
+    await pg.resume();
+    const up = await api(srv, 'POST', '/api/orders', token(5, 'user'), { city_id: city, items: [{ name: 'x', price: 1, quantity: 1 }] });
+    assert.equal(up.status, 201);
+    assert.equal((await readiness(srv)).status, 200);
+  } finally {
+    await srv.stop();
+    await pg.stop();
+  }
+});

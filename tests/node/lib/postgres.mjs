@@ -31,32 +31,41 @@ export async function startPostgres() {
   const init = spawnSync(`${bin}/initdb`, ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'], { ...user });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
-  const proc = spawn(`${bin}/postgres`, ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'], {
-    ...user,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`postgres did not start: ${out}`)), 30000);
-    const onData = (chunk) => {
-      out += chunk;
-      if (out.includes('ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    proc.stdout.on('data', onData);
-    proc.stderr.on('data', onData);
-    proc.on('exit', () => (clearTimeout(timer), reject(new Error(`postgres exited: ${out}`))));
-  });
+  const launch = async () => {
+    const child = spawn(`${bin}/postgres`, ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'], {
+      ...user,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`postgres did not start: ${out}`)), 30000);
+      const onData = (chunk) => {
+        out += chunk;
+        if (out.includes('ready to accept connections')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.on('exit', () => (clearTimeout(timer), reject(new Error(`postgres exited: ${out}`))));
+    });
+    return child;
+  };
+  let proc = await launch();
+  const halt = async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((resolve) => proc.on('exit', resolve));
+    proc.kill('SIGQUIT');
+    await exited;
+  };
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    // Down and up again on the same port and data: what an outage looks like to clients.
+    async halt() { await halt(); },
+    async resume() { proc = await launch(); },
     async stop() {
-      if (proc.exitCode === null) {
-        const exited = new Promise((resolve) => proc.on('exit', resolve));
-        proc.kill('SIGQUIT');
-        await exited;
-      }
+      await halt();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
