@@ -6,22 +6,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, connectAs, Client, token } from './lib/server.mjs';
+import { startServer, connectAs, Client, token, api } from './lib/server.mjs';
 
 const admin = token(1, 'admin');
 let server;
 let moscow;
 let kazan;
 
-async function api(srv, method, url, tok, body) {
-  const res = await fetch(`${srv.base}${url}`, {
-    method,
-    headers: { ...(tok ? { authorization: `Bearer ${tok}` } : {}), 'content-type': 'application/json' },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
 
 async function addCity(srv, name) {
   const res = await api(srv, 'POST', '/api/cities', admin, { name });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { startServer, connectAs, token } from './lib/server.mjs';
+import { startServer, connectAs, token, api } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 import { startGulyash } from './lib/fake-gulyash.mjs';
@@ -95,15 +95,6 @@ test('with Redis down, local delivery goes on and readyz says degraded; then it 
   }
 });
 
-async function api(srv, method, url, tok, body) {
-  const res = await fetch(`${srv.base}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
 
 test('two instances on one PostgreSQL and one Redis act as one server', async () => {
   const pg = await startPostgres();

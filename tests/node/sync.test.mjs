@@ -6,20 +6,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, connectAs, token } from './lib/server.mjs';
+import { startServer, connectAs, token, api } from './lib/server.mjs';
 import { startGulyash } from './lib/fake-gulyash.mjs';
 
 const admin = token(1, 'admin');
 
-async function api(srv, method, url, tok, body) {
-  const res = await fetch(`${srv.base}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
 
 async function setup(env = {}, options = {}) {
   const gulyash = options.gulyash ?? await startGulyash();

@@ -14,10 +14,6 @@ using namespace ordercast::domain;
 
 namespace {
 
-constexpr const char* order_columns =
-    "SELECT id, order_number, user_id, city_id, status, subtotal, total, bonuses_used, "
-    "bonuses_earned, items, "
-    "comment, created_at, updated_at FROM orders";
 constexpr const char* outbox_columns =
     "id, entity, entity_id, payload, status, attempts, created_ms, last_error, updated_at";
 constexpr std::int64_t outbox_lease_ms = 60'000;
@@ -235,14 +231,14 @@ std::optional<std::pair<order, kopecks>> pg_repository::create_order(order o) {
 }
 
 std::optional<order> pg_repository::find_order(std::int64_t id) {
-    static const std::string sql = std::string(order_columns) + " WHERE id = $1";
+    static const std::string sql = std::string(order_select) + " WHERE id = $1";
     auto r = db_.exec(sql.c_str(), {p(id)});
     if (r.empty()) return std::nullopt;
     return read_order(r, 0);
 }
 
 std::vector<order> pg_repository::list_orders(const order_filter& f) {
-    std::string sql = std::string(order_columns) + " WHERE TRUE";
+    std::string sql = std::string(order_select) + " WHERE TRUE";
     std::vector<param> params;
     auto next = [&](param v) {
         params.push_back(std::move(v));

@@ -16,11 +16,6 @@ using namespace ordercast::domain;
 
 namespace {
 
-constexpr const char* order_columns =
-    "SELECT id, order_number, user_id, city_id, status, subtotal, total, bonuses_used, "
-    "bonuses_earned, items, "
-    "comment, created_at, updated_at FROM orders";
-
 order read_order(const statement& st) {
     order o;
     o.id = st.int64(0);
@@ -247,7 +242,7 @@ std::optional<std::pair<order, kopecks>> sqlite_repository::create_order(order o
 }
 
 std::optional<order> sqlite_repository::find_order(std::int64_t id) {
-    static const std::string sql = std::string(order_columns) + " WHERE id = ?1";
+    static const std::string sql = std::string(order_select) + " WHERE id = ?1";
     auto st = db_.prepare(sql.c_str());
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
@@ -256,7 +251,7 @@ std::optional<order> sqlite_repository::find_order(std::int64_t id) {
 }
 
 std::vector<order> sqlite_repository::list_orders(const order_filter& f) {
-    std::string sql = std::string(order_columns) + " WHERE 1 = 1";
+    std::string sql = std::string(order_select) + " WHERE 1 = 1";
     int n = 0;
     if (f.user_id) sql += " AND user_id = ?" + std::to_string(++n);
     if (f.cities) {

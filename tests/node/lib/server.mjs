@@ -136,3 +136,14 @@ export async function connectAs(server, userId, role, extra) {
   if (hello.type !== 'connected') throw new Error(`expected connected, got ${JSON.stringify(hello)}`);
   return c;
 }
+
+// One HTTP call to a server's API: `{status, body}` with the body parsed.
+export async function api(srv, method, url, tok, body) {
+  const res = await fetch(`${srv.base}${url}`, {
+    method,
+    headers: { ...(tok ? { authorization: `Bearer ${tok}` } : {}), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
