@@ -80,104 +80,136 @@ std::vector<std::string_view> segments(std::string_view path) {
 
 }  // namespace
 
+namespace {
+
+// One route: a method and a path pattern whose segments are literal, or "{id}" (a
+// canonical positive id) or "{word}" (any segment).
+struct route_entry {
+    http::verb method;
+    std::vector<std::string_view> pattern;
+    bool authenticated;  // the router checks the token before the handler runs
+    void (router::*handler)(const router::call&, respond_fn);
+};
+
+// Matches `parts` against `pattern`, collecting the ids and words it captures.
+bool matches(const std::vector<std::string_view>& pattern,
+             const std::vector<std::string_view>& parts, router::call& c) {
+    if (pattern.size() != parts.size()) return false;
+    c.ids.clear();
+    c.words.clear();
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (pattern[i] == "{id}") {
+            auto id = util::parse_decimal_id(parts[i]);
+            if (!id) return false;
+            c.ids.push_back(*id);
+        } else if (pattern[i] == "{word}") {
+            c.words.push_back(parts[i]);
+        } else if (pattern[i] != parts[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
 void router::handle(const request& req, respond_fn respond) {
-    const auto target = std::string_view(req.target().data(), req.target().size());
-    const auto path = path_of(target);
-    const auto query =
-        path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view();
-    const auto method = req.method();
-    const auto parts = segments(path);
-    auto only = [&](http::verb allowed, const char* name) {
-        if (method == allowed) return true;
-        respond(method_not_allowed(name));
-        return false;
+    using v = http::verb;
+    static const std::vector<route_entry> routes = {
+        {v::get, {"healthz"}, false, &router::route_health},
+        {v::get, {"readyz"}, false, &router::route_ready},
+        {v::get, {"metrics"}, false, &router::route_metrics},
+        {v::post, {"api", "events"}, false, &router::route_publish},
+        {v::post, {"api", "auth", "telegram"}, false, &router::route_telegram_login},
+        {v::post, {"api", "auth", "login"}, false, &router::route_staff_login},
+        {v::post, {"api", "orders"}, true, &router::route_create_order},
+        {v::get, {"api", "orders"}, true, &router::route_list_orders},
+        {v::get, {"api", "orders", "{id}"}, true, &router::route_get_order},
+        {v::patch, {"api", "orders", "{id}", "status"}, true, &router::route_change_status},
+        {v::get, {"api", "bonuses"}, true, &router::route_bonuses},
+        {v::get, {"api", "cities"}, true, &router::route_list_cities},
+        {v::post, {"api", "cities"}, true, &router::route_add_city},
+        {v::put, {"api", "managers", "{id}", "cities"}, true, &router::route_manager_cities},
+        {v::get, {"api", "sync", "failed"}, true, &router::route_failed_syncs},
+        {v::post, {"api", "sync", "{word}", "{id}", "retry"}, true, &router::route_retry_sync},
     };
 
-    if (path == "/healthz") {
-        if (!only(http::verb::get, "GET")) return;
-        return respond(json_response(http::status::ok, json::object{{"status", "ok"}}));
+    const auto target = std::string_view(req.target().data(), req.target().size());
+    const auto path = path_of(target);
+    call c{req,
+           path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view(),
+           {},
+           {},
+           {}};
+    const auto parts = segments(path);
+    std::string allowed;  // methods of the routes whose path matched, for a 405
+    for (const auto& r : routes) {
+        if (!matches(r.pattern, parts, c)) continue;
+        if (r.method != req.method()) {
+            if (!allowed.empty()) allowed += ", ";
+            allowed += std::string(http::to_string(r.method));
+            continue;
+        }
+        if (r.authenticated) {
+            auto who = authenticate(req);
+            if (auto* denied = std::get_if<response>(&who)) return respond(std::move(*denied));
+            c.who = std::get<auth::principal>(std::move(who));
+        }
+        return (this->*r.handler)(c, std::move(respond));
     }
-    if (path == "/readyz") {
-        if (only(http::verb::get, "GET")) ready(std::move(respond));
-        return;
-    }
-    if (path == "/metrics") {
-        if (only(http::verb::get, "GET")) metrics(std::move(respond));
-        return;
-    }
-    if (path == "/api/events") {
-        if (only(http::verb::post, "POST")) publish_event(req, std::move(respond));
-        return;
-    }
-    if (path == "/api/auth/telegram") {
-        if (only(http::verb::post, "POST")) telegram_login(req, std::move(respond));
-        return;
-    }
-    if (path == "/api/auth/login") {
-        if (only(http::verb::post, "POST")) staff_login(req, std::move(respond));
-        return;
-    }
+    if (!allowed.empty()) return respond(method_not_allowed(allowed));
+    respond(error_response(
+        http::status::not_found, "not-found",
+        "no route for " + std::string(req.method_string()) + " " + std::string(path)));
+}
 
-    const bool api_path = !parts.empty() && parts[0] == "api";
-    const bool orders = api_path && parts.size() >= 2 && parts[1] == "orders";
-    const bool known =
-        api_path && parts.size() >= 2 &&
-        ((orders && parts.size() <= 4) || (parts[1] == "bonuses" && parts.size() == 2) ||
-         (parts[1] == "cities" && parts.size() == 2) ||
-         (parts[1] == "managers" && parts.size() == 4 && parts[3] == "cities") ||
-         (parts[1] == "sync" && parts.size() == 3 && parts[2] == "failed") ||
-         (parts[1] == "sync" && parts.size() == 5 && parts[4] == "retry"));
-    if (!known) {
-        return respond(error_response(
-            http::status::not_found, "not-found",
-            "no route for " + std::string(req.method_string()) + " " + std::string(path)));
-    }
-    auto who_or_denied = authenticate(req);
-    if (auto* denied = std::get_if<response>(&who_or_denied)) return respond(std::move(*denied));
-    const auto& who = std::get<auth::principal>(who_or_denied);
-
-    if (orders && parts.size() == 2) {
-        if (method == http::verb::post) return create_order(who, req, std::move(respond));
-        if (method == http::verb::get) return list_orders(who, query, std::move(respond));
-        return respond(method_not_allowed("GET, POST"));
-    }
-    if (orders) {
-        auto id = util::parse_decimal_id(parts[2]);
-        if (!id || (parts.size() == 4 && parts[3] != "status")) {
-            return respond(error_response(http::status::not_found, "not-found", "no such order"));
-        }
-        if (parts.size() == 3) {
-            if (only(http::verb::get, "GET")) get_order(who, *id, std::move(respond));
-            return;
-        }
-        if (only(http::verb::patch, "PATCH")) change_status(who, *id, req, std::move(respond));
-        return;
-    }
-    if (parts[1] == "bonuses") {
-        if (only(http::verb::get, "GET")) bonuses(who, std::move(respond));
-        return;
-    }
-    if (parts[1] == "cities") {
-        if (method == http::verb::get) return list_cities(std::move(respond));
-        if (method == http::verb::post) return add_city(who, req, std::move(respond));
-        return respond(method_not_allowed("GET, POST"));
-    }
-    if (parts[1] == "sync") {
-        if (parts.size() == 3) {
-            if (only(http::verb::get, "GET")) failed_syncs(who, std::move(respond));
-            return;
-        }
-        auto entity_id = util::parse_decimal_id(parts[3]);
-        if (!entity_id)
-            return respond(error_response(http::status::not_found, "not-found", "no such entity"));
-        if (only(http::verb::post, "POST"))
-            retry_sync(who, parts[2], *entity_id, std::move(respond));
-        return;
-    }
-    auto user_id = util::parse_decimal_id(parts[2]);
-    if (!user_id)
-        return respond(error_response(http::status::not_found, "not-found", "no such user"));
-    if (only(http::verb::put, "PUT")) set_manager_cities(who, *user_id, req, std::move(respond));
+void router::route_health(const call&, respond_fn respond) {
+    respond(json_response(http::status::ok, json::object{{"status", "ok"}}));
+}
+void router::route_ready(const call&, respond_fn respond) {
+    ready(std::move(respond));
+}
+void router::route_metrics(const call&, respond_fn respond) {
+    metrics(std::move(respond));
+}
+void router::route_publish(const call& c, respond_fn respond) {
+    publish_event(c.req, std::move(respond));
+}
+void router::route_telegram_login(const call& c, respond_fn respond) {
+    telegram_login(c.req, std::move(respond));
+}
+void router::route_staff_login(const call& c, respond_fn respond) {
+    staff_login(c.req, std::move(respond));
+}
+void router::route_create_order(const call& c, respond_fn respond) {
+    create_order(c.who, c.req, std::move(respond));
+}
+void router::route_list_orders(const call& c, respond_fn respond) {
+    list_orders(c.who, c.query, std::move(respond));
+}
+void router::route_get_order(const call& c, respond_fn respond) {
+    get_order(c.who, c.ids[0], std::move(respond));
+}
+void router::route_change_status(const call& c, respond_fn respond) {
+    change_status(c.who, c.ids[0], c.req, std::move(respond));
+}
+void router::route_bonuses(const call& c, respond_fn respond) {
+    bonuses(c.who, std::move(respond));
+}
+void router::route_list_cities(const call&, respond_fn respond) {
+    list_cities(std::move(respond));
+}
+void router::route_add_city(const call& c, respond_fn respond) {
+    add_city(c.who, c.req, std::move(respond));
+}
+void router::route_manager_cities(const call& c, respond_fn respond) {
+    set_manager_cities(c.who, c.ids[0], c.req, std::move(respond));
+}
+void router::route_failed_syncs(const call& c, respond_fn respond) {
+    failed_syncs(c.who, std::move(respond));
+}
+void router::route_retry_sync(const call& c, respond_fn respond) {
+    retry_sync(c.who, c.words[0], c.ids[0], std::move(respond));
 }
 
 void router::ready(respond_fn respond) {

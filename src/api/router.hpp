@@ -46,7 +46,35 @@ public:
 
     void handle(const request& req, respond_fn respond);
 
+    // What a matched route hands its handler: the request, its query string, the ids and
+    // words captured from the path, and the caller when the route needs a token.
+    struct call {
+        const request& req;
+        std::string_view query;
+        std::vector<std::int64_t> ids;
+        std::vector<std::string_view> words;
+        auth::principal who;
+    };
+
 private:
+    // The route table's entries (router.cpp), each unpacking `call` for a handler below.
+    void route_health(const call& c, respond_fn respond);
+    void route_ready(const call& c, respond_fn respond);
+    void route_metrics(const call& c, respond_fn respond);
+    void route_publish(const call& c, respond_fn respond);
+    void route_telegram_login(const call& c, respond_fn respond);
+    void route_staff_login(const call& c, respond_fn respond);
+    void route_create_order(const call& c, respond_fn respond);
+    void route_list_orders(const call& c, respond_fn respond);
+    void route_get_order(const call& c, respond_fn respond);
+    void route_change_status(const call& c, respond_fn respond);
+    void route_bonuses(const call& c, respond_fn respond);
+    void route_list_cities(const call& c, respond_fn respond);
+    void route_add_city(const call& c, respond_fn respond);
+    void route_manager_cities(const call& c, respond_fn respond);
+    void route_failed_syncs(const call& c, respond_fn respond);
+    void route_retry_sync(const call& c, respond_fn respond);
+
     // The caller's principal, or the 401 to send.
     std::variant<auth::principal, response> authenticate(const request& req);
     void publish_event(const request& req, respond_fn respond);
