@@ -48,7 +48,6 @@ public:
     // Queues a close frame after what is already queued; nothing else is sent after it.
     void close(std::uint16_t code, std::string_view reason);
     void on_flushed_by_shard() { dirty_ = false; }
-    bool dead() const { return state_ == state::dead; }
     void maybe_destroy();
 
 private:

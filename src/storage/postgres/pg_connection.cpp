@@ -51,13 +51,4 @@ void connection::check(PGresult* raw) {
     throw storage_error("postgresql: " + message);
 }
 
-transaction::~transaction() {
-    if (done_) return;
-    try {
-        c_.exec("ROLLBACK");
-    } catch (...) {
-        // A broken connection has rolled back by itself.
-    }
-}
-
 }  // namespace ordercast::storage::postgres

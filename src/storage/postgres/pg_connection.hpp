@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/transaction.hpp"
+
 namespace ordercast::storage::postgres {
 
 // A query result; rows and columns by index, values as text.
@@ -54,19 +56,9 @@ private:
     PGconn* conn_ = nullptr;
 };
 
-// BEGIN ... COMMIT; rolled back unless committed.
-class transaction {
+class transaction : public basic_transaction<connection> {
 public:
-    explicit transaction(connection& c) : c_(c) { c_.exec("BEGIN"); }
-    ~transaction();
-    void commit() {
-        c_.exec("COMMIT");
-        done_ = true;
-    }
-
-private:
-    connection& c_;
-    bool done_ = false;
+    explicit transaction(connection& c) : basic_transaction(c, "BEGIN") {}
 };
 
 inline param p(std::int64_t v) {

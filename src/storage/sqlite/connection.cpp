@@ -83,13 +83,4 @@ statement_ref connection::prepare(const char* sql) {
     return statement_ref(*slot);
 }
 
-transaction::~transaction() {
-    if (done_) return;
-    try {
-        c_.exec("ROLLBACK");
-    } catch (...) {
-        // The transaction is gone either way.
-    }
-}
-
 }  // namespace ordercast::storage::sqlite

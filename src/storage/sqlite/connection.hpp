@@ -8,6 +8,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "storage/transaction.hpp"
+
 namespace ordercast::storage::sqlite {
 
 // A prepared statement, reset after each use. Throws storage_error on failure.
@@ -84,19 +86,10 @@ private:
     std::unordered_map<const char*, std::unique_ptr<statement>> cache_;
 };
 
-// BEGIN IMMEDIATE ... COMMIT; rolled back unless committed.
-class transaction {
+// BEGIN IMMEDIATE: the write lock up front, so a transaction never fails half-way on it.
+class transaction : public basic_transaction<connection> {
 public:
-    explicit transaction(connection& c) : c_(c) { c_.exec("BEGIN IMMEDIATE"); }
-    ~transaction();
-    void commit() {
-        c_.exec("COMMIT");
-        done_ = true;
-    }
-
-private:
-    connection& c_;
-    bool done_ = false;
+    explicit transaction(connection& c) : basic_transaction(c, "BEGIN IMMEDIATE") {}
 };
 
 }  // namespace ordercast::storage::sqlite
