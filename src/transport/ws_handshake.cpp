@@ -4,8 +4,9 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
-#include <boost/url/parse.hpp>
 #include <vector>
+
+#include "util/form_fields.hpp"
 
 namespace ordercast::transport {
 
@@ -37,12 +38,14 @@ std::string switching_protocols(std::string_view accept) {
 }
 
 std::optional<std::string> query_token(std::string_view target) {
-    auto url = boost::urls::parse_origin_form(target);
-    if (!url) return std::nullopt;
-    auto params = url->params();
-    auto it = params.find("token");
-    if (it == params.end()) return std::nullopt;
-    return std::string((*it).value);
+    auto q = target.find('?');
+    if (q == std::string_view::npos) return std::nullopt;
+    auto fields = util::form_fields(target.substr(q + 1));
+    if (!fields) return std::nullopt;
+    for (auto& [key, value] : *fields) {
+        if (key == "token") return std::move(value);
+    }
+    return std::nullopt;
 }
 
 bool origin_allowed(std::string_view origin, const std::vector<std::string>& allowed) {

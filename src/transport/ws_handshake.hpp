@@ -13,7 +13,7 @@ std::optional<std::string> websocket_accept(std::string_view client_key);
 
 std::string switching_protocols(std::string_view accept);
 
-// The `token` query parameter of a request target, percent-decoded.
+// The `token` query parameter of a request target, decoded like every query string here.
 std::optional<std::string> query_token(std::string_view target);
 
 // Whether `origin` may open a socket: any when the list is empty, else an exact match.
