@@ -1,7 +1,6 @@
 #include "server_process.hpp"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 #include <stdexcept>
 
 #include "auth/jwt.hpp"
+#include "support/read_until.hpp"
 #include "util/clock.hpp"
 
 namespace ordercast::testing {
@@ -41,20 +41,10 @@ server_process::server_process(std::vector<std::string> args,
     log_fd_ = fds[0];
 
     // Read the log until the server says where it listens (bounded by 10 s).
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    std::string seen;
-    while (port_ == 0) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        pollfd p{log_fd_, POLLIN, 0};
-        if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-        char buf[4096];
-        ssize_t n = read(log_fd_, buf, sizeof buf);
-        if (n <= 0) break;
-        seen.append(buf, static_cast<std::size_t>(n));
-        auto at = seen.find("listening on 127.0.0.1:");
-        if (at != std::string::npos)
-            port_ = static_cast<std::uint16_t>(std::stoi(seen.substr(at + 23)));
+    constexpr std::string_view marker = "listening on 127.0.0.1:";
+    std::string seen = read_until(log_fd_, marker, std::chrono::seconds(10));
+    if (auto at = seen.find(marker); at != std::string::npos) {
+        port_ = static_cast<std::uint16_t>(std::stoi(seen.substr(at + marker.size())));
     }
     log_ = seen;
     if (port_ == 0) {

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <libpq-fe.h>
-#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "support/free_port.hpp"
+#include "support/read_until.hpp"
 #include "support/temp_dir.hpp"
 
 namespace ordercast::testing {
@@ -108,15 +108,8 @@ private:
                   fds[1]);
         close(fds[1]);
         // Ready when it says so (bounded by 30 s).
-        std::string out;
-        char buf[4096];
-        while (out.find("ready to accept connections") == std::string::npos) {
-            pollfd p{fds[0], POLLIN, 0};
-            if (poll(&p, 1, 30000) <= 0) break;
-            ssize_t n = read(fds[0], buf, sizeof buf);
-            if (n <= 0) break;
-            out.append(buf, static_cast<std::size_t>(n));
-        }
+        const std::string out =
+            read_until(fds[0], "ready to accept connections", std::chrono::seconds(30));
         close(fds[0]);
         if (out.find("ready to accept connections") == std::string::npos) {
             throw std::runtime_error("postgres did not start: " + out);

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -13,6 +12,7 @@
 
 #include <string>
 #include "support/free_port.hpp"
+#include "support/read_until.hpp"
 
 namespace ordercast::testing {
 
@@ -33,15 +33,8 @@ public:
         }
         close(fds[1]);
         // Ready when it says so (bounded by 10 s).
-        std::string out;
-        char buf[4096];
-        while (out.find("Ready to accept connections") == std::string::npos) {
-            pollfd p{fds[0], POLLIN, 0};
-            if (poll(&p, 1, 10000) <= 0) break;
-            ssize_t n = read(fds[0], buf, sizeof buf);
-            if (n <= 0) break;
-            out.append(buf, static_cast<std::size_t>(n));
-        }
+        const std::string out =
+            read_until(fds[0], "Ready to accept connections", std::chrono::seconds(10));
         close(fds[0]);
         if (out.find("Ready to accept connections") == std::string::npos) {
             stop();

@@ -5,16 +5,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.mjs';
 
 const deployConf = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../deploy/nginx.conf');
 
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function listening(port, timeoutMs = 10000) {
   const deadline = Date.now() + timeoutMs;

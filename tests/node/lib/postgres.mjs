@@ -2,19 +2,12 @@
 // initdb and the server run as the `postgres` user (the server directly, so signals reach it).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports.mjs';
 
 const bin = '/usr/lib/postgresql/15/bin';
 
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 function postgresUser() {
   if (process.getuid() !== 0) return {};

@@ -1,14 +1,7 @@
 // A real redis-server (Debian's) on a free loopback port, for the scale-out tests.
 import { spawn } from 'node:child_process';
-import net from 'node:net';
+import { freePort } from './ports.mjs';
 
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function launch(port) {
   const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {

@@ -1,5 +1,7 @@
 #include "transport/ws_reader.hpp"
 
+#include "support/client_frame.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -10,26 +12,7 @@ namespace {
 
 // A client frame: masked unless told otherwise, with an explicit first byte.
 std::string frame(unsigned char b0, std::string_view payload, bool mask = true) {
-    std::string f;
-    f += static_cast<char>(b0);
-    unsigned char m = mask ? 0x80 : 0;
-    std::size_t n = payload.size();
-    if (n < 126) {
-        f += static_cast<char>(m | n);
-    } else if (n <= 0xFFFF) {
-        f += static_cast<char>(m | 126);
-        f += static_cast<char>(n >> 8);
-        f += static_cast<char>(n & 0xFF);
-    } else {
-        f += static_cast<char>(m | 127);
-        for (int i = 7; i >= 0; --i)
-            f += static_cast<char>((static_cast<std::uint64_t>(n) >> (8 * i)) & 0xFF);
-    }
-    const char key[4] = {0x12, 0x34, 0x56, 0x78};
-    if (mask) f.append(key, 4);
-    for (std::size_t i = 0; i < n; ++i)
-        f += static_cast<char>(payload[i] ^ (mask ? key[i & 3] : 0));
-    return f;
+    return testing::client_frame(b0, payload, mask);
 }
 std::string text(std::string_view p, bool fin = true) {
     return frame(fin ? 0x81 : 0x01, p);
@@ -116,7 +99,7 @@ TEST_F(reader_fixture, ProtocolViolationsFailWith1002) {
         events e;
         std::string b = bytes;
         r.consume(b.data(), b.size(), e);
-        EXPECT_EQ(e.fail_code, 1002) << testing::PrintToString(bytes);
+        EXPECT_EQ(e.fail_code, 1002) << ::testing::PrintToString(bytes);
         EXPECT_TRUE(e.texts.empty());
     }
 }
@@ -152,7 +135,7 @@ TEST_F(reader_fixture, InvalidUtf8FailsWith1007) {
         ws_reader r(1024, 16);
         events e;
         r.consume(bad.data(), bad.size(), e);
-        EXPECT_EQ(e.fail_code, 1007) << testing::PrintToString(bad);
+        EXPECT_EQ(e.fail_code, 1007) << ::testing::PrintToString(bad);
         EXPECT_TRUE(e.texts.empty());
     }
 }
