@@ -2,12 +2,11 @@
 
 #include <span>
 
+#include "storage/migration.hpp"
+
 namespace ordercast::storage::postgres {
 
-struct migration {
-    int version;
-    const char* sql;
-};
+using storage::migration;
 
 // Applied in order under an advisory lock (instances may start together); the table
 // schema_version records the last.

@@ -2,12 +2,11 @@
 
 #include <span>
 
+#include "storage/migration.hpp"
+
 namespace ordercast::storage::sqlite {
 
-struct migration {
-    int version;
-    const char* sql;
-};
+using storage::migration;
 
 // Applied in order, each in its own transaction; PRAGMA user_version records the last.
 std::span<const migration> migrations();
