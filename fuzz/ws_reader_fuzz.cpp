@@ -27,6 +27,7 @@ struct checker : ordercast::transport::ws_reader_handler {
         return true;
     }
     bool on_pong() override { return !done || (std::abort(), false); }
+    bool on_fragment() override { return !done || (std::abort(), false); }
     void on_close(std::uint16_t, std::string_view) override { finish(); }
     void on_fail(std::uint16_t code, std::string_view) override {
         if (code != 1002 && code != 1003 && code != 1007 && code != 1009) std::abort();

@@ -7,6 +7,7 @@
 #include "auth/password.hpp"
 #include "auth/telegram_init_data.hpp"
 #include "util/clock.hpp"
+#include "util/text_key.hpp"
 
 namespace ordercast::api {
 namespace json = boost::json;
@@ -15,6 +16,9 @@ namespace {
 
 // Wrong password and unknown login both answer after this long, on top of the hash.
 constexpr std::chrono::milliseconds failed_login_delay{400};
+// Password checks waiting for the hashing thread; past this a login is refused at once
+// (503) rather than queued behind a flood.
+constexpr std::size_t max_queued_hashes = 8;
 
 json::array to_array(const std::vector<std::int64_t>& ids) {
     json::array a;
@@ -24,12 +28,10 @@ json::array to_array(const std::vector<std::int64_t>& ids) {
 
 }  // namespace
 
-std::string router::issue_token(std::int64_t user_id, auth::role role,
-                                std::vector<std::int64_t> cities) const {
+std::string router::issue_token(std::int64_t user_id, auth::role role) const {
     auth::principal p;
     p.user_id = user_id;
     p.who = role;
-    p.city_ids = std::move(cities);
     const auto now = util::unix_seconds();
     p.expires_at = now + ctx_.token_ttl_s;
     return auth::sign_hs256(p, ctx_.jwt_secret, now);
@@ -57,7 +59,7 @@ void router::telegram_login(const request& req, respond_fn respond) {
     auto tg = std::get<auth::telegram_user>(checked);
     db_call(ctx_.db, std::move(respond), [this, tg](domain::repository& repo) {
         auto user = repo.upsert_telegram_user(tg.id, tg.first_name, tg.username);
-        json::object body{{"token", issue_token(user.id, auth::role::user, {})},
+        json::object body{{"token", issue_token(user.id, auth::role::user)},
                           {"user", json::object{{"id", user.id},
                                                 {"role", "user"},
                                                 {"telegram_id", tg.id},
@@ -67,19 +69,33 @@ void router::telegram_login(const request& req, respond_fn respond) {
     });
 }
 
-void router::staff_login(const request& req, respond_fn respond) {
+void router::staff_login(const request& req, std::string_view client, respond_fn respond) {
     std::string login, password;
     try {
         const auto body = parse_json(req);
         const auto& o = as_object(body);
-        login = require_string(o, "login", 200);
+        login = util::text_key(require_string(o, "login", 200));
         password = require_string(o, "password", 1024);
     } catch (const domain::error& e) {
         return respond(error_response(e));
     }
+    // Every attempt counts against its login and its address until it succeeds: a guesser
+    // gets 429 long before the hashing thread notices it.
+    const std::string address(client);
+    const auto now = util::unix_millis();
+    auto wait_s = login_names_.take(login, now);
+    if (!wait_s) {
+        wait_s = login_clients_.take(address, now);
+        if (wait_s) login_names_.give_back(login);
+    }
+    if (wait_s) {
+        ctx_.metrics.count_auth_failure(auth::token_error::bad_signature);
+        return respond(too_many_requests("too-many-attempts",
+                                         "too many failed logins; try again later", wait_s));
+    }
     // Look the account up on the database thread, check the password on the hashing
     // thread, answer from there: neither network nor database thread waits for Argon2.
-    ctx_.db.post([this, login, password, respond](domain::repository& repo) {
+    ctx_.db.post([this, login, address, password, respond](domain::repository& repo) {
         std::optional<domain::staff_account> account;
         try {
             account = repo.find_staff(login);
@@ -88,7 +104,7 @@ void router::staff_login(const request& req, respond_fn respond) {
                                         "the database cannot be reached; try again"));
             throw;
         }
-        ctx_.hasher.post([this, account, password, respond] {
+        auto check = [this, account, login, address, password, respond] {
             const bool ok = auth::verify_password(
                 password, account ? account->password_hash : auth::decoy_hash());
             auto role = account ? auth::parse_role(account->role) : std::nullopt;
@@ -99,14 +115,22 @@ void router::staff_login(const request& req, respond_fn respond) {
                                                 "wrong login or password"));
                 });
             }
+            login_names_.give_back(login);
+            login_clients_.give_back(address);
             json::object user{{"id", account->id},
                               {"role", account->role},
                               {"cityIds", to_array(account->cities)}};
-            respond(json_response(
-                http::status::ok,
-                json::object{{"token", issue_token(account->id, *role, account->cities)},
-                             {"user", std::move(user)}}));
-        });
+            // The token names no cities: the database decides a manager's cities.
+            respond(json_response(http::status::ok,
+                                  json::object{{"token", issue_token(account->id, *role)},
+                                               {"user", std::move(user)}}));
+        };
+        if (!ctx_.hasher.try_post(std::move(check), max_queued_hashes)) {
+            login_names_.give_back(login);
+            login_clients_.give_back(address);
+            respond(api::error_response(http::status::service_unavailable, "busy",
+                                        "too many logins at once; try again in a moment"));
+        }
     });
 }
 

@@ -5,6 +5,8 @@
 #include "api/json_body.hpp"
 #include "api/router.hpp"
 #include "domain/order_json.hpp"
+#include "util/decimal_id.hpp"
+#include "util/text_key.hpp"
 
 namespace ordercast::api {
 namespace json = boost::json;
@@ -21,7 +23,8 @@ void router::add_city(const auth::principal& who, const request& req, respond_fn
     if (!who.is_staff_admin()) return respond(forbidden_response("only admin and ceo may do this"));
     std::string name;
     try {
-        name = require_string(as_object(parse_json(req)), "name", 200);
+        name = util::tidy_name(require_string(as_object(parse_json(req)), "name", 200));
+        if (name.empty()) throw bad_request("bad-request", "'name' must not be blank");
     } catch (const domain::error& e) {
         return respond(error_response(e));
     }
@@ -29,7 +32,7 @@ void router::add_city(const auth::principal& who, const request& req, respond_fn
         auto city = repo.add_city(name);
         if (!city)
             throw domain::error(domain::error::kind::conflict, "city-exists",
-                                "a city with this name exists");
+                                "a city with this name exists (names differ by more than case)");
         return json_response(http::status::created, domain::to_json(*city));
     });
 }
@@ -44,15 +47,26 @@ void router::set_manager_cities(const auth::principal& who, std::int64_t user_id
             throw bad_request("bad-request", "body must be an array of at most 256 city ids");
         }
         for (const auto& v : body.as_array()) {
-            if (!v.is_int64() || v.as_int64() <= 0)
-                throw bad_request("bad-request", "city ids are positive integers");
-            if (std::find(cities.begin(), cities.end(), v.as_int64()) == cities.end())
-                cities.push_back(v.as_int64());
+            auto id = util::json_id(v);
+            if (!id) throw bad_request("bad-request", "city ids are integers from 1 to 2^53-1");
+            if (std::find(cities.begin(), cities.end(), *id) == cities.end()) cities.push_back(*id);
         }
     } catch (const domain::error& e) {
         return respond(error_response(e));
     }
     db_call(ctx_.db, std::move(respond), [this, user_id, cities](domain::repository& repo) {
+        // Only managers this server holds have cities here; the existing backend's managers
+        // keep the cityIds of their tokens.
+        const auto role = repo.user_role(user_id);
+        if (!role) {
+            throw domain::error(domain::error::kind::not_found, "not-found",
+                                "no user " + std::to_string(user_id) +
+                                    "; add managers with `ordercast user add --role manager`");
+        }
+        if (*role != "manager") {
+            throw domain::error(domain::error::kind::conflict, "not-a-manager",
+                                "user " + std::to_string(user_id) + " is a " + *role);
+        }
         for (auto city : cities) {
             if (!repo.city_exists(city)) {
                 throw domain::error(domain::error::kind::unprocessable, "unknown-city",
@@ -60,7 +74,8 @@ void router::set_manager_cities(const auth::principal& who, std::int64_t user_id
             }
         }
         repo.set_manager_cities(user_id, cities);
-        if (ctx_.on_manager_cities) ctx_.on_manager_cities(user_id, cities);
+        // Every instance's sockets of this manager move now, not at their next connect.
+        ctx_.events.reassign_manager_cities(user_id, cities);
         json::array ids;
         for (auto c : cities) ids.push_back(c);
         return json_response(http::status::ok,

@@ -1,5 +1,7 @@
 #include "api/json_body.hpp"
 
+#include "util/decimal_id.hpp"
+
 namespace ordercast::api {
 namespace json = boost::json;
 
@@ -16,11 +18,11 @@ const json::object& as_object(const json::value& v) {
 }
 
 std::int64_t require_id(const json::object& o, std::string_view field) {
-    const auto* v = o.if_contains(field);
-    if (v && v->is_int64() && v->as_int64() > 0) return v->as_int64();
-    if (v && v->is_uint64() && v->as_uint64() <= INT64_MAX)
-        return static_cast<std::int64_t>(v->as_uint64());
-    throw bad_request("bad-request", "'" + std::string(field) + "' must be a positive integer");
+    if (const auto* v = o.if_contains(field)) {
+        if (auto id = util::json_id(*v)) return *id;
+    }
+    throw bad_request("bad-request",
+                      "'" + std::string(field) + "' must be an integer from 1 to 2^53-1");
 }
 
 std::string require_string(const json::object& o, std::string_view field, std::size_t max_bytes) {

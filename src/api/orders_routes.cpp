@@ -7,6 +7,8 @@
 #include "api/router.hpp"
 #include "domain/order_json.hpp"
 #include "domain/order_service.hpp"
+#include "util/clock.hpp"
+#include "util/decimal_id.hpp"
 #include "util/form_fields.hpp"
 
 namespace ordercast::api {
@@ -85,11 +87,11 @@ domain::order_filter parse_filter(std::string_view query) {
             if (!status) throw bad_request("bad-status", "unknown status '" + value + "'");
             f.status = status;
         } else if (key == "city_id") {
-            f.city_id = query_int("city_id", value, 1, INT64_MAX);
+            f.city_id = query_int("city_id", value, 1, util::max_id);
         } else if (key == "limit") {
             f.limit = static_cast<int>(query_int("limit", value, 1, max_page));
         } else if (key == "before") {
-            f.before_id = query_int("before", value, 1, INT64_MAX);
+            f.before_id = query_int("before", value, 1, util::max_id);
         }
     }
     return f;
@@ -103,6 +105,14 @@ void router::create_order(const auth::principal& who, const request& req, respon
         order = parse_new_order(req);
     } catch (const domain::error& e) {
         return respond(error_response(e));
+    }
+    // Every order is pushed to every admin and manager: one customer must not flood them.
+    if (who.who == auth::role::user) {
+        if (auto wait_s = orders_.take(std::to_string(who.user_id), util::unix_millis())) {
+            return respond(too_many_requests(
+                "too-many-orders",
+                "at most " + std::to_string(ctx_.orders_per_minute) + " orders a minute", wait_s));
+        }
     }
     db_call(ctx_.db, std::move(respond),
             [this, who, order = std::move(order)](domain::repository& repo) {

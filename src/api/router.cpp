@@ -26,7 +26,34 @@ response method_not_allowed(std::string_view allow) {
     return res;
 }
 
+constexpr std::int64_t minute_ms = 60'000;
+
 }  // namespace
+
+router::router(api_context ctx)
+    : ctx_(std::move(ctx)),
+      orders_(ctx_.orders_per_minute, minute_ms),
+      login_names_(ctx_.login_failures_per_min, minute_ms),
+      login_clients_(ctx_.login_failures_per_min, minute_ms) {}
+
+response too_many_requests(std::string_view code, std::string_view message,
+                           std::int64_t retry_after_s) {
+    auto res = error_response(http::status::too_many_requests, code, message);
+    res.set(http::field::retry_after, std::to_string(retry_after_s));
+    return res;
+}
+
+std::string client_address(const request& req, std::string_view peer, bool peer_is_loopback) {
+    if (!peer_is_loopback) return std::string(peer);
+    const auto forwarded = req["X-Forwarded-For"];
+    std::string_view list(forwarded.data(), forwarded.size());
+    // The proxy appends the address it saw last; earlier entries are the client's claims.
+    auto last = list.substr(list.rfind(',') == std::string_view::npos ? 0 : list.rfind(',') + 1);
+    while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+    while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+    if (last.empty() || last.size() > 64) return std::string(peer);
+    return std::string(last);
+}
 
 std::optional<std::string_view> bearer_token(std::string_view authorization) {
     constexpr std::string_view scheme = "bearer ";
@@ -63,16 +90,18 @@ std::variant<auth::principal, response> router::authenticate(const request& req)
 
 namespace {
 
-// `/api/orders/42/status` -> {"api","orders","42","status"}.
-std::vector<std::string_view> segments(std::string_view path) {
+// `/api/orders/42/status` -> {"api","orders","42","status"}. Only the canonical spelling
+// has segments: `//api//orders/` or `/api/orders/` name no route (one path, one meaning,
+// whatever a proxy in front normalises).
+std::optional<std::vector<std::string_view>> segments(std::string_view path) {
     std::vector<std::string_view> parts;
+    if (path.empty() || path.front() != '/') return std::nullopt;
     while (!path.empty()) {
-        if (path.front() == '/') {
-            path.remove_prefix(1);
-            continue;
-        }
+        path.remove_prefix(1);  // the '/'
         auto slash = path.find('/');
-        parts.push_back(path.substr(0, slash));
+        auto part = path.substr(0, slash);
+        if (part.empty()) return std::nullopt;
+        parts.push_back(part);
         path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
     }
     return parts;
@@ -113,7 +142,7 @@ bool matches(const std::vector<std::string_view>& pattern,
 
 }  // namespace
 
-void router::handle(const request& req, respond_fn respond) {
+void router::handle(const request& req, respond_fn respond, std::string_view client) {
     using v = http::verb;
     static const std::vector<route_entry> routes = {
         {v::get, {"healthz"}, false, &router::route_health},
@@ -136,15 +165,13 @@ void router::handle(const request& req, respond_fn respond) {
 
     const auto target = std::string_view(req.target().data(), req.target().size());
     const auto path = path_of(target);
-    call c{req,
-           path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view(),
-           {},
-           {},
-           {}};
-    const auto parts = segments(path);
+    call c{req, path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view(),
+           {},  {},
+           {},  client};
+    const auto parts = segments(path).value_or(std::vector<std::string_view>{});
     std::string allowed;  // methods of the routes whose path matched, for a 405
     for (const auto& r : routes) {
-        if (!matches(r.pattern, parts, c)) continue;
+        if (parts.empty() || !matches(r.pattern, parts, c)) continue;
         if (r.method != req.method()) {
             if (!allowed.empty()) allowed += ", ";
             allowed += std::string(http::to_string(r.method));
@@ -179,7 +206,7 @@ void router::route_telegram_login(const call& c, respond_fn respond) {
     telegram_login(c.req, std::move(respond));
 }
 void router::route_staff_login(const call& c, respond_fn respond) {
-    staff_login(c.req, std::move(respond));
+    staff_login(c.req, c.client, std::move(respond));
 }
 void router::route_create_order(const call& c, respond_fn respond) {
     create_order(c.who, c.req, std::move(respond));
@@ -283,6 +310,10 @@ void router::publish_event(const request& req, respond_fn respond) {
                                       "'data' must be a JSON object"));
     }
     e->payload = realtime::event_message(std::string_view(type->as_string()), *data);
+    if (e->payload.size() > realtime::max_event_bytes) {
+        return respond(error_response(http::status::payload_too_large, "event-too-large",
+                                      "an event is at most 64 KiB of JSON"));
+    }
     ctx_.metrics.count_publish();
     ctx_.events.publish(std::move(e), [respond = std::move(respond)](std::size_t recipients) {
         respond(json_response(http::status::accepted, json::object{{"recipients", recipients}}));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/http_types.hpp"
+#include "api/rate_window.hpp"
 #include "auth/jwt.hpp"
 #include "broker/broker.hpp"
 #include "domain/event_sink.hpp"
@@ -30,11 +31,11 @@ struct api_context {
     int bonus_percent = 5;
     std::string jwt_secret;
     std::int64_t token_ttl_s = 86400;
-    std::string telegram_bot_token;  // empty: Telegram login is off
+    std::string telegram_bot_token;             // empty: Telegram login is off
+    std::uint32_t orders_per_minute = 10;       // per customer
+    std::uint32_t login_failures_per_min = 10;  // per login and per client address
     // An order change was committed with an outbox record: deliver it soon.
     std::function<void()> outbox_changed;
-    // A manager's cities changed: move their open sockets between rooms.
-    std::function<void(std::int64_t user_id, std::vector<std::int64_t> cities)> on_manager_cities;
     // Runs `f` after `delay` without holding a thread.
     std::function<void(std::chrono::milliseconds delay, std::function<void()> f)> defer;
 };
@@ -42,18 +43,21 @@ struct api_context {
 // Maps each HTTP request to its handler (PROTOCOL.md §6–7); every error is JSON.
 class router {
 public:
-    explicit router(api_context ctx) : ctx_(std::move(ctx)) {}
+    explicit router(api_context ctx);
 
-    void handle(const request& req, respond_fn respond);
+    // `client` is the address the request came from (see client_address).
+    void handle(const request& req, respond_fn respond, std::string_view client);
 
     // What a matched route hands its handler: the request, its query string, the ids and
-    // words captured from the path, and the caller when the route needs a token.
+    // words captured from the path, the caller when the route needs a token, and the
+    // client's address.
     struct call {
         const request& req;
         std::string_view query;
         std::vector<std::int64_t> ids;
         std::vector<std::string_view> words;
         auth::principal who;
+        std::string_view client;
     };
 
 private:
@@ -95,15 +99,25 @@ private:
     void failed_syncs(const auth::principal& who, respond_fn respond);
     void retry_sync(const auth::principal& who, std::string_view entity, std::int64_t id,
                     respond_fn respond);
-    void staff_login(const request& req, respond_fn respond);
+    void staff_login(const request& req, std::string_view client, respond_fn respond);
 
-    std::string issue_token(std::int64_t user_id, auth::role role,
-                            std::vector<std::int64_t> cities) const;
+    std::string issue_token(std::int64_t user_id, auth::role role) const;
 
     api_context ctx_;
+    rate_window orders_;         // orders per customer
+    rate_window login_names_;    // failed logins per login
+    rate_window login_clients_;  // failed logins per client address
 };
 
 // The bearer token of an `Authorization` header value, if it has one.
 std::optional<std::string_view> bearer_token(std::string_view authorization);
+
+// `429 code` with `Retry-After: retry_after_s`.
+response too_many_requests(std::string_view code, std::string_view message,
+                           std::int64_t retry_after_s);
+
+// Who sent a request: the peer's address, or, when the peer is on this machine (a local
+// proxy such as deploy/nginx.conf), the last address its X-Forwarded-For names.
+std::string client_address(const request& req, std::string_view peer, bool peer_is_loopback);
 
 }  // namespace ordercast::api

@@ -1,6 +1,5 @@
 #include "app/admin_commands.hpp"
 
-#include <charconv>
 #include <iostream>
 #include <optional>
 
@@ -10,6 +9,9 @@
 #include "storage/database_url.hpp"
 #include "storage/sqlite/sqlite_repository.hpp"
 #include "storage/storage_error.hpp"
+#include "util/decimal_id.hpp"
+#include "util/redact.hpp"
+#include "util/text_key.hpp"
 
 namespace ordercast::app {
 namespace {
@@ -32,7 +34,7 @@ int migrate_command(const std::vector<std::string>& args) {
     const std::string url = database_url(args);
     try {
         auto repo = storage::open_repository(url, false);
-        std::cout << "database " << url << " is migrated to the latest schema\n";
+        std::cout << "database " << util::redact_url(url) << " is migrated to the latest schema\n";
         return 0;
     } catch (const storage::storage_error& e) {
         std::cerr << "ordercast migrate: " << e.what() << "\n";
@@ -54,16 +56,15 @@ int user_command(const std::vector<std::string>& args) {
         } else if (args[i] == "--role") {
             role = args[i + 1];
         } else if (args[i] == "--city-id") {
-            std::int64_t id = 0;
-            const auto& v = args[i + 1];
-            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
-            if (ec != std::errc{} || end != v.data() + v.size() || id <= 0)
-                return fail("--city-id: a positive integer");
-            cities.push_back(id);
+            auto id = util::parse_decimal_id(args[i + 1]);
+            if (!id) return fail("--city-id: a whole number from 1 to 2^53-1");
+            cities.push_back(*id);
         } else if (args[i] != "--database-url") {
             return fail("unknown option '" + args[i] + "'");
         }
     }
+    // Logins are compared trimmed and case-folded: "Anna " and "anna" are one account.
+    login = util::text_key(login);
     if (login.empty() || login.size() > 200) return fail("--login: 1 to 200 characters");
     auto parsed_role = auth::parse_role(role);
     if (!parsed_role || *parsed_role == auth::role::user)

@@ -2,10 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+
 #include <thread>
 
 #include "api/broker_event_sink.hpp"
@@ -13,6 +15,7 @@
 #include "auth/jwt.hpp"
 #include "broker/broker.hpp"
 #include "broker/redis_broker.hpp"
+#include "domain/order_service.hpp"
 #include "metrics/registry.hpp"
 #include "storage/database_url.hpp"
 #include "storage/db_worker.hpp"
@@ -22,10 +25,28 @@
 #include "transport/gateway_context.hpp"
 #include "transport/listener.hpp"
 #include "transport/shard_pool.hpp"
+#include "util/redact.hpp"
 
 namespace ordercast::app {
 
+namespace {
+
+// Every socket is a descriptor: take all the kernel allows this process.
+void raise_file_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit wanted = limit;
+        wanted.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &wanted) == 0) limit = wanted;
+    }
+    spdlog::info("open files limit {}", static_cast<std::uint64_t>(limit.rlim_cur));
+}
+
+}  // namespace
+
 int serve(const config::config& cfg) {
+    raise_file_limit();
     const unsigned threads =
         cfg.threads ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
 
@@ -34,7 +55,8 @@ int serve(const config::config& cfg) {
     transport::shard_pool shards(threads,
                                  {.send_queue_bytes = cfg.send_queue_bytes,
                                   .ping_interval_ms = cfg.ping_interval_ms,
-                                  .rate_limit_per_s = cfg.rate_limit_per_s},
+                                  .rate_limit_per_s = cfg.rate_limit_per_s,
+                                  .max_sockets_per_user = cfg.max_sockets_per_user},
                                  metrics);
     std::unique_ptr<broker::broker> event_broker;
     if (cfg.redis_url.empty()) {
@@ -42,10 +64,20 @@ int serve(const config::config& cfg) {
     } else {
         auto endpoint = broker::parse_redis_url(cfg.redis_url);
         if (!endpoint) {
-            spdlog::error("REDIS_URL: expected redis://host[:port][/db], got '{}'", cfg.redis_url);
+            spdlog::error(
+                "REDIS_URL: expected redis://[[user]:password@]host[:port][/db], got '{}'",
+                util::redact_url(cfg.redis_url));
             return 2;
         }
-        event_broker = std::make_unique<broker::redis_broker>(*endpoint, shards);
+        auto redis = std::make_unique<broker::redis_broker>(*endpoint, shards);
+        metrics.add_section([r = redis.get()](std::string& out) {
+            out +=
+                "# HELP ordercast_broker_dropped_total Messages read from Redis and dropped as "
+                "invalid.\n# TYPE ordercast_broker_dropped_total counter\n"
+                "ordercast_broker_dropped_total " +
+                std::to_string(r->dropped()) + "\n";
+        });
+        event_broker = std::move(redis);
     }
     broker::broker& events = *event_broker;
 
@@ -53,7 +85,7 @@ int serve(const config::config& cfg) {
     try {
         repo = storage::open_repository(cfg.database_url, !cfg.gulyash_url.empty());
     } catch (const storage::storage_error& e) {
-        spdlog::error("database: {}", e.what());
+        spdlog::error("database: {}", util::redact_url(e.what()));
         return 1;
     }
     // Declared after the shards, so destroyed before them: their last jobs may still
@@ -72,7 +104,7 @@ int serve(const config::config& cfg) {
                                 cfg.gulyash_max_attempts},
             db, sink, sync_stats);
         metrics.add_section([&sync_stats](std::string& out) { sync::render(sync_stats, out); });
-        spdlog::info("Gulyash sync on: {}", cfg.gulyash_url);
+        spdlog::info("Gulyash sync on: {}", util::redact_url(cfg.gulyash_url));
     }
     api::router router({
         .verifier = verifier,
@@ -86,13 +118,11 @@ int serve(const config::config& cfg) {
         .jwt_secret = cfg.jwt_secret,
         .token_ttl_s = cfg.token_ttl_s,
         .telegram_bot_token = cfg.telegram_bot_token,
+        .orders_per_minute = cfg.orders_per_minute,
+        .login_failures_per_min = cfg.login_failures_per_min,
         .outbox_changed =
             [&outbox] {
                 if (outbox) outbox->wake();
-            },
-        .on_manager_cities =
-            [&shards](std::int64_t user_id, std::vector<std::int64_t> cities) {
-                shards.reassign_manager_cities(user_id, std::move(cities));
             },
         .defer =
             [&shards](std::chrono::milliseconds delay, std::function<void()> f) {
@@ -105,12 +135,13 @@ int serve(const config::config& cfg) {
     });
     transport::gateway_context gateway{
         verifier, router, metrics, cfg.allowed_origins,
-        [&db](std::int64_t user_id, std::function<void(std::vector<std::int64_t>)> done) {
-            db.post([user_id, done = std::move(done)](domain::repository& r) {
+        [&db](auth::principal who, std::function<void(std::optional<auth::principal>)> done) {
+            db.post([who, done = std::move(done)](domain::repository& r) {
                 try {
-                    done(r.manager_cities(user_id));
+                    done(domain::resolve_principal(r, who));
                 } catch (...) {
-                    done({});
+                    // The database is away: the token is all there is to go by.
+                    done(who);
                     throw;
                 }
             });
@@ -143,7 +174,7 @@ int serve(const config::config& cfg) {
     if (cfg.telegram_bot_token.empty())
         spdlog::info("TELEGRAM_BOT_TOKEN unset: Telegram login is off");
     spdlog::info("ordercast listening on {}:{} ({} threads, broker {}, database {})", cfg.host,
-                 listener->port(), threads, events.name(), cfg.database_url);
+                 listener->port(), threads, events.name(), util::redact_url(cfg.database_url));
     shards.run();
     spdlog::info("ordercast stopped");
     return 0;

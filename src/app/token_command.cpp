@@ -1,12 +1,12 @@
 #include "app/token_command.hpp"
 
-#include <charconv>
 #include <iostream>
 #include <optional>
 
 #include "auth/jwt.hpp"
 #include "config/config.hpp"
 #include "util/clock.hpp"
+#include "util/decimal_id.hpp"
 
 namespace ordercast::app {
 namespace {
@@ -17,10 +17,7 @@ constexpr const char* usage =
     "JWT_SECRET)\n";
 
 std::optional<std::int64_t> positive(const std::string& text) {
-    std::int64_t v = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc{} || end != text.data() + text.size() || v <= 0) return std::nullopt;
-    return v;
+    return util::parse_decimal_id(text);
 }
 
 int fail(const std::string& message) {
@@ -46,13 +43,13 @@ int token_command(const std::vector<std::string>& args) {
         const std::string& value = args[++i];
         if (flag == "--user-id") {
             user_id = positive(value);
-            if (!user_id) return fail("--user-id: expected a positive whole number");
+            if (!user_id) return fail("--user-id: expected a whole number from 1 to 2^53-1");
         } else if (flag == "--role") {
             role = auth::parse_role(value);
             if (!role) return fail("--role: expected user, manager, admin, ceo or service");
         } else if (flag == "--city-id") {
             auto city = positive(value);
-            if (!city) return fail("--city-id: expected a positive whole number");
+            if (!city) return fail("--city-id: expected a whole number from 1 to 2^53-1");
             p.city_ids.push_back(*city);
         } else if (flag == "--ttl") {
             auto t = positive(value);
@@ -66,8 +63,7 @@ int token_command(const std::vector<std::string>& args) {
     }
     if (!user_id) return fail("--user-id is required");
     if (!role) return fail("--role is required");
-    if (secret.size() < 32)
-        return fail("JWT_SECRET (or --jwt-secret) of at least 32 bytes is required");
+    if (auto why = config::weak_secret(secret)) return fail("JWT_SECRET (or --jwt-secret) " + *why);
     p.user_id = *user_id;
     p.who = *role;
     const auto now = util::unix_seconds();

@@ -52,6 +52,9 @@ std::optional<std::string> base64url_decode(std::string_view text) {
             out += static_cast<char>((acc >> bits) & 0xFF);
         }
     }
+    // The bits past the last whole byte must be zero: otherwise one value has several
+    // spellings (a token, many signatures that all verify).
+    if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;
     return out;
 }
 

@@ -39,15 +39,6 @@ std::optional<std::int64_t> numeric_date(const json::value& v) {
     return std::nullopt;
 }
 
-std::optional<std::int64_t> positive_id(const json::value& v) {
-    if (v.is_int64() && v.as_int64() > 0) return v.as_int64();
-    if (v.is_uint64() &&
-        v.as_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        return static_cast<std::int64_t>(v.as_uint64());
-    }
-    return std::nullopt;
-}
-
 std::optional<std::int64_t> numeric_string_id(const json::value& v) {
     if (!v.is_string()) return std::nullopt;
     return util::parse_decimal_id(std::string_view(v.as_string()));
@@ -56,7 +47,7 @@ std::optional<std::int64_t> numeric_string_id(const json::value& v) {
 std::variant<principal, token_error> read_claims(const json::object& claims) {
     principal p;
     if (const auto* uid = claims.if_contains("userId")) {
-        auto id = positive_id(*uid);
+        auto id = util::json_id(*uid);
         if (!id) return token_error::bad_claims;
         p.user_id = *id;
     } else if (const auto* sub = claims.if_contains("sub")) {
@@ -74,7 +65,7 @@ std::variant<principal, token_error> read_claims(const json::object& claims) {
     if (const auto* cities = claims.if_contains("cityIds")) {
         if (!cities->is_array() || cities->as_array().size() > 1024) return token_error::bad_claims;
         for (const auto& c : cities->as_array()) {
-            auto id = positive_id(c);
+            auto id = util::json_id(c);
             if (!id) return token_error::bad_claims;
             p.city_ids.push_back(*id);
         }
@@ -140,7 +131,8 @@ std::variant<principal, token_error> jwt_verifier::verify(std::string_view token
         if (!t) return token_error::bad_claims;
         if (*t > now_s + leeway_s_) return token_error::not_yet_valid;
     }
-    if (now_s >= *exp + leeway_s_) return token_error::expired;
+    // Subtracting from now cannot overflow; adding to a huge `exp` could.
+    if (now_s - leeway_s_ >= *exp) return token_error::expired;
 
     auto result = read_claims(*claims);
     if (auto* p = std::get_if<principal>(&result)) p->expires_at = *exp;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "auth/jwt.hpp"
+#include "util/decimal_id.hpp"
 #include "util/form_fields.hpp"
 
 namespace ordercast::auth {
@@ -82,10 +83,11 @@ std::variant<telegram_user, init_data_error> validate_init_data(std::string_view
     auto user = boost::json::parse(user_json, parse_ec);
     if (parse_ec || !user.is_object()) return init_data_error::no_user;
     const auto* id = user.as_object().if_contains("id");
-    if (!id || !id->is_number()) return init_data_error::no_user;
+    // Telegram ids fit 52 bits; 1.5, 1e30 or 2^63 are refused, never converted.
+    auto user_id = id ? util::json_id(*id) : std::nullopt;
+    if (!user_id) return init_data_error::no_user;
     telegram_user u;
-    u.id = id->to_number<std::int64_t>();
-    if (u.id <= 0) return init_data_error::no_user;
+    u.id = *user_id;
     if (const auto* n = user.as_object().if_contains("first_name"); n && n->is_string())
         u.first_name = n->as_string();
     if (const auto* n = user.as_object().if_contains("username"); n && n->is_string())

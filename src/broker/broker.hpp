@@ -18,6 +18,9 @@ public:
     // on any thread.
     virtual void publish(std::shared_ptr<const realtime::event> e,
                          std::function<void(std::size_t)> done) = 0;
+    // A manager's cities changed: their sockets move rooms on every instance.
+    virtual void reassign_manager_cities(std::int64_t user_id,
+                                         std::vector<std::int64_t> cities) = 0;
     virtual bool healthy() const = 0;
     virtual std::string_view name() const = 0;
 };
@@ -29,6 +32,9 @@ public:
     void publish(std::shared_ptr<const realtime::event> e,
                  std::function<void(std::size_t)> done) override {
         local_.deliver(std::move(e), std::move(done));
+    }
+    void reassign_manager_cities(std::int64_t user_id, std::vector<std::int64_t> cities) override {
+        local_.reassign_manager_cities(user_id, std::move(cities));
     }
     bool healthy() const override { return true; }
     std::string_view name() const override { return "local"; }

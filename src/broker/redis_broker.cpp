@@ -4,8 +4,14 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <boost/json.hpp>
 #include <charconv>
 #include <random>
+
+#include "realtime/protocol.hpp"
+#include "realtime/room_policy.hpp"
+#include "util/decimal_id.hpp"
+#include "util/form_fields.hpp"
 
 namespace ordercast::broker {
 namespace {
@@ -29,6 +35,18 @@ context_ptr connect(const redis_endpoint& e) {
     timeval timeout{2, 0};
     context_ptr c(redisConnectWithTimeout(e.host.c_str(), e.port, timeout));
     if (!c || c->err) return nullptr;
+    if (!e.password.empty()) {
+        reply_ptr r(static_cast<redisReply*>(
+            e.username.empty()
+                ? redisCommand(c.get(), "AUTH %b", e.password.data(), e.password.size())
+                : redisCommand(c.get(), "AUTH %b %b", e.username.data(), e.username.size(),
+                               e.password.data(), e.password.size())));
+        if (!r || r->type == REDIS_REPLY_ERROR) {
+            // Redis's own words name no secret ("WRONGPASS invalid username-password pair").
+            spdlog::warn("redis: AUTH refused: {}", r ? std::string(r->str, r->len) : c->errstr);
+            return nullptr;
+        }
+    }
     if (e.db != 0) {
         reply_ptr r(static_cast<redisReply*>(redisCommand(c.get(), "SELECT %d", e.db)));
         if (!r || r->type == REDIS_REPLY_ERROR) return nullptr;
@@ -43,6 +61,35 @@ std::string random_instance_id() {
     auto [end, ec] = std::to_chars(buf, buf + 16, dist(rd), 16);
     return std::string(buf, end);
 }
+
+// "1,2,3" -> ids; nothing when any is not a canonical id.
+std::optional<std::vector<std::int64_t>> parse_id_list(std::string_view text) {
+    std::vector<std::int64_t> ids;
+    while (!text.empty()) {
+        auto comma = text.find(',');
+        auto id = util::parse_decimal_id(text.substr(0, comma));
+        if (!id || ids.size() >= realtime::max_rooms_per_socket) return std::nullopt;
+        ids.push_back(*id);
+        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+        if (comma != std::string_view::npos && text.empty()) return std::nullopt;
+    }
+    return ids;
+}
+
+// What a server of ours would have published: a JSON object with a valid `type`, within
+// the event size. Parsing also proves it is UTF-8.
+bool valid_payload(std::string_view payload) {
+    if (payload.empty() || payload.size() > realtime::max_event_bytes) return false;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(payload, ec);
+    if (ec || !v.is_object()) return false;
+    const auto* type = v.as_object().if_contains("type");
+    return type && type->is_string() &&
+           realtime::valid_event_type(std::string_view(type->as_string()));
+}
+
+constexpr std::string_view control_manager_cities = "!manager-cities";
+constexpr std::size_t max_rooms_per_event = 1000;
 
 }  // namespace
 
@@ -60,8 +107,17 @@ std::optional<redis_endpoint> parse_redis_url(const std::string& url) {
                 return std::nullopt;
         }
     }
-    if (auto at = rest.rfind('@'); at != std::string::npos)
-        return std::nullopt;  // no auth support yet
+    if (auto at = rest.rfind('@'); at != std::string::npos) {
+        const std::string userinfo = rest.substr(0, at);
+        rest.erase(0, at + 1);
+        const auto colon = userinfo.find(':');
+        if (colon == std::string::npos) return std::nullopt;  // a password is what AUTH needs
+        auto user = util::percent_decode(std::string_view(userinfo).substr(0, colon));
+        auto password = util::percent_decode(std::string_view(userinfo).substr(colon + 1));
+        if (!user || !password || password->empty()) return std::nullopt;
+        e.username = std::move(*user);
+        e.password = std::move(*password);
+    }
     if (auto colon = rest.rfind(':'); colon != std::string::npos) {
         std::string port = rest.substr(colon + 1);
         rest.resize(colon);
@@ -86,22 +142,52 @@ std::string redis_broker::encode(std::string_view instance, const realtime::even
     return msg;
 }
 
-std::optional<std::pair<std::string, realtime::event>> redis_broker::decode(
-    std::string_view message) {
+std::string redis_broker::encode(std::string_view instance, const manager_cities_change& c) {
+    std::string msg(instance);
+    msg += '\n';
+    msg += control_manager_cities;
+    msg += '\n';
+    msg += std::to_string(c.user_id);
+    msg += ':';
+    for (std::size_t i = 0; i < c.cities.size(); ++i) {
+        if (i) msg += ',';
+        msg += std::to_string(c.cities[i]);
+    }
+    return msg;
+}
+
+std::optional<redis_message> redis_broker::decode(std::string_view message) {
     auto first = message.find('\n');
-    if (first == std::string_view::npos) return std::nullopt;
+    if (first == std::string_view::npos || first == 0 || first > 64) return std::nullopt;
     auto second = message.find('\n', first + 1);
     if (second == std::string_view::npos) return std::nullopt;
-    realtime::event e;
-    std::string_view rooms = message.substr(first + 1, second - first - 1);
-    while (!rooms.empty()) {
-        auto comma = rooms.find(',');
-        e.rooms.emplace_back(rooms.substr(0, comma));
-        rooms = comma == std::string_view::npos ? std::string_view() : rooms.substr(comma + 1);
+    redis_message out;
+    out.instance = std::string(message.substr(0, first));
+    std::string_view head = message.substr(first + 1, second - first - 1);
+    std::string_view rest = message.substr(second + 1);
+    if (head == control_manager_cities) {
+        auto colon = rest.find(':');
+        if (colon == std::string_view::npos) return std::nullopt;
+        auto user = util::parse_decimal_id(rest.substr(0, colon));
+        auto cities = parse_id_list(rest.substr(colon + 1));
+        if (!user || !cities) return std::nullopt;
+        out.body = manager_cities_change{*user, std::move(*cities)};
+        return out;
     }
-    if (e.rooms.empty()) return std::nullopt;
-    e.payload = std::string(message.substr(second + 1));
-    return std::pair{std::string(message.substr(0, first)), std::move(e)};
+    realtime::event e;
+    while (!head.empty()) {
+        auto comma = head.find(',');
+        auto room = head.substr(0, comma);
+        if (!realtime::parse_room(room) || e.rooms.size() >= max_rooms_per_event)
+            return std::nullopt;
+        e.rooms.emplace_back(room);
+        head = comma == std::string_view::npos ? std::string_view() : head.substr(comma + 1);
+        if (comma != std::string_view::npos && head.empty()) return std::nullopt;
+    }
+    if (e.rooms.empty() || !valid_payload(rest)) return std::nullopt;
+    e.payload = std::string(rest);
+    out.body = std::move(e);
+    return out;
 }
 
 redis_broker::redis_broker(redis_endpoint endpoint, realtime::delivery& local, std::string channel)
@@ -128,6 +214,16 @@ void redis_broker::publish(std::shared_ptr<const realtime::event> e,
                            std::function<void(std::size_t)> done) {
     std::string message = encode(instance_, *e);
     local_.deliver(std::move(e), std::move(done));
+    enqueue(std::move(message));
+}
+
+void redis_broker::reassign_manager_cities(std::int64_t user_id, std::vector<std::int64_t> cities) {
+    std::string message = encode(instance_, manager_cities_change{user_id, cities});
+    local_.reassign_manager_cities(user_id, std::move(cities));
+    enqueue(std::move(message));
+}
+
+void redis_broker::enqueue(std::string message) {
     {
         std::lock_guard guard(lock_);
         if (outgoing_.size() >= max_outgoing) outgoing_.pop_front();
@@ -215,10 +311,18 @@ void redis_broker::subscribe_loop() {
             const auto* payload = msg->element[2];
             if (payload->type != REDIS_REPLY_STRING) continue;
             auto decoded = decode(std::string_view(payload->str, payload->len));
-            // Our own events were delivered here when they were published.
-            if (!decoded || decoded->first == instance_) continue;
-            local_.deliver(std::make_shared<const realtime::event>(std::move(decoded->second)),
-                           nullptr);
+            if (!decoded) {
+                dropped_.fetch_add(1, std::memory_order_relaxed);
+                continue;
+            }
+            // Our own messages took effect here when they were published.
+            if (decoded->instance == instance_) continue;
+            if (auto* e = std::get_if<realtime::event>(&decoded->body)) {
+                local_.deliver(std::make_shared<const realtime::event>(std::move(*e)), nullptr);
+            } else {
+                auto& change = std::get<manager_cities_change>(decoded->body);
+                local_.reassign_manager_cities(change.user_id, std::move(change.cities));
+            }
         }
         subscriber_fd_ = -1;
         subscriber_up_ = false;

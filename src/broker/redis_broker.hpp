@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <variant>
+#include <vector>
 
 #include "broker/broker.hpp"
 
@@ -19,10 +21,25 @@ struct redis_endpoint {
     std::string host = "127.0.0.1";
     int port = 6379;
     int db = 0;
+    std::string username;  // with a password: AUTH username password (Redis 6 ACLs)
+    std::string password;  // non-empty: AUTH on every connect
 };
 
-// `redis://host[:port][/db]`; nothing for anything else.
+// `redis://[[username]:password@]host[:port][/db]` (user-info percent-decoded); nothing
+// for anything else.
 std::optional<redis_endpoint> parse_redis_url(const std::string& url);
+
+// A manager's new cities, for every instance's sockets.
+struct manager_cities_change {
+    std::int64_t user_id = 0;
+    std::vector<std::int64_t> cities;
+};
+
+// One message on the channel: who published it, and an event or a control change.
+struct redis_message {
+    std::string instance;
+    std::variant<realtime::event, manager_cities_change> body;
+};
 
 // Fans events out across instances through Redis pub/sub (hiredis). Every event is
 // delivered to this instance's sockets at once (so `recipients` and local delivery never
@@ -39,14 +56,22 @@ public:
 
     void publish(std::shared_ptr<const realtime::event> e,
                  std::function<void(std::size_t)> done) override;
+    void reassign_manager_cities(std::int64_t user_id, std::vector<std::int64_t> cities) override;
     bool healthy() const override { return publisher_up_ && subscriber_up_; }
     std::string_view name() const override { return "redis"; }
+    // Messages read from Redis and dropped as invalid (forged or corrupt).
+    std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
-    // Wire format: "<instance>\n<room>,<room>...\n<payload>".
+    // Wire format: "<instance>\n<room>,<room>...\n<payload>" for an event,
+    // "<instance>\n!manager-cities\n<userId>:<city>,<city>..." for a manager's cities.
     static std::string encode(std::string_view instance, const realtime::event& e);
-    static std::optional<std::pair<std::string, realtime::event>> decode(std::string_view message);
+    static std::string encode(std::string_view instance, const manager_cities_change& c);
+    // Anyone who reaches Redis can publish on the channel: everything is checked like
+    // client input (room grammar, event size, JSON and so UTF-8, ids), or refused.
+    static std::optional<redis_message> decode(std::string_view message);
 
 private:
+    void enqueue(std::string message);
     void publish_loop();
     void subscribe_loop();
     bool sleep_for(std::chrono::milliseconds d);  // false when stopping
@@ -58,6 +83,7 @@ private:
     std::atomic<bool> publisher_up_{false};
     std::atomic<bool> subscriber_up_{false};
     std::atomic<int> subscriber_fd_{-1};
+    std::atomic<std::uint64_t> dropped_{0};
 
     std::mutex lock_;
     std::condition_variable wake_;

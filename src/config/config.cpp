@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "util/redact.hpp"
+
 namespace ordercast::config {
 namespace {
 
@@ -100,6 +102,23 @@ const std::vector<setting>& settings() {
          [](config& c, const std::string& v) {
              c.gulyash_max_attempts = parse_number<int>("GULYASH_MAX_ATTEMPTS", v, 1, 100);
          }},
+        {"ORDERS_PER_MINUTE", "orders one customer may place per minute, 1-10000 (default 10)",
+         [](config& c, const std::string& v) {
+             c.orders_per_minute = parse_number<std::uint32_t>("ORDERS_PER_MINUTE", v, 1, 10000);
+         }},
+        {"MAX_SOCKETS_PER_USER",
+         "open sockets per user; a new one closes the oldest, 1-10000 (default 16)",
+         [](config& c, const std::string& v) {
+             c.max_sockets_per_user =
+                 parse_number<std::uint32_t>("MAX_SOCKETS_PER_USER", v, 1, 10000);
+         }},
+        {"LOGIN_FAILURES_PER_MIN",
+         "failed staff logins per minute per login and per address, then 429, 1-10000 "
+         "(default 10)",
+         [](config& c, const std::string& v) {
+             c.login_failures_per_min =
+                 parse_number<std::uint32_t>("LOGIN_FAILURES_PER_MIN", v, 1, 10000);
+         }},
         {"RATE_LIMIT_PER_S", "client messages per second per socket, 1-1000000 (default 100)",
          [](config& c, const std::string& v) {
              c.rate_limit_per_s = parse_number<std::uint32_t>("RATE_LIMIT_PER_S", v, 1, 1000000);
@@ -125,10 +144,7 @@ const setting* find_flag(const std::string& flag) {
 void validate(const config& c) {
     if (c.jwt_secret.empty())
         throw config_error("JWT_SECRET: required (set it or pass --jwt-secret)");
-    if (c.jwt_secret.size() < 32) {
-        throw config_error("JWT_SECRET: must be at least 32 bytes, got " +
-                           std::to_string(c.jwt_secret.size()));
-    }
+    if (auto why = weak_secret(c.jwt_secret)) throw config_error("JWT_SECRET: " + *why);
     static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(levels), std::end(levels), c.log_level) == std::end(levels)) {
         throw config_error("LOG_LEVEL: expected trace, debug, info, warn, error or off, got '" +
@@ -139,24 +155,44 @@ void validate(const config& c) {
     }
     if (c.host.empty()) throw config_error("HOST: must not be empty");
     if (!c.redis_url.empty() && c.redis_url.rfind("redis://", 0) != 0) {
-        throw config_error("REDIS_URL: expected redis://host[:port][/db], got '" + c.redis_url +
-                           "'");
+        throw config_error("REDIS_URL: expected redis://[[user]:password@]host[:port][/db], got '" +
+                           util::redact_url(c.redis_url) + "'");
     }
     if (!c.gulyash_url.empty() && c.gulyash_url.rfind("http://", 0) != 0 &&
         c.gulyash_url.rfind("https://", 0) != 0) {
         throw config_error("GULYASH_URL: expected http://... or https://..., got '" +
-                           c.gulyash_url + "'");
+                           util::redact_url(c.gulyash_url) + "'");
     }
     const bool sqlite = c.database_url.rfind("sqlite://", 0) == 0 && c.database_url.size() > 9;
     const bool postgres = c.database_url.rfind("postgresql://", 0) == 0 ||
                           c.database_url.rfind("postgres://", 0) == 0;
     if (!sqlite && !postgres) {
         throw config_error("DATABASE_URL: expected sqlite://PATH or postgresql://..., got '" +
-                           c.database_url + "'");
+                           util::redact_url(c.database_url) + "'");
     }
 }
 
 }  // namespace
+
+std::optional<std::string> weak_secret(std::string_view secret) {
+    if (secret.size() < 32)
+        return "must be at least 32 bytes, got " + std::to_string(secret.size());
+    // Length alone lets "32 spaces" or "aaaa..." through: ask for some variety too.
+    bool seen[256] = {};
+    int distinct = 0;
+    bool only_space = true;
+    for (unsigned char c : secret) {
+        if (!seen[c]) ++distinct;
+        seen[c] = true;
+        only_space = only_space && std::isspace(c);
+    }
+    if (only_space) return std::string("must not be only white space");
+    if (distinct < 8) {
+        return "has only " + std::to_string(distinct) +
+               " distinct bytes; use at least 8 (e.g. head -c 48 /dev/urandom | base64)";
+    }
+    return std::nullopt;
+}
 
 config load(const std::vector<std::string>& args, const env_lookup& env) {
     config c;

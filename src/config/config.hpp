@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ordercast::config {
@@ -32,7 +33,13 @@ struct config {
     std::string gulyash_api_key;
     std::int64_t gulyash_timeout_ms = 5000;
     int gulyash_max_attempts = 10;
+    std::uint32_t orders_per_minute = 10;       // per customer, per instance
+    std::uint32_t max_sockets_per_user = 16;    // per instance; the oldest socket gives way
+    std::uint32_t login_failures_per_min = 10;  // per login and per client address
 };
+
+// Why `secret` is too weak to sign tokens with, or nothing when it will do.
+std::optional<std::string> weak_secret(std::string_view secret);
 
 // A setting that cannot be used; its message names the variable and the reason.
 struct config_error : std::runtime_error {

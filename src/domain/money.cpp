@@ -1,32 +1,40 @@
 #include "domain/money.hpp"
 
+#include <charconv>
 #include <cmath>
 
 namespace ordercast::domain {
-namespace {
-constexpr kopecks max_kopecks = 100'000'000'000;  // a billion roubles
-}
 
 std::optional<kopecks> parse_roubles(const boost::json::value& v) {
     if (v.is_int64()) {
-        if (v.as_int64() < 0 || v.as_int64() > max_kopecks / 100) return std::nullopt;
+        if (v.as_int64() < 0 || v.as_int64() > max_amount / 100) return std::nullopt;
         return v.as_int64() * 100;
     }
     if (v.is_uint64()) {
-        if (v.as_uint64() > static_cast<std::uint64_t>(max_kopecks / 100)) return std::nullopt;
+        if (v.as_uint64() > static_cast<std::uint64_t>(max_amount / 100)) return std::nullopt;
         return static_cast<kopecks>(v.as_uint64()) * 100;
     }
     if (!v.is_double()) return std::nullopt;
     const double roubles = v.as_double();
-    if (!std::isfinite(roubles) || roubles < 0 ||
-        roubles > static_cast<double>(max_kopecks / 100)) {
+    if (!std::isfinite(roubles) || roubles < 0 || roubles > static_cast<double>(max_amount / 100))
         return std::nullopt;
+    // The shortest decimal that reads back as this double is what the client wrote (or the
+    // same number): an exact test of "two decimals at most", where any tolerance on
+    // roubles * 100 lets 5000.555 through once the amount is large enough.
+    char text[64];
+    auto [end, ec] = std::to_chars(text, text + sizeof text, roubles, std::chars_format::fixed);
+    if (ec != std::errc{}) return std::nullopt;
+    kopecks whole = 0;
+    const char* p = text;
+    for (; p < end && *p != '.'; ++p) whole = whole * 10 + (*p - '0');
+    kopecks cents = 0;
+    int decimals = 0;
+    if (p < end) {
+        for (++p; p < end; ++p, ++decimals) cents = cents * 10 + (*p - '0');
     }
-    const double scaled = roubles * 100;
-    const double whole = std::round(scaled);
-    // 150.5 * 100 is 15050.000000000002 in binary floating point: allow that, not 150.555.
-    if (std::fabs(scaled - whole) > 1e-6 * std::max(1.0, whole)) return std::nullopt;
-    return static_cast<kopecks>(whole);
+    if (decimals > 2) return std::nullopt;
+    if (decimals == 1) cents *= 10;
+    return whole * 100 + cents;
 }
 
 boost::json::value to_roubles(kopecks amount) {
@@ -35,7 +43,7 @@ boost::json::value to_roubles(kopecks amount) {
 }
 
 kopecks percent_of(kopecks amount, int percent) {
-    return (amount * percent + 50) / 100;
+    return amount * percent / 100;
 }
 
 }  // namespace ordercast::domain

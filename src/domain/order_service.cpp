@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "domain/order_json.hpp"
+#include "domain/user_ids.hpp"
 #include "realtime/room_policy.hpp"
 #include "util/clock.hpp"
 
@@ -19,10 +20,24 @@ void require(bool ok, error::kind k, const char* code, const std::string& messag
 
 }  // namespace
 
+std::optional<auth::principal> resolve_principal(repository& repo, auth::principal who) {
+    const auto known_as = repo.user_role(who.user_id);
+    if (is_own_user_id(who.user_id) && !known_as) return std::nullopt;
+    if (who.who == role::manager && known_as == "manager")
+        who.city_ids = repo.manager_cities(who.user_id);
+    return who;
+}
+
+void order_service::require_known(const auth::principal& who) {
+    require(!is_own_user_id(who.user_id) || repo_.user_role(who.user_id).has_value(),
+            error::kind::unauthorized, "unknown-user",
+            "the token names no user of this server; log in again");
+}
+
 std::vector<std::int64_t> order_service::cities_of(const auth::principal& who) {
     if (who.who != role::manager) return {};
-    if (!who.city_ids.empty()) return who.city_ids;
-    return repo_.manager_cities(who.user_id);
+    if (repo_.user_role(who.user_id) == "manager") return repo_.manager_cities(who.user_id);
+    return who.city_ids;
 }
 
 bool order_service::can_see(const auth::principal& who, const order& o) {
@@ -35,8 +50,10 @@ bool order_service::can_see(const auth::principal& who, const order& o) {
 }
 
 order order_service::create(const auth::principal& who, const new_order& request) {
-    require(who.who != role::service, error::kind::forbidden, "forbidden",
-            "a service token cannot place orders");
+    // Staff placing orders could walk them to `completed` and mint themselves bonuses.
+    require(who.who == role::user, error::kind::forbidden, "forbidden",
+            "only customers place orders");
+    require_known(who);
     require(!request.items.empty() && request.items.size() <= max_items, error::kind::bad_request,
             "bad-items", "an order has 1 to 100 items");
     require(request.comment.size() <= max_comment, error::kind::bad_request, "bad-comment",
@@ -45,17 +62,17 @@ order order_service::create(const auth::principal& who, const new_order& request
     for (const auto& item : request.items) {
         require(!item.name.empty() && item.name.size() <= max_item_name, error::kind::bad_request,
                 "bad-items", "every item needs a name of 1 to 200 bytes");
-        require(item.price >= 0, error::kind::bad_request, "bad-items",
-                "prices cannot be negative");
+        require(item.price >= 0 && item.price <= max_amount, error::kind::bad_request, "bad-items",
+                "prices are 0 to 10,000,000 roubles");
         require(item.quantity >= 1 && item.quantity <= max_quantity, error::kind::bad_request,
                 "bad-items", "quantities are 1 to 1000");
         subtotal += item.price * item.quantity;
     }
-    require(request.bonuses_used >= 0, error::kind::bad_request, "bad-bonuses",
-            "bonuses_used cannot be negative");
+    require(request.bonuses_used >= 0 && request.bonuses_used <= max_amount,
+            error::kind::bad_request, "bad-bonuses", "bonuses_used is 0 to 10,000,000 roubles");
     require(request.bonuses_used <= subtotal, error::kind::unprocessable, "bonuses-exceed-subtotal",
             "bonuses_used is more than the order's subtotal");
-    repo_.ensure_user(who.user_id, auth::to_string(who.who));
+    if (!is_own_user_id(who.user_id)) repo_.ensure_user(who.user_id, auth::to_string(who.who));
     require(repo_.city_exists(request.city_id), error::kind::unprocessable, "unknown-city",
             "no such city");
 
@@ -84,13 +101,15 @@ order order_service::create(const auth::principal& who, const new_order& request
 
 order order_service::change_status(const auth::principal& who, std::int64_t order_id,
                                    order_status to) {
+    require_known(who);
     auto current = repo_.find_order(order_id);
     require(current && can_see(who, *current), error::kind::not_found, "not-found",
             "no such order");
     const auto cities = cities_of(who);
     const bool manages = std::find(cities.begin(), cities.end(), current->city_id) != cities.end();
-    if (!who.is_staff_admin() && !manages) {
-        // Owners may only cancel what nobody has confirmed yet.
+    // Nobody moves an order they placed themselves, whatever their role: owners may only
+    // cancel what nobody has confirmed yet.
+    if (current->user_id == who.user_id || (!who.is_staff_admin() && !manages)) {
         require(to == order_status::cancelled && current->status == order_status::pending,
                 error::kind::forbidden, "forbidden", "customers may only cancel a pending order");
     }
@@ -131,12 +150,14 @@ void order_service::announce_bonus(std::int64_t user_id, kopecks balance, std::s
 }
 
 order order_service::get(const auth::principal& who, std::int64_t order_id) {
+    require_known(who);
     auto o = repo_.find_order(order_id);
     require(o && can_see(who, *o), error::kind::not_found, "not-found", "no such order");
     return *o;
 }
 
 std::vector<order> order_service::list(const auth::principal& who, order_filter filter) {
+    require_known(who);
     if (who.is_staff_admin()) {
         // everything
     } else if (who.who == role::manager) {
@@ -149,7 +170,8 @@ std::vector<order> order_service::list(const auth::principal& who, order_filter 
 
 std::pair<kopecks, std::vector<bonus_operation>> order_service::bonuses(
     const auth::principal& who) {
-    repo_.ensure_user(who.user_id, auth::to_string(who.who));
+    require_known(who);
+    if (!is_own_user_id(who.user_id)) repo_.ensure_user(who.user_id, auth::to_string(who.who));
     return repo_.bonuses(who.user_id, 100);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,11 @@ inline constexpr std::int32_t max_quantity = 1000;
 inline constexpr std::size_t max_comment = 2000;
 inline constexpr std::size_t max_item_name = 200;
 
+// The principal a token stands for, as the database knows it: nothing when its userId is in
+// ordercast's own range but names no user ordercast created; a manager the database knows
+// gets the database's cities in place of the token's.
+std::optional<auth::principal> resolve_principal(repository& repo, auth::principal who);
+
 // Orders, statuses and bonuses (PROTOCOL.md §7): who may do what, the rules, and the
 // events that follow a committed change. Throws domain::error.
 class order_service {
@@ -38,10 +44,14 @@ public:
     std::vector<order> list(const auth::principal& who, order_filter filter);
     std::pair<kopecks, std::vector<bonus_operation>> bonuses(const auth::principal& who);
 
-    // A manager's cities: from the token when it names them, else from the database.
+    // A manager's cities: from the database for a manager it knows (one `ordercast user add`
+    // created), from the token's cityIds only for managers of the existing backend.
     std::vector<std::int64_t> cities_of(const auth::principal& who);
 
 private:
+    // Refuses (401) a token whose userId is in ordercast's own range but names no user
+    // ordercast created.
+    void require_known(const auth::principal& who);
     bool can_see(const auth::principal& who, const order& o);
     void announce_bonus(std::int64_t user_id, kopecks balance, std::string_view type,
                         kopecks amount, std::int64_t order_id);

@@ -59,6 +59,8 @@ public:
     virtual ~repository() = default;
 
     virtual void ensure_user(std::int64_t id, std::string_view role) = 0;
+    // The role a user has in the database; nothing for a user it does not hold.
+    virtual std::optional<std::string> user_role(std::int64_t id) = 0;
     virtual user upsert_telegram_user(std::int64_t telegram_id, std::string_view first_name,
                                       std::string_view username) = 0;
     virtual std::int64_t add_staff_user(std::string_view login, std::string_view password_hash,
@@ -71,6 +73,7 @@ public:
     virtual std::optional<city> add_city(std::string_view name) = 0;
     virtual bool city_exists(std::int64_t id) = 0;
     virtual std::vector<std::int64_t> manager_cities(std::int64_t user_id) = 0;
+    // Replaces the cities of a manager the database holds.
     virtual void set_manager_cities(std::int64_t user_id,
                                     const std::vector<std::int64_t>& cities) = 0;
 

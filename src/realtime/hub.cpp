@@ -61,8 +61,7 @@ std::size_t hub::deliver(std::span<const std::string> rooms, out_frame* f) {
         for (subscriber* s : it->second.members) {
             if (s->last_delivery_ == seq) continue;
             s->last_delivery_ = seq;
-            s->push(f);
-            ++recipients;
+            if (s->push(f)) ++recipients;
         }
     }
     return recipients;

@@ -16,8 +16,9 @@ class hub;
 // Something that can be in rooms and receive frames: a WebSocket session.
 class subscriber {
 public:
-    // Takes its own reference to `f` if it keeps it.
-    virtual void push(out_frame* f) = 0;
+    // Takes its own reference to `f` if it keeps it; false when it did not queue it (the
+    // socket is closing, or is closed now as a slow consumer).
+    virtual bool push(out_frame* f) = 0;
 
     std::size_t room_count() const { return rooms_.size(); }
 
@@ -51,7 +52,7 @@ public:
     bool leave(subscriber& s, std::string_view name);
     void leave_all(subscriber& s);
 
-    // Pushes `f` once to every member of any of `rooms`; returns how many got it.
+    // Pushes `f` once to every member of any of `rooms`; returns how many queued it.
     std::size_t deliver(std::span<const std::string> rooms, out_frame* f);
 
     std::size_t room_count() const { return rooms_.size(); }

@@ -11,7 +11,7 @@
 namespace ordercast::realtime {
 
 // The only rooms that exist: `admin-orders`, `city-{id}-orders`, `user-{id}`.
-// Ids are canonical positive decimals (no sign, no leading zero, at most 18 digits).
+// Ids are canonical positive decimals (no sign, no leading zero, at most 2^53-1).
 struct room_id {
     enum class kind : std::uint8_t { admin_orders, city_orders, user } type;
     std::int64_t id = 0;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,11 @@ struct gateway_context {
     api::router& router;
     metrics::registry& metrics;
     std::vector<std::string> allowed_origins;
-    // A manager's cities when the token names none (answering on any thread); unset: none.
-    std::function<void(std::int64_t user_id, std::function<void(std::vector<std::int64_t>)> done)>
-        manager_cities;
+    // The principal as the database knows it (domain::resolve_principal), answering on any
+    // thread: nothing refuses the socket (4001). Unset: tokens are taken as they are.
+    std::function<void(auth::principal who,
+                       std::function<void(std::optional<auth::principal>)> done)>
+        resolve;
 };
 
 }  // namespace ordercast::transport

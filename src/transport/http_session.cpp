@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -9,6 +10,7 @@
 #include <chrono>
 
 #include "api/router.hpp"
+#include "domain/user_ids.hpp"
 #include "transport/ws_handshake.hpp"
 #include "transport/ws_session.hpp"
 #include "util/clock.hpp"
@@ -23,11 +25,65 @@ namespace {
 constexpr std::chrono::seconds request_timeout{10};
 constexpr std::uint64_t max_body_bytes = 1 << 20;
 constexpr std::uint32_t max_header_bytes = 16 * 1024;
+constexpr std::size_t read_chunk = 16 * 1024;
+
+// obs-fold (a header line continued on the next one, RFC 9112 §5.2) is a way to hide one
+// header inside another past a proxy; Beast 1.81 quietly joins the lines, so the raw
+// header is checked before it is parsed.
+bool has_obs_fold(std::string_view header) {
+    for (auto pos = header.find("\r\n"); pos != std::string_view::npos;
+         pos = header.find("\r\n", pos + 2)) {
+        if (pos + 2 < header.size() && (header[pos + 2] == ' ' || header[pos + 2] == '\t'))
+            return true;
+    }
+    return false;
+}
+
+// RFC 9112 §6.3: a Transfer-Encoding whose final coding is not `chunked` leaves the body's
+// end unknown (400, and the connection closes: what follows may be a smuggled request);
+// codings we do not implement are 501.
+std::optional<api::response> check_transfer_encoding(const api::request& req) {
+    std::vector<std::string> codings;
+    const auto [first, last] = req.equal_range(http::field::transfer_encoding);
+    for (auto field = first; field != last; ++field) {
+        std::string_view list(field->value().data(), field->value().size());
+        while (true) {
+            auto comma = list.find(',');
+            auto item = list.substr(0, comma);
+            while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+                item.remove_prefix(1);
+            while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
+                item.remove_suffix(1);
+            std::string lower(item);
+            for (auto& c : lower)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            codings.push_back(std::move(lower));
+            if (comma == std::string_view::npos) break;
+            list.remove_prefix(comma + 1);
+        }
+    }
+    if (codings.empty()) return std::nullopt;
+    if (codings.back() != "chunked" || std::count(codings.begin(), codings.end(), "chunked") != 1) {
+        return api::error_response(http::status::bad_request, "bad-request",
+                                   "Transfer-Encoding must end with chunked, once");
+    }
+    if (codings.size() > 1) {
+        return api::error_response(http::status::not_implemented, "unsupported-encoding",
+                                   "only the chunked transfer coding is supported");
+    }
+    return std::nullopt;
+}
 
 }  // namespace
 
 http_session::http_session(shard& owner, boost::asio::ip::tcp::socket socket, gateway_context& ctx)
     : shard_(owner), ctx_(ctx), stream_(std::move(socket)) {
+    boost::system::error_code ec;
+    const auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) {
+        client_ = peer.address().to_string();
+        client_is_loopback_ = peer.address().is_loopback();
+    }
     shard_.attach(*this);
 }
 
@@ -50,11 +106,46 @@ void http_session::read() {
     parser_.emplace();
     parser_->header_limit(max_header_bytes);
     parser_->body_limit(max_body_bytes);
+    parser_->eager(true);
     idle_ = true;
     stream_.expires_after(request_timeout);
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    parse_buffered();
+}
+
+void http_session::parse_buffered() {
+    while (buffer_.size() > 0) {
+        if (!parser_->is_header_done()) {
+            std::string_view bytes(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+            auto end = bytes.find("\r\n\r\n");
+            if (end != std::string_view::npos && has_obs_fold(bytes.substr(0, end + 2))) {
+                idle_ = false;
+                keep_alive_ = false;
+                return send(api::error_response(http::status::bad_request, "bad-request",
+                                                "header lines may not be folded (obs-fold)"));
+            }
+        }
+        beast::error_code ec;
+        const std::size_t used = parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec && ec != http::error::need_more) return on_read(ec);
+        if (parser_->is_done()) return on_read({});
+        if (used == 0) break;
+    }
+    stream_.async_read_some(buffer_.prepare(read_chunk),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                self->buffer_.commit(n);
+                                if (ec == boost::asio::error::eof) {
+                                    if (!self->parser_->got_some())
+                                        return self->on_read(http::error::end_of_stream);
+                                    beast::error_code eof_ec;
+                                    self->parser_->put_eof(eof_ec);
+                                    if (!eof_ec && self->parser_->is_done())
+                                        return self->on_read({});
+                                    return self->on_read(http::error::partial_message);
+                                }
+                                if (ec) return self->on_read(ec);
+                                self->parse_buffered();
+                            });
 }
 
 void http_session::on_read(beast::error_code ec) {
@@ -86,15 +177,23 @@ void http_session::on_read(beast::error_code ec) {
         return send(api::error_response(http::status::bad_request, "bad-request",
                                         "Content-Length and Transfer-Encoding together"));
     }
+    if (auto refused = check_transfer_encoding(req)) {
+        keep_alive_ = false;
+        return send(std::move(*refused));
+    }
     if (beast::websocket::is_upgrade(req)) return upgrade(req);
     keep_alive_ = keep_alive_ && req.keep_alive();
     spdlog::debug(
         "http {} {}", std::string_view(req.method_string()),
         std::string_view(req.target()).substr(0, std::string_view(req.target()).find('?')));
-    ctx_.router.handle(req, [self = shared_from_this()](api::response res) {
-        boost::asio::post(self->stream_.get_executor(),
-                          [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
-    });
+    ctx_.router.handle(
+        req,
+        [self = shared_from_this()](api::response res) {
+            boost::asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
+                self->send(std::move(res));
+            });
+        },
+        api::client_address(req, client_, client_is_loopback_));
 }
 
 void http_session::upgrade(const api::request& req) {
@@ -115,7 +214,10 @@ void http_session::upgrade(const api::request& req) {
         res.set(http::field::sec_websocket_version, "13");
         return send(std::move(res));
     }
-    auto accept = websocket_accept(std::string_view(req[http::field::sec_websocket_key]));
+    // Two keys are two answers to one question: a proxy and we might pick different ones.
+    auto accept = req.count(http::field::sec_websocket_key) == 1
+                      ? websocket_accept(std::string_view(req[http::field::sec_websocket_key]))
+                      : std::nullopt;
     if (!accept) {
         return send(api::error_response(http::status::bad_request, "bad-request",
                                         "invalid Sec-WebSocket-Key"));
@@ -133,16 +235,23 @@ void http_session::upgrade(const api::request& req) {
         spdlog::debug("websocket refused: {}", auth::to_string(*error));
     }
     auto* who = std::get_if<auth::principal>(&auth);
-    if (who && who->who == auth::role::manager && who->city_ids.empty() && ctx_.manager_cities) {
-        // The socket's rooms depend on the manager's cities: look them up before the
-        // session starts, so that its first message is already judged with them.
-        ctx_.manager_cities(who->user_id, [self = shared_from_this(), accept = *accept,
-                                           auth](std::vector<std::int64_t> cities) mutable {
-            std::get<auth::principal>(auth).city_ids = std::move(cities);
-            boost::asio::post(self->stream_.get_executor(),
-                              [self, accept = std::move(accept), auth = std::move(auth)]() mutable {
-                                  self->complete_upgrade(accept, std::move(auth));
-                              });
+    if (who && ctx_.resolve &&
+        (who->who == auth::role::manager || domain::is_own_user_id(who->user_id))) {
+        // The database decides a known manager's cities and whether an id of ordercast's
+        // own range names a user: asked before the session starts, so that its first
+        // message is already judged with the answer.
+        ctx_.resolve(*who, [self = shared_from_this(),
+                            accept = *accept](std::optional<auth::principal> known) mutable {
+            ws_session_auth result = auth::token_error::bad_claims;
+            if (known) {
+                result = std::move(*known);
+            } else {
+                self->ctx_.metrics.count_auth_failure(auth::token_error::bad_claims);
+            }
+            boost::asio::post(self->stream_.get_executor(), [self, accept = std::move(accept),
+                                                             result = std::move(result)]() mutable {
+                self->complete_upgrade(accept, std::move(result));
+            });
         });
         return;
     }

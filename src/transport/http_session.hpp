@@ -32,6 +32,8 @@ public:
 
 private:
     void read();
+    // Feeds buffered bytes to the parser, reading more until a whole request is in.
+    void parse_buffered();
     void on_read(boost::system::error_code ec);
     void upgrade(const api::request& req);
     // Hands the socket to a ws_session with the 101 `accept` key and the token's verdict.
@@ -45,6 +47,8 @@ private:
     boost::beast::flat_buffer buffer_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     std::optional<api::response> response_;
+    std::string client_;  // the peer's address
+    bool client_is_loopback_ = false;
     bool idle_ = false;  // waiting for the next request
     bool keep_alive_ = true;
 };

@@ -37,13 +37,24 @@ void listener::accept() {
                                                         boost::asio::ip::tcp::socket socket) {
         if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
         if (ec) {
-            // Out of file descriptors or memory: back off instead of spinning on the error.
-            spdlog::warn("accept failed: {}", ec.message());
-            retry_.expires_after(std::chrono::milliseconds(100));
+            // Out of file descriptors or memory: back off (100 ms doubling to 5 s) until
+            // sockets close, instead of spinning on the error or logging every try.
+            if (failures_++ == 0) {
+                spdlog::warn("accept failed: {}; backing off until it succeeds", ec.message());
+            }
+            backoff_ = std::min<std::chrono::milliseconds>(
+                std::max<std::chrono::milliseconds>(backoff_ * 2, std::chrono::milliseconds(100)),
+                std::chrono::seconds(5));
+            retry_.expires_after(backoff_);
             retry_.async_wait([this](boost::system::error_code wait_ec) {
                 if (!wait_ec) accept();
             });
             return;
+        }
+        if (failures_) {
+            spdlog::info("accepting again after {} failed tries", failures_);
+            failures_ = 0;
+            backoff_ = std::chrono::milliseconds(0);
         }
         boost::asio::post(target.io(), [&target, this, s = std::move(socket)]() mutable {
             std::make_shared<http_session>(target, std::move(s), ctx_)->run();

@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdint>
 
 #include "transport/gateway_context.hpp"
@@ -29,6 +30,10 @@ private:
     boost::asio::steady_timer retry_;
     std::size_t next_ = 0;
     std::uint16_t port_ = 0;
+    // While accepting fails (out of descriptors): the wait before the next try, doubling,
+    // and how many tries failed; one log line when it starts and one when it ends.
+    std::chrono::milliseconds backoff_{0};
+    std::uint64_t failures_ = 0;
 };
 
 }  // namespace ordercast::transport

@@ -25,10 +25,11 @@ constexpr std::size_t backlog_budget = 4 << 20;
 
 }  // namespace
 
-shard::shard(unsigned index, ws_settings settings, metrics::shard_stats& stats)
+shard::shard(unsigned index, ws_settings settings, metrics::shard_stats& stats, user_sockets& users)
     : index_(index),
       settings_(settings),
       stats_(stats),
+      users_(users),
       work_(boost::asio::make_work_guard(io_)),
       tick_timer_(io_),
       poller_(io_),
@@ -161,6 +162,14 @@ void shard::tick() {
 void shard::reassign_manager_cities(std::int64_t user_id, const std::vector<std::int64_t>& cities) {
     for (ws_session* s = sessions_; s; s = s->next_) {
         if (s->is_manager(user_id)) s->reassign_cities(cities);
+    }
+}
+
+void shard::close_session(std::uint64_t serial, std::uint16_t code, std::string_view reason) {
+    for (ws_session* s = sessions_; s; s = s->next_) {
+        if (s->serial() != serial) continue;
+        s->close(code, reason);
+        return s->maybe_destroy();
     }
 }
 

@@ -15,6 +15,7 @@
 #include "realtime/frame.hpp"
 #include "realtime/hub.hpp"
 #include "transport/poller.hpp"
+#include "transport/user_sockets.hpp"
 
 namespace ordercast::transport {
 
@@ -25,6 +26,7 @@ struct ws_settings {
     std::size_t send_queue_bytes = 1 << 20;
     std::uint32_t ping_interval_ms = 30000;
     std::uint32_t rate_limit_per_s = 100;
+    std::uint32_t max_sockets_per_user = 16;
 };
 
 // Something a shard must stop when the server shuts down (an HTTP connection).
@@ -44,7 +46,7 @@ protected:
 // delivery path takes no lock.
 class shard {
 public:
-    shard(unsigned index, ws_settings settings, metrics::shard_stats& stats);
+    shard(unsigned index, ws_settings settings, metrics::shard_stats& stats, user_sockets& users);
     ~shard();
 
     unsigned index() const { return index_; }
@@ -52,6 +54,7 @@ public:
     realtime::hub& rooms() { return hub_; }
     metrics::shard_stats& stats() { return stats_; }
     const ws_settings& settings() const { return settings_; }
+    user_sockets& users() { return users_; }
     bool shutting_down() const { return shutting_down_; }
 
     // Scratch space for reads; a session keeps only the bytes of an unfinished frame.
@@ -91,6 +94,8 @@ public:
     std::size_t backlog_bytes = 0;
 
     void reassign_manager_cities(std::int64_t user_id, const std::vector<std::int64_t>& cities);
+    // Closes the session numbered `serial` if it is still open on this shard.
+    void close_session(std::uint64_t serial, std::uint16_t code, std::string_view reason);
 
 private:
     void schedule_tick();
@@ -105,6 +110,7 @@ private:
     unsigned index_;
     ws_settings settings_;
     metrics::shard_stats& stats_;
+    user_sockets& users_;
     boost::asio::io_context io_{1};
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
     boost::asio::steady_timer tick_timer_;

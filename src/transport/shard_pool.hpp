@@ -25,7 +25,7 @@ public:
     void count_rooms(std::function<void(std::size_t)> done) override;
 
     // Thread-safe: every open socket of manager `user_id` moves to the rooms of `cities`.
-    void reassign_manager_cities(std::int64_t user_id, std::vector<std::int64_t> cities);
+    void reassign_manager_cities(std::int64_t user_id, std::vector<std::int64_t> cities) override;
 
     // Starts one thread per shard except shard 0, which runs on the caller's thread
     // until every shard has shut down.
@@ -33,6 +33,7 @@ public:
     void shutdown();
 
 private:
+    user_sockets users_;  // before the shards, which refer to it
     std::vector<std::unique_ptr<shard>> shards_;
     std::vector<std::thread> threads_;
 };

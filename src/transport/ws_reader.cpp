@@ -108,9 +108,10 @@ bool ws_reader::on_frame(ws_reader_handler& h, bool fin, std::uint8_t op, char* 
             in_message_ = true;
             fragments_ = 1;
             message_.assign(payload, len);
-            return true;
+            return h.on_fragment();
         case op_continuation: {
             ++fragments_;
+            if (!fin && !h.on_fragment()) return false;
             if (!utf8_.feed(bytes, len))
                 return fail(h, close_code::invalid_payload, "invalid UTF-8");
             message_.append(payload, len);

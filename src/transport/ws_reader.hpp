@@ -15,6 +15,9 @@ public:
     virtual bool on_text(std::string_view message) = 0;
     virtual bool on_ping(std::string_view payload) = 0;
     virtual bool on_pong() = 0;
+    // A frame of a fragmented message other than its last (the message itself comes to
+    // on_text when it is whole), so that every frame can be counted.
+    virtual bool on_fragment() = 0;
     // `code` is 1005 when the frame carried none.
     virtual void on_close(std::uint16_t code, std::string_view reason) = 0;
     // The peer broke the protocol; the connection must be closed with `code`.
@@ -39,6 +42,8 @@ public:
     std::size_t consume(char* data, std::size_t n, ws_reader_handler& h);
 
     bool stopped() const { return stopped_; }
+    // Between the first and the last frame of a fragmented message.
+    bool in_message() const { return in_message_; }
     // Bytes of an unfinished fragmented message held here.
     std::size_t buffered() const { return message_.capacity(); }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/post.hpp>
 #include <cerrno>
 
@@ -26,13 +27,21 @@ constexpr std::size_t max_fragments = 1024;
 constexpr std::int64_t close_timeout_ms = 5000;
 constexpr int max_iov = 64;
 constexpr int reads_per_turn = 4;
+// A message begun must be finished within this: each unfinished one may hold up to 64 KiB.
+constexpr std::int64_t message_timeout_ms = 5000;
+
+std::atomic<std::uint64_t> next_serial{1};
 
 }  // namespace
 
 ws_session::ws_session(shard& owner, int fd)
-    : shard_(owner), fd_(fd), reader_(max_message_bytes, max_fragments) {}
+    : shard_(owner),
+      fd_(fd),
+      serial_(next_serial.fetch_add(1, std::memory_order_relaxed)),
+      reader_(max_message_bytes, max_fragments) {}
 
 ws_session::~ws_session() {
+    if (registered_) shard_.users().remove(who_.user_id, serial_);
     shard_.rooms().leave_all(*this);
     release_queue(false);
     shard_.detach(*this);
@@ -85,6 +94,17 @@ void ws_session::accept(const auth::principal& who) {
     for (const auto& room : realtime::automatic_rooms(who)) {
         shard_.rooms().join(*this, room, realtime::max_rooms_per_socket);
     }
+    registered_ = true;
+    for (auto old : shard_.users().add(who.user_id, {&shard_, serial_})) {
+        if (old.where == &shard_) {
+            shard_.close_session(old.serial, close_code::policy_violation, "too many connections");
+        } else {
+            boost::asio::post(old.where->io(), [old] {
+                old.where->close_session(old.serial, close_code::policy_violation,
+                                         "too many connections");
+            });
+        }
+    }
     next_ping_ms_ = util::steady_ms() + shard_.settings().ping_interval_ms;
     tokens_ = shard_.settings().rate_limit_per_s;
     tokens_refilled_us_ = util::steady_us();
@@ -124,17 +144,18 @@ void ws_session::queue(realtime::out_frame* f) {
     }
 }
 
-void ws_session::push(realtime::out_frame* f) {
-    if (state_ != state::open) return;
+bool ws_session::push(realtime::out_frame* f) {
+    if (state_ != state::open) return false;
     if (queued_bytes_ + f->size() > shard_.settings().send_queue_bytes) {
         shard_.stats().slow_consumer_drops.fetch_add(1, std::memory_order_relaxed);
         // What it has not read yet is dropped: that backlog is the problem.
         release_queue(true);
         close(close_code::policy_violation, "slow consumer");
-        return;
+        return false;
     }
     f->retain();
     queue(f);
+    return true;
 }
 
 void ws_session::reply(realtime::out_frame* f) {
@@ -267,6 +288,12 @@ void ws_session::tick(std::int64_t now_ms) {
                 close(close_code::token_expired, "token expired");
                 return;
             }
+            if (message_started_ms_ && now_ms - message_started_ms_ > message_timeout_ms) {
+                partial_.clear();
+                partial_.shrink_to_fit();
+                close(close_code::policy_violation, "message not finished in time");
+                return;
+            }
             if (now_ms >= next_ping_ms_) {
                 if (awaiting_pong_) return abort(close_code::abnormal);
                 awaiting_pong_ = true;
@@ -319,12 +346,19 @@ void ws_session::on_bytes(char* data, std::size_t n) {
     if (partial_.empty()) {
         std::size_t used = reader_.consume(data, n, *this);
         if (used < n && !reader_.stopped()) partial_.assign(data + used, n - used);
-        return;
+    } else {
+        partial_.append(data, n);
+        std::size_t used = reader_.consume(partial_.data(), partial_.size(), *this);
+        partial_.erase(0, used);
+        if (partial_.empty() && partial_.capacity() > 4096) std::string().swap(partial_);
     }
-    partial_.append(data, n);
-    std::size_t used = reader_.consume(partial_.data(), partial_.size(), *this);
-    partial_.erase(0, used);
-    if (partial_.empty() && partial_.capacity() > 4096) std::string().swap(partial_);
+    // The clock runs from the first byte of an unfinished frame or fragmented message.
+    const bool unfinished = !partial_.empty() || reader_.in_message();
+    if (!unfinished) {
+        message_started_ms_ = 0;
+    } else if (!message_started_ms_) {
+        message_started_ms_ = util::steady_ms();
+    }
 }
 
 bool ws_session::take_rate_token() {
@@ -338,11 +372,7 @@ bool ws_session::take_rate_token() {
 }
 
 bool ws_session::on_text(std::string_view message) {
-    if (state_ != state::open) return false;
-    if (!take_rate_token()) {
-        close(close_code::policy_violation, "rate limit exceeded");
-        return false;
-    }
+    if (!spend_token()) return false;
     shard_.stats().messages_in.fetch_add(1, std::memory_order_relaxed);
     handle(message);
     return state_ == state::open;
@@ -385,11 +415,7 @@ void ws_session::handle(std::string_view message) {
 }
 
 bool ws_session::on_ping(std::string_view payload) {
-    if (state_ != state::open) return false;
-    if (!take_rate_token()) {
-        close(close_code::policy_violation, "rate limit exceeded");
-        return false;
-    }
+    if (!spend_token()) return false;
     realtime::frame_ref pong(realtime::out_frame::make(realtime::opcode::pong, payload));
     push(pong.get());
     return state_ == state::open;
@@ -397,7 +423,19 @@ bool ws_session::on_ping(std::string_view payload) {
 
 bool ws_session::on_pong() {
     awaiting_pong_ = false;
-    return true;
+    // Unsolicited pongs cost a token like any frame, or they would be free to flood.
+    return spend_token();
+}
+
+bool ws_session::on_fragment() {
+    return spend_token();
+}
+
+bool ws_session::spend_token() {
+    if (state_ != state::open) return false;
+    if (take_rate_token()) return true;
+    close(close_code::policy_violation, "rate limit exceeded");
+    return false;
 }
 
 void ws_session::on_close(std::uint16_t code, std::string_view) {

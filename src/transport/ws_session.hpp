@@ -33,11 +33,12 @@ public:
     static void start(shard& owner, boost::asio::ip::tcp::socket socket, std::string_view response,
                       auth_result auth, std::string_view leftover);
 
-    void push(realtime::out_frame* f) override;
+    bool push(realtime::out_frame* f) override;
     void on_events(std::uint32_t events) override;
 
     // A manager's cities changed: leave the old city rooms, join the new ones.
     void reassign_cities(const std::vector<std::int64_t>& cities);
+    std::uint64_t serial() const { return serial_; }
     bool is_manager(std::int64_t user_id) const {
         return authenticated_ && who_.who == auth::role::manager && who_.user_id == user_id;
     }
@@ -72,13 +73,17 @@ private:
     bool on_text(std::string_view message) override;
     bool on_ping(std::string_view payload) override;
     bool on_pong() override;
+    bool on_fragment() override;
     void on_close(std::uint16_t code, std::string_view reason) override;
     void on_fail(std::uint16_t code, std::string_view reason) override;
     bool take_rate_token();
+    // A rate token for one more frame, or the socket is closed with 1008: false then.
+    bool spend_token();
     void handle(std::string_view message);
 
     shard& shard_;
     int fd_;
+    std::uint64_t serial_;
     ws_reader reader_;
     std::string partial_;  // an unfinished frame, until the rest arrives
 
@@ -93,6 +98,7 @@ private:
     std::int64_t next_ping_ms_ = 0;
     std::int64_t close_deadline_ms_ = 0;
     std::int64_t tokens_refilled_us_ = 0;
+    std::int64_t message_started_ms_ = 0;  // an unfinished message's first bytes; 0: none
     double tokens_ = 0;
 
     ws_session* prev_ = nullptr;  // shard's intrusive list
@@ -106,6 +112,7 @@ private:
     bool close_queued_ = false;
     bool handshake_sent_ = false;
     bool buried_ = false;
+    bool registered_ = false;  // counted in shard_.users()
 };
 
 }  // namespace ordercast::transport

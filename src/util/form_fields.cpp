@@ -10,11 +10,13 @@ int hex_value(char c) {
     return -1;
 }
 
-std::optional<std::string> form_decode(std::string_view s) {
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space) {
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') {
+        if (s[i] == '+' && plus_is_space) {
             out += ' ';
         } else if (s[i] == '%') {
             if (i + 2 >= s.size()) return std::nullopt;
@@ -30,8 +32,6 @@ std::optional<std::string> form_decode(std::string_view s) {
     return out;
 }
 
-}  // namespace
-
 std::optional<std::vector<std::pair<std::string, std::string>>> form_fields(std::string_view text) {
     std::vector<std::pair<std::string, std::string>> fields;
     while (!text.empty()) {
@@ -41,9 +41,9 @@ std::optional<std::vector<std::pair<std::string, std::string>>> form_fields(std:
         if (part.empty()) continue;
         auto eq = part.find('=');
         if (eq == 0) return std::nullopt;
-        auto key = form_decode(part.substr(0, eq));
-        auto value =
-            form_decode(eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1));
+        auto key = percent_decode(part.substr(0, eq), true);
+        auto value = percent_decode(
+            eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1), true);
         if (!key || !value) return std::nullopt;
         fields.emplace_back(std::move(*key), std::move(*value));
     }

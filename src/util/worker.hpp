@@ -32,6 +32,17 @@ public:
         wake_.notify_one();
     }
 
+    // Like post, unless `max_queued` jobs already wait: then false, and nothing is queued.
+    bool try_post(std::function<void()> job, std::size_t max_queued) {
+        {
+            std::lock_guard guard(lock_);
+            if (jobs_.size() >= max_queued) return false;
+            jobs_.push_back(std::move(job));
+        }
+        wake_.notify_one();
+        return true;
+    }
+
 private:
     void run() {
         for (;;) {

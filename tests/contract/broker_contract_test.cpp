@@ -9,6 +9,8 @@
 #include "broker/redis_broker.hpp"
 #include "support/redis_process.hpp"
 
+#include <hiredis/hiredis.h>
+
 namespace ordercast::broker {
 namespace {
 
@@ -25,6 +27,15 @@ public:
         if (done) done(1);
     }
     void count_rooms(std::function<void(std::size_t)> done) override { done(0); }
+    void reassign_manager_cities(std::int64_t user_id, std::vector<std::int64_t> cities) override {
+        {
+            std::lock_guard guard(lock_);
+            std::string change = "manager " + std::to_string(user_id) + ":";
+            for (auto c : cities) change += " " + std::to_string(c);
+            payloads_.push_back(change);
+        }
+        changed_.notify_all();
+    }
 
     // Waits (bounded) until `n` deliveries have been recorded; returns them.
     std::vector<std::string> wait_for(std::size_t n) {
@@ -46,9 +57,20 @@ std::string label(char prefix, int i) {
     return s;
 }
 
-std::shared_ptr<const realtime::event> event(std::string payload) {
+// What a server publishes: a JSON event with a type; `label` tells the events apart.
+std::string payload(const std::string& label) {
+    return R"({"type":"test","data":{"label":")" + label + R"("}})";
+}
+
+std::shared_ptr<const realtime::event> event(const std::string& label) {
     return std::make_shared<const realtime::event>(
-        realtime::event{{"admin-orders", "user-1"}, std::move(payload)});
+        realtime::event{{"admin-orders", "user-1"}, payload(label)});
+}
+
+// Waits (bounded) until `b` is subscribed: readiness is what /readyz reports too.
+void wait_healthy(const broker& b) {
+    for (int i = 0; i < 200 && !b.healthy(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
 }
 
 // Two instances, each with its broker of the kind under test.
@@ -67,10 +89,8 @@ struct cluster {
         e.port = redis->port();
         a = std::make_unique<redis_broker>(e, here);
         b = std::make_unique<redis_broker>(e, there);
-        // Subscribed before publishing: readiness is what /readyz reports too.
-        for (int i = 0; i < 200 && !(a->healthy() && b->healthy()); ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        }
+        wait_healthy(*a);
+        wait_healthy(*b);
     }
 };
 
@@ -82,21 +102,21 @@ TEST_P(BrokerContract, DeliversLocallyAtOnceAndReportsRecipients) {
     std::size_t recipients = 0;
     c.a->publish(event("one"), [&](std::size_t n) { recipients = n; });
     EXPECT_EQ(recipients, 1u) << "the local part is delivered before publish returns";
-    EXPECT_EQ(c.here.wait_for(1), std::vector<std::string>{"one"});
+    EXPECT_EQ(c.here.wait_for(1), std::vector<std::string>{payload("one")});
 }
 
 TEST_P(BrokerContract, EveryInstanceGetsEveryEventOnceInOrder) {
     cluster c(GetParam());
     for (int i = 0; i < 100; ++i) c.a->publish(event(label('a', i)), nullptr);
     std::vector<std::string> expected;
-    for (int i = 0; i < 100; ++i) expected.push_back(label('a', i));
+    for (int i = 0; i < 100; ++i) expected.push_back(payload(label('a', i)));
     if (!c.b) {
         EXPECT_EQ(c.here.wait_for(100), expected);
         return;
     }
     for (int i = 0; i < 100; ++i) c.b->publish(event(label('b', i)), nullptr);
     std::vector<std::string> from_b;
-    for (int i = 0; i < 100; ++i) from_b.push_back(label('b', i));
+    for (int i = 0; i < 100; ++i) from_b.push_back(payload(label('b', i)));
     auto here = c.here.wait_for(200);
     auto there = c.there.wait_for(200);
     ASSERT_EQ(here.size(), 200u) << "no duplicates, nothing lost";
@@ -105,7 +125,7 @@ TEST_P(BrokerContract, EveryInstanceGetsEveryEventOnceInOrder) {
     auto only = [](const std::vector<std::string>& all, char prefix) {
         std::vector<std::string> out;
         for (const auto& p : all) {
-            if (p[0] == prefix) out.push_back(p);
+            if (p.find(std::string(R"("label":")") + prefix) != std::string::npos) out.push_back(p);
         }
         return out;
     };
@@ -115,8 +135,74 @@ TEST_P(BrokerContract, EveryInstanceGetsEveryEventOnceInOrder) {
     EXPECT_EQ(only(there, 'b'), from_b);
 }
 
+TEST_P(BrokerContract, AManagersNewCitiesReachEveryInstance) {
+    cluster c(GetParam());
+    c.a->reassign_manager_cities(50, {2, 3});
+    const std::vector<std::string> change = {"manager 50: 2 3"};
+    EXPECT_EQ(c.here.wait_for(1), change) << "this instance's sockets move at once";
+    if (c.b) {
+        EXPECT_EQ(c.there.wait_for(1), change) << "and every other instance's too";
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Brokers, BrokerContract, ::testing::Values("local", "redis"),
                          [](const auto& param_info) { return param_info.param; });
+
+// Anyone who reaches Redis can publish on the channel: what does not look like one of our
+// messages is dropped and counted, and the rest keeps flowing.
+TEST(RedisBroker, DropsForgedOrBrokenMessagesReadFromRedis) {
+    testing::redis_process redis;
+    recording_delivery here;
+    redis_endpoint e;
+    e.port = redis.port();
+    redis_broker subscriber(e, here);
+    wait_healthy(subscriber);
+    redisContext* raw = redisConnect("127.0.0.1", redis.port());
+    ASSERT_TRUE(raw && !raw->err);
+    const std::string three_mb(3 << 20, 'x');
+    const std::vector<std::string> bad = {
+        "intruder\nadmin-orders\n" + std::string(R"({"type":"x","data":{"t":"\xff\xfe"}})"),
+        "intruder\nadmin-orders,user-007\n" + payload("bad-room"),
+        "intruder\nall-rooms\n" + payload("unknown-room"),
+        "intruder\nadmin-orders\n" + std::string(R"({"type":"x","data":{"big":")") + three_mb +
+            "\"}}",
+        "intruder\nadmin-orders\nnot json",
+        "intruder\nadmin-orders\n" + std::string(R"({"type":"Bad Type","data":{}})"),
+        "intruder\n!manager-cities\n50:1,x",
+        "no-newlines-at-all",
+    };
+    for (const auto& message : bad) {
+        auto* r = static_cast<redisReply*>(
+            redisCommand(raw, "PUBLISH ordercast:events %b", message.data(), message.size()));
+        ASSERT_TRUE(r);
+        freeReplyObject(r);
+    }
+    const std::string good = "intruder\nadmin-orders\n" + payload("fine");
+    auto* r = static_cast<redisReply*>(
+        redisCommand(raw, "PUBLISH ordercast:events %b", good.data(), good.size()));
+    freeReplyObject(r);
+    redisFree(raw);
+    EXPECT_EQ(here.wait_for(1), std::vector<std::string>{payload("fine")})
+        << "only the well-formed message is delivered";
+    EXPECT_EQ(subscriber.dropped(), bad.size());
+}
+
+// REDIS_URL=redis://:password@host: both connections AUTH; a wrong password leaves the
+// broker down (and /readyz degraded) instead of half-working.
+TEST(RedisBroker, AuthenticatesWithThePasswordOfItsUrl) {
+    testing::redis_process redis("s3cret-pass");
+    auto good = parse_redis_url("redis://:s3cret-pass@127.0.0.1:" + std::to_string(redis.port()));
+    auto wrong = parse_redis_url("redis://:nope@127.0.0.1:" + std::to_string(redis.port()));
+    ASSERT_TRUE(good && wrong);
+    recording_delivery here, there;
+    redis_broker a(*good, here), b(*good, there), refused(*wrong, here);
+    wait_healthy(a);
+    wait_healthy(b);
+    ASSERT_TRUE(a.healthy());
+    a.publish(event("with-auth"), nullptr);
+    EXPECT_EQ(there.wait_for(1), std::vector<std::string>{payload("with-auth")});
+    EXPECT_FALSE(refused.healthy());
+}
 
 }  // namespace
 }  // namespace ordercast::broker

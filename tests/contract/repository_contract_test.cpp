@@ -1,6 +1,7 @@
 // The order rules and the repository contract, run against every database: SQLite in a
 // temporary folder and a real PostgreSQL started for the suite.
 #include "domain/order_service.hpp"
+#include "domain/user_ids.hpp"
 
 #include <gtest/gtest.h>
 
@@ -225,13 +226,82 @@ TEST_P(OrderService, StatusChangesFollowTheWhoMayTable) {
               error::kind::not_found);
 }
 
-TEST_P(OrderService, ManagersWithoutCitiesInTheTokenUseTheDatabase) {
+TEST_P(OrderService, AKnownManagersCitiesComeFromTheDatabaseNotTheToken) {
     auto o = service_->create(as(auth::role::user, 10), simple(1000));
-    const auto manager = as(auth::role::manager, 30);
-    EXPECT_EQ(refusal([&] { service_->get(manager, o.id); }), error::kind::not_found);
-    repo_->set_manager_cities(30, {moscow_});
-    EXPECT_EQ(service_->get(manager, o.id).id, o.id);
-    EXPECT_EQ(service_->list(manager, {}).size(), 1u);
+    const auto id = repo_->add_staff_user("olga", "hash", "manager", {moscow_});
+    ASSERT_GE(id, first_own_user_id);
+    // An old token still claiming Moscow after Olga was moved to Kazan.
+    const auto stale = as(auth::role::manager, id, {moscow_});
+    EXPECT_EQ(service_->get(stale, o.id).id, o.id);
+    repo_->set_manager_cities(id, {kazan_});
+    EXPECT_EQ(refusal([&] { service_->get(stale, o.id); }), error::kind::not_found);
+    EXPECT_EQ(refusal([&] { service_->change_status(stale, o.id, order_status::confirmed); }),
+              error::kind::not_found);
+    EXPECT_TRUE(service_->list(stale, {}).empty());
+    EXPECT_EQ(resolve_principal(*repo_, stale)->city_ids, std::vector<std::int64_t>{kazan_});
+    repo_->set_manager_cities(id, {});
+    EXPECT_TRUE(resolve_principal(*repo_, stale)->city_ids.empty())
+        << "no cities in the database means none, not the token's";
+}
+
+TEST_P(OrderService, ManagersTheDatabaseNeverHeardOfKeepTheirTokensCities) {
+    auto o = service_->create(as(auth::role::user, 10), simple(1000));
+    const auto backend_manager = as(auth::role::manager, 30, {moscow_});
+    EXPECT_EQ(service_->get(backend_manager, o.id).id, o.id);
+    EXPECT_EQ(resolve_principal(*repo_, backend_manager)->city_ids,
+              std::vector<std::int64_t>{moscow_});
+}
+
+TEST_P(OrderService, UsersItCreatesTakeIdsFromItsOwnRange) {
+    const auto first = repo_->upsert_telegram_user(555, "Ann", "ann");
+    const auto second = repo_->upsert_telegram_user(556, "Bob", "bob");
+    EXPECT_GE(first.id, first_own_user_id);
+    EXPECT_GT(second.id, first.id);
+    EXPECT_GE(repo_->add_staff_user("anna", "hash", "admin", {}), first_own_user_id);
+    // The existing backend's users (below the range) do not move the range.
+    repo_->ensure_user(5, "user");
+    EXPECT_GT(repo_->upsert_telegram_user(557, "Cy", "cy").id, second.id);
+}
+
+TEST_P(OrderService, RefusesATokenForAnIdInItsRangeThatNamesNoUser) {
+    const auto ghost = as(auth::role::user, first_own_user_id + 12345);
+    EXPECT_FALSE(resolve_principal(*repo_, ghost));
+    EXPECT_EQ(refusal([&] { service_->create(ghost, simple(1000)); }), error::kind::unauthorized);
+    EXPECT_EQ(refusal([&] { service_->bonuses(ghost); }), error::kind::unauthorized);
+    EXPECT_EQ(refusal([&] { service_->list(ghost, {}); }), error::kind::unauthorized);
+    const auto real = repo_->upsert_telegram_user(777, "Real", "real");
+    EXPECT_TRUE(resolve_principal(*repo_, as(auth::role::user, real.id)));
+    EXPECT_EQ(service_->create(as(auth::role::user, real.id), simple(1000)).user_id, real.id);
+}
+
+TEST_P(OrderService, OnlyCustomersPlaceOrdersAndNobodyMovesTheirOwn) {
+    for (auto r : {auth::role::manager, auth::role::admin, auth::role::ceo, auth::role::service}) {
+        EXPECT_EQ(refusal([&] { service_->create(as(r, 40, {moscow_}), simple(100'000'00)); }),
+                  error::kind::forbidden)
+            << auth::to_string(r);
+    }
+    // A backend token whose admin shares its id with the customer who placed the order.
+    auto o = service_->create(as(auth::role::user, 41), simple(100'000'00));
+    EXPECT_EQ(refusal([&] {
+                  service_->change_status(as(auth::role::admin, 41), o.id, order_status::confirmed);
+              }),
+              error::kind::forbidden);
+    EXPECT_EQ(
+        service_->change_status(as(auth::role::user, 41), o.id, order_status::cancelled).status,
+        order_status::cancelled);
+}
+
+TEST_P(OrderService, NamesThatDifferOnlyInCaseOrSpacesAreOne) {
+    EXPECT_FALSE(repo_->add_city("  moscow ")) << "Moscow exists";
+    EXPECT_FALSE(repo_->add_city("KAZAN"));
+    ASSERT_TRUE(repo_->add_city("Санкт-Петербург"));
+    EXPECT_FALSE(repo_->add_city("САНКТ-ПЕТЕРБУРГ"));
+    EXPECT_EQ(repo_->add_city("  Nizhny   Novgorod ")->name, "Nizhny Novgorod");
+    const auto anna = repo_->add_staff_user("anna", "hash", "admin", {});
+    EXPECT_EQ(repo_->add_staff_user("Anna", "hash", "admin", {}), 0);
+    EXPECT_EQ(repo_->add_staff_user(" ANNA ", "hash", "admin", {}), 0);
+    ASSERT_TRUE(repo_->find_staff(" Anna"));
+    EXPECT_EQ(repo_->find_staff(" Anna")->id, anna);
 }
 
 TEST_P(OrderService, ListsNewestFirstWithFiltersAndACursor) {

@@ -130,6 +130,77 @@ TEST_F(HttpApi, HostileRequestsGetClearErrors) {
     EXPECT_EQ(status_of(huge_body), 413);
 }
 
+// A body whose end the server cannot know must not run as the next request.
+TEST_F(HttpApi, RequestSmugglingThroughTransferEncodingIsRefusedAndTheConnectionClosed) {
+    const auto admin = server_->token(1, "admin");
+    const std::string smuggled_city =
+        "POST /api/cities HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + admin +
+        "\r\nContent-Length: 20\r\n\r\n{\"name\":\"Smuggled\"}";
+    for (const char* coding : {"identity", "xchunked", "chunked, identity", "chunked, chunked"}) {
+        raw_client c(server_->port());
+        auto res = c.http("POST /api/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " +
+                          std::string(coding) + "\r\n\r\n" + smuggled_city);
+        EXPECT_EQ(status_of(res), 400) << coding;
+        EXPECT_TRUE(c.wait_eof(5000)) << coding << ": the connection closes";
+        EXPECT_EQ(c.read_some(200), "") << coding << ": no second response";
+    }
+    auto cities = request("GET /api/cities HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + admin +
+                          "\r\n\r\n");
+    EXPECT_EQ(status_of(cities), 200);
+    EXPECT_EQ(cities.find("Smuggled"), std::string::npos) << cities;
+
+    auto gzip = request(
+        "POST /api/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+        "2\r\n{}\r\n0\r\n\r\n");
+    EXPECT_EQ(status_of(gzip), 501);
+    EXPECT_EQ(body_of(gzip).at("error"), "unsupported-encoding");
+    auto chunked = request(
+        "POST /api/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "2\r\n{}\r\n0\r\n\r\n");
+    EXPECT_EQ(status_of(chunked), 401) << "plain chunked bodies still work";
+}
+
+TEST_F(HttpApi, FoldedHeaderLinesAreRefused) {
+    raw_client c(server_->port());
+    auto res = c.http("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Note: first\r\n second\r\n\r\n");
+    EXPECT_EQ(status_of(res), 400);
+    EXPECT_NE(res.find("obs-fold"), std::string::npos);
+    EXPECT_TRUE(c.wait_eof(5000));
+    auto tab = request("GET /healthz HTTP/1.1\r\nHost: x\r\n\tX-Hidden: 1\r\n\r\n");
+    EXPECT_EQ(status_of(tab), 400);
+}
+
+TEST_F(HttpApi, OnlyTheCanonicalSpellingOfAPathIsARoute) {
+    const auto user = server_->token(7, "user");
+    for (const char* path : {"//api//bonuses/", "/api/bonuses/", "/api//bonuses", "//healthz"}) {
+        auto res = request("GET " + std::string(path) +
+                           " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + user + "\r\n\r\n");
+        EXPECT_EQ(status_of(res), 404) << path;
+        EXPECT_EQ(body_of(res).at("error"), "not-found") << path;
+    }
+    EXPECT_EQ(status_of(request("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")), 200);
+}
+
+TEST_F(HttpApi, AHandshakeWithTwoKeysIsRefused) {
+    raw_client c(server_->port());
+    EXPECT_EQ(c.handshake("/?token=" + server_->token(1, "admin"),
+                          "Sec-WebSocket-Key: AQIDBAUGBwgJCgsMDQ4PEA==\r\n"),
+              400);
+}
+
+TEST_F(HttpApi, AnEventLargerThan64KiBIs413) {
+    const auto admin = server_->token(1, "admin");
+    const std::string big(70 * 1024, 'x');
+    auto res =
+        post_event(R"({"rooms":["admin-orders"],"type":"t","data":{"x":")" + big + "\"}}", admin);
+    EXPECT_EQ(status_of(res), 413);
+    EXPECT_EQ(body_of(res).at("error"), "event-too-large");
+    const std::string fits(60 * 1024, 'x');
+    auto ok =
+        post_event(R"({"rooms":["admin-orders"],"type":"t","data":{"x":")" + fits + "\"}}", admin);
+    EXPECT_EQ(status_of(ok), 202);
+}
+
 TEST_F(HttpApi, KeepAliveServesPipelinedRequests) {
     raw_client c(server_->port());
     c.send_raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n");

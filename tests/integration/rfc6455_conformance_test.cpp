@@ -19,7 +19,11 @@ constexpr bool rss_is_meaningful = true;
 
 class Rfc6455 : public ::testing::Test {
 protected:
-    static void SetUpTestSuite() { server_ = new server_process(); }
+    // The message rate limit is lifted here: these tests are about framing, and the rate
+    // limit (which counts every frame) has its own tests below and in the Node suites.
+    static void SetUpTestSuite() {
+        server_ = new server_process({"--rate-limit-per-s", "1000000"});
+    }
     static void TearDownTestSuite() { delete server_; }
 
     // An authenticated socket past its `connected` message.
@@ -180,6 +184,30 @@ TEST_F(Rfc6455, TenThousandTinyFragmentsOverTheLimitAre1009WithMemoryFlat) {
     if (rss_is_meaningful) {
         EXPECT_LT(growth, 512);
     }
+}
+
+// A client message in many frames costs one message of the rate limit per frame.
+TEST(Rfc6455RateLimit, FragmentsAndUnsolicitedPongsCountAgainstTheMessageRate) {
+    server_process server;  // the default limit: 100 a second
+    for (const std::uint8_t op : {std::uint8_t{0x00}, std::uint8_t{0x8A}}) {
+        raw_client c(server.port());
+        ASSERT_EQ(c.handshake("/?token=" + server.token(1, "admin")), 101);
+        c.read_text();                            // connected
+        if (op == 0x00) c.send_frame(0x01, "[");  // a message begun, continued 300 times
+        for (int i = 0; i < 300; ++i) c.send_frame(op, "x");
+        EXPECT_EQ(c.read_close_code(), 1008) << "opcode " << int(op);
+    }
+}
+
+// Each socket may park at most one unfinished 64 KiB message, and only for a few seconds.
+TEST_F(Rfc6455, AnUnfinishedMessageIsClosedAfterItsDeadline) {
+    auto c = open_socket();
+    c->send_frame(0x01, std::string(1000, 'a'));  // the first fragment, and nothing more
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(c->read_close_code(9000), 1008);
+    const auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(waited, std::chrono::seconds(4));
+    EXPECT_LT(waited, std::chrono::seconds(8));
 }
 
 TEST_F(Rfc6455, SlowlorisIsCutOffByTheHandshakeTimeout) {

@@ -16,10 +16,11 @@
 
 namespace ordercast::testing {
 
-// A real redis-server (Debian's) on a free loopback port, stopped when destroyed.
+// A real redis-server (Debian's) on a free loopback port, stopped when destroyed; with a
+// `password`, clients must AUTH (requirepass).
 class redis_process {
 public:
-    redis_process() {
+    explicit redis_process(const std::string& password = "") {
         port_ = free_port();
         int fds[2];
         if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
@@ -27,8 +28,15 @@ public:
         if (pid_ == 0) {
             dup2(fds[1], STDOUT_FILENO);
             const std::string port = std::to_string(port_);
-            execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
-                   "--save", "", "--appendonly", "no", static_cast<char*>(nullptr));
+            if (password.empty()) {
+                execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind",
+                       "127.0.0.1", "--save", "", "--appendonly", "no",
+                       static_cast<char*>(nullptr));
+            } else {
+                execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind",
+                       "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass",
+                       password.c_str(), static_cast<char*>(nullptr));
+            }
             _exit(127);
         }
         close(fds[1]);

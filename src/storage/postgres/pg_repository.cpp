@@ -8,6 +8,7 @@
 #include "storage/storage_error.hpp"
 #include "util/clock.hpp"
 #include "util/json_text.hpp"
+#include "util/text_key.hpp"
 
 namespace ordercast::storage::postgres {
 using namespace ordercast::domain;
@@ -81,11 +82,41 @@ void pg_repository::migrate() {
             db_.exec("INSERT INTO schema_version (version) VALUES ($1)", {p(m.version)});
             tx.commit();
         }
+        backfill_keys();
     } catch (...) {
         db_.exec("SELECT pg_advisory_unlock(7246001)");
         throw;
     }
     db_.exec("SELECT pg_advisory_unlock(7246001)");
+}
+
+void pg_repository::backfill_keys() {
+    // Rows written before names were compared by key: give them theirs, unless another
+    // row already holds it (that one keeps the name; this one stays as it was).
+    transaction tx(db_);
+    auto cities = db_.exec("SELECT id, name FROM cities WHERE name_key IS NULL");
+    for (int i = 0; i < cities.rows(); ++i) {
+        db_.exec(
+            "UPDATE cities SET name_key = $1 WHERE id = $2 AND NOT EXISTS (SELECT 1 FROM cities "
+            "WHERE name_key = $1)",
+            {util::text_key(cities.text(i, 1)), p(cities.int64(i, 0))});
+    }
+    auto logins = db_.exec("SELECT id, login FROM users WHERE login IS NOT NULL");
+    for (int i = 0; i < logins.rows(); ++i) {
+        const auto key = util::text_key(logins.text(i, 1));
+        if (key == logins.text(i, 1)) continue;
+        db_.exec(
+            "UPDATE users SET login = $1 WHERE id = $2 AND NOT EXISTS (SELECT 1 FROM users WHERE "
+            "login = $1)",
+            {key, p(logins.int64(i, 0))});
+    }
+    tx.commit();
+}
+
+std::optional<std::string> pg_repository::user_role(std::int64_t id) {
+    auto r = db_.exec("SELECT role FROM users WHERE id = $1", {p(id)});
+    if (r.empty()) return std::nullopt;
+    return r.text(0, 0);
 }
 
 void pg_repository::ensure_user(std::int64_t id, std::string_view role) {
@@ -114,7 +145,7 @@ std::int64_t pg_repository::add_staff_user(std::string_view login, std::string_v
     auto r = db_.exec(
         "INSERT INTO users (role, login, password_hash, created_at) VALUES ($1, $2, $3, $4) "
         "ON CONFLICT (login) DO NOTHING RETURNING id",
-        {p(role), p(login), p(password_hash), util::iso8601_now()});
+        {p(role), util::text_key(login), p(password_hash), util::iso8601_now()});
     if (r.empty()) return 0;
     const std::int64_t id = r.int64(0, 0);
     for (auto city : cities) {
@@ -129,7 +160,7 @@ std::int64_t pg_repository::add_staff_user(std::string_view login, std::string_v
 std::optional<staff_account> pg_repository::find_staff(std::string_view login) {
     auto r = db_.exec(
         "SELECT id, role, password_hash FROM users WHERE login = $1 AND password_hash IS NOT NULL",
-        {p(login)});
+        {util::text_key(login)});
     if (r.empty()) return std::nullopt;
     staff_account a{r.int64(0, 0), r.text(0, 1), r.text(0, 2), {}};
     a.cities = manager_cities(a.id);
@@ -144,12 +175,13 @@ std::vector<city> pg_repository::list_cities() {
 }
 
 std::optional<city> pg_repository::add_city(std::string_view name) {
+    const std::string tidy = util::tidy_name(name);
     auto r = db_.exec(
-        "INSERT INTO cities (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING "
-        "RETURNING id",
-        {p(name), util::iso8601_now()});
+        "INSERT INTO cities (name, name_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO "
+        "NOTHING RETURNING id",
+        {tidy, util::text_key(tidy), util::iso8601_now()});
     if (r.empty()) return std::nullopt;
-    return city{r.int64(0, 0), std::string(name)};
+    return city{r.int64(0, 0), tidy};
 }
 
 bool pg_repository::city_exists(std::int64_t id) {
@@ -167,10 +199,6 @@ std::vector<std::int64_t> pg_repository::manager_cities(std::int64_t user_id) {
 void pg_repository::set_manager_cities(std::int64_t user_id,
                                        const std::vector<std::int64_t>& cities) {
     transaction tx(db_);
-    db_.exec(
-        "INSERT INTO users (id, role, created_at) VALUES ($1, 'manager', $2) ON CONFLICT (id) DO "
-        "NOTHING",
-        {p(user_id), util::iso8601_now()});
     db_.exec("DELETE FROM manager_cities WHERE user_id = $1", {p(user_id)});
     for (auto city : cities) {
         db_.exec(

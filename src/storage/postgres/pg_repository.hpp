@@ -18,6 +18,7 @@ public:
     int schema_version();
 
     void ensure_user(std::int64_t id, std::string_view role) override;
+    std::optional<std::string> user_role(std::int64_t id) override;
     domain::user upsert_telegram_user(std::int64_t telegram_id, std::string_view first_name,
                                       std::string_view username) override;
     std::int64_t add_staff_user(std::string_view login, std::string_view password_hash,
@@ -53,6 +54,7 @@ public:
 
 private:
     void migrate();
+    void backfill_keys();
     domain::kopecks balance_of(std::int64_t user_id);
     void record_outbox(const domain::order& o);
 

@@ -61,6 +61,15 @@ connection::connection(const std::string& path) {
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");
     exec("PRAGMA foreign_keys=ON");
+    // After a checkpoint the WAL file is cut back to this size instead of staying as
+    // large as its largest burst.
+    exec("PRAGMA journal_size_limit=8388608");
+}
+
+void connection::reset_statements() {
+    for (sqlite3_stmt* s = sqlite3_next_stmt(db_, nullptr); s; s = sqlite3_next_stmt(db_, s)) {
+        if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
+    }
 }
 
 connection::~connection() {

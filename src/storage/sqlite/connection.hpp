@@ -79,6 +79,9 @@ public:
         return std::make_unique<statement>(db_, sql);
     }
     std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+    // Resets every statement still stepping. A SELECT left mid-way holds a read snapshot
+    // past COMMIT, and then no checkpoint can ever finish: the WAL grows without bound.
+    void reset_statements();
     int changes() const { return sqlite3_changes(db_); }
 
 private:
@@ -89,7 +92,15 @@ private:
 // BEGIN IMMEDIATE: the write lock up front, so a transaction never fails half-way on it.
 class transaction : public basic_transaction<connection> {
 public:
-    explicit transaction(connection& c) : basic_transaction(c, "BEGIN IMMEDIATE") {}
+    explicit transaction(connection& c) : basic_transaction(c, "BEGIN IMMEDIATE"), c_(c) {}
+    // Nothing read inside the transaction outlives it, whatever its statements' scope.
+    void commit() {
+        c_.reset_statements();
+        basic_transaction::commit();
+    }
+
+private:
+    connection& c_;
 };
 
 }  // namespace ordercast::storage::sqlite

@@ -76,7 +76,14 @@ CREATE INDEX outbox_due ON outbox (status, next_attempt_ms);
 CREATE INDEX outbox_by_entity ON outbox (entity, entity_id, id);
 )sql";
 
-constexpr std::array<migration, 2> all = {{{1, v1}, {2, v2}}};
+// Names that differ only in case or spacing are one name: the key is unique. Filled for
+// older rows after migrating (text_key is not SQL).
+constexpr const char* v3 = R"sql(
+ALTER TABLE cities ADD COLUMN name_key TEXT;
+CREATE UNIQUE INDEX cities_by_key ON cities (name_key);
+)sql";
+
+constexpr std::array<migration, 3> all = {{{1, v1}, {2, v2}, {3, v3}}};
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include "storage/storage_error.hpp"
 #include "util/clock.hpp"
 #include "util/json_text.hpp"
+#include "util/text_key.hpp"
 
 namespace ordercast::storage::sqlite {
 namespace json = boost::json;
@@ -62,6 +63,44 @@ void sqlite_repository::migrate() {
         db_.exec(("PRAGMA user_version = " + std::to_string(m.version)).c_str());
         tx.commit();
     }
+    backfill_keys();
+}
+
+void sqlite_repository::backfill_keys() {
+    // Rows written before names were compared by key: give them theirs, unless another
+    // row already holds it (that one keeps the name; this one stays as it was).
+    transaction tx(db_);
+    std::vector<std::pair<std::int64_t, std::string>> rows;
+    {
+        auto st = db_.prepare("SELECT id, name FROM cities WHERE name_key IS NULL");
+        while (st.step()) rows.emplace_back(st.int64(0), st.text(1));
+    }
+    for (const auto& [id, name] : rows) {
+        db_.prepare("UPDATE OR IGNORE cities SET name_key = ?1 WHERE id = ?2")
+            .bind(1, util::text_key(name))
+            .bind(2, id)
+            .step();
+    }
+    rows.clear();
+    {
+        auto st = db_.prepare("SELECT id, login FROM users WHERE login IS NOT NULL");
+        while (st.step()) rows.emplace_back(st.int64(0), st.text(1));
+    }
+    for (const auto& [id, login] : rows) {
+        if (util::text_key(login) == login) continue;
+        db_.prepare("UPDATE OR IGNORE users SET login = ?1 WHERE id = ?2")
+            .bind(1, util::text_key(login))
+            .bind(2, id)
+            .step();
+    }
+    tx.commit();
+}
+
+std::optional<std::string> sqlite_repository::user_role(std::int64_t id) {
+    auto st = db_.prepare("SELECT role FROM users WHERE id = ?1");
+    st.bind(1, id);
+    if (!st.step()) return std::nullopt;
+    return st.text(0);
 }
 
 void sqlite_repository::ensure_user(std::int64_t id, std::string_view role) {
@@ -76,8 +115,9 @@ user sqlite_repository::upsert_telegram_user(std::int64_t telegram_id, std::stri
                                              std::string_view username) {
     transaction tx(db_);
     db_.prepare(
-           "INSERT INTO users (role, telegram_id, first_name, username, created_at) VALUES "
-           "('user', ?1, ?2, ?3, ?4) "
+           "INSERT INTO users (id, role, telegram_id, first_name, username, created_at) VALUES "
+           "((SELECT COALESCE(MAX(id) + 1, 1000000000) FROM users WHERE id >= 1000000000), "
+           "'user', ?1, ?2, ?3, ?4) "
            "ON CONFLICT (telegram_id) DO UPDATE SET first_name = excluded.first_name, username = "
            "excluded.username")
         .bind(1, telegram_id)
@@ -100,10 +140,11 @@ std::int64_t sqlite_repository::add_staff_user(std::string_view login,
                                                const std::vector<std::int64_t>& cities) {
     transaction tx(db_);
     db_.prepare(
-           "INSERT OR IGNORE INTO users (role, login, password_hash, created_at) VALUES (?1, ?2, "
-           "?3, ?4)")
+           "INSERT OR IGNORE INTO users (id, role, login, password_hash, created_at) VALUES "
+           "((SELECT COALESCE(MAX(id) + 1, 1000000000) FROM users WHERE id >= 1000000000), ?1, "
+           "?2, ?3, ?4)")
         .bind(1, role)
-        .bind(2, login)
+        .bind(2, util::text_key(login))
         .bind(3, password_hash)
         .bind(4, util::iso8601_now())
         .step();
@@ -122,7 +163,7 @@ std::int64_t sqlite_repository::add_staff_user(std::string_view login,
 std::optional<staff_account> sqlite_repository::find_staff(std::string_view login) {
     auto st = db_.prepare(
         "SELECT id, role, password_hash FROM users WHERE login = ?1 AND password_hash IS NOT NULL");
-    st.bind(1, login);
+    st.bind(1, util::text_key(login));
     if (!st.step()) return std::nullopt;
     staff_account a{st.int64(0), st.text(1), st.text(2), {}};
     a.cities = manager_cities(a.id);
@@ -137,12 +178,14 @@ std::vector<city> sqlite_repository::list_cities() {
 }
 
 std::optional<city> sqlite_repository::add_city(std::string_view name) {
-    db_.prepare("INSERT OR IGNORE INTO cities (name, created_at) VALUES (?1, ?2)")
-        .bind(1, name)
-        .bind(2, util::iso8601_now())
+    const std::string tidy = util::tidy_name(name);
+    db_.prepare("INSERT OR IGNORE INTO cities (name, name_key, created_at) VALUES (?1, ?2, ?3)")
+        .bind(1, tidy)
+        .bind(2, util::text_key(tidy))
+        .bind(3, util::iso8601_now())
         .step();
     if (db_.changes() == 0) return std::nullopt;
-    return city{db_.last_insert_id(), std::string(name)};
+    return city{db_.last_insert_id(), tidy};
 }
 
 bool sqlite_repository::city_exists(std::int64_t id) {
@@ -160,10 +203,6 @@ std::vector<std::int64_t> sqlite_repository::manager_cities(std::int64_t user_id
 void sqlite_repository::set_manager_cities(std::int64_t user_id,
                                            const std::vector<std::int64_t>& cities) {
     transaction tx(db_);
-    db_.prepare("INSERT OR IGNORE INTO users (id, role, created_at) VALUES (?1, 'manager', ?2)")
-        .bind(1, user_id)
-        .bind(2, util::iso8601_now())
-        .step();
     db_.prepare("DELETE FROM manager_cities WHERE user_id = ?1").bind(1, user_id).step();
     for (auto city : cities) {
         db_.prepare("INSERT OR IGNORE INTO manager_cities (user_id, city_id) VALUES (?1, ?2)")

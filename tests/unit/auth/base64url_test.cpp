@@ -25,4 +25,15 @@ TEST(Base64Url, RefusesOtherAlphabetsPaddingAndImpossibleLengths) {
     EXPECT_FALSE(base64url_decode(std::string("ab\0c", 4)));
 }
 
+TEST(Base64Url, RefusesSpareBitsThatAreNotZero) {
+    // "-_8" is the canonical spelling of FB FF; "-_9", "-_-" and "-__" decode to the same
+    // bytes if the spare bits are ignored.
+    EXPECT_TRUE(base64url_decode("-_8"));
+    for (const char* other : {"-_9", "-_-", "-__", "YR", "YWJ"}) {
+        EXPECT_FALSE(base64url_decode(other)) << other;
+    }
+    EXPECT_EQ(base64url_decode("YQ"), std::string("a"));
+    EXPECT_EQ(base64url_decode("YWI"), std::string("ab"));
+}
+
 }  // namespace ordercast::auth

@@ -154,6 +154,54 @@ TEST_F(JwtVerifier, RefusesMalformedShapes) {
               token_error::malformed);
 }
 
+TEST_F(JwtVerifier, AcceptsOnlyTheCanonicalSpellingOfASignature) {
+    const std::string token = forge(hs256, claims());
+    ASSERT_TRUE(std::holds_alternative<principal>(verifier.verify(token, now)));
+    // 32 bytes are 43 characters with 2 bits to spare: the same bytes, spelled 3 more ways.
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const auto last = alphabet.find(token.back());
+    ASSERT_EQ(last % 4, 0u) << "the canonical last character has its spare bits clear";
+    for (std::size_t spare = 1; spare < 4; ++spare) {
+        std::string other = token;
+        other.back() = alphabet[last + spare];
+        EXPECT_EQ(refused(other), token_error::malformed) << other;
+    }
+}
+
+TEST_F(JwtVerifier, TakesAnExpiryAtTheEndOfTimeWithoutOverflowing) {
+    auto r = verifier.verify(
+        forge(hs256, R"({"userId":1,"role":"user","exp":9223372036854775807})"), now);
+    ASSERT_TRUE(std::holds_alternative<principal>(r));
+    EXPECT_EQ(std::get<principal>(r).expires_at, INT64_MAX);
+    EXPECT_EQ(refused(forge(hs256, R"({"userId":1,"role":"user","exp":-9223372036854775808})")),
+              token_error::expired);
+    EXPECT_EQ(
+        refused(forge(hs256, std::string(R"({"userId":1,"role":"user","exp":)") +
+                                 std::to_string(now + 60) + R"(,"nbf":9223372036854775807})")),
+        token_error::not_yet_valid);
+}
+
+TEST_F(JwtVerifier, TakesIdsOnlyUpToWhatJavaScriptHoldsExactly) {
+    const std::string exp = std::to_string(now + 60);
+    auto ok = verifier.verify(
+        forge(hs256, R"({"userId":9007199254740991,"role":"user","exp":)" + exp + "}"), now);
+    ASSERT_TRUE(std::holds_alternative<principal>(ok));
+    EXPECT_EQ(std::get<principal>(ok).user_id, 9007199254740991);
+    for (const char* id : {"9007199254740992", "9223372036854775807", "1.5", "1e3"}) {
+        EXPECT_EQ(refused(forge(hs256, std::string(R"({"userId":)") + id +
+                                           R"(,"role":"user","exp":)" + exp + "}")),
+                  token_error::bad_claims)
+            << id;
+    }
+    EXPECT_EQ(
+        refused(forge(hs256, R"({"sub":"9007199254740992","role":"user","exp":)" + exp + "}")),
+        token_error::bad_claims);
+    EXPECT_EQ(refused(forge(hs256, R"({"userId":1,"role":"manager","cityIds":[9007199254740992],)"
+                                   R"("exp":)" +
+                                       exp + "}")),
+              token_error::bad_claims);
+}
+
 TEST_F(JwtVerifier, RefusesHugeTokensBeforeDecoding) {
     std::string padding(10 * 1024, 'a');
     EXPECT_EQ(refused(forge(hs256, claims(R"(,"pad":")" + padding + "\""))),

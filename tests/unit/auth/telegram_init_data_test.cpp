@@ -57,6 +57,19 @@ TEST(TelegramInitData, RefusesTamperingStalenessAndGarbage) {
               init_data_error::no_user);
 }
 
+// Signed, so only the bot could have sent it; it once threw on a network thread and ended
+// the process.
+TEST(TelegramInitData, RefusesSignedIdsThatAreNotWholeNumbersWithoutThrowing) {
+    for (const char* id : {"1.5", "1e30", "9223372036854775808", "9007199254740992", "-5", "0",
+                           "%22123%22", "null"}) {
+        const auto data = "auth_date=" + std::to_string(now) + "&user=%7B%22id%22%3A" + id + "%7D";
+        std::variant<telegram_user, init_data_error> r = init_data_error::malformed;
+        EXPECT_NO_THROW(r = validate_init_data(sign_init_data(data, bot), bot, now)) << id;
+        ASSERT_TRUE(std::holds_alternative<init_data_error>(r)) << id;
+        EXPECT_EQ(std::get<init_data_error>(r), init_data_error::no_user) << id;
+    }
+}
+
 TEST(Password, HashesAreSaltedAndVerify) {
     auto a = hash_password("correct horse");
     auto b = hash_password("correct horse");

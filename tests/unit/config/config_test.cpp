@@ -42,7 +42,35 @@ TEST(Config, RefusesAMissingOrShortSecret) {
     EXPECT_THROW(load({}, env_of({})), config_error);
     EXPECT_THROW(load({}, env_of({{"JWT_SECRET", "short"}})), config_error);
     EXPECT_THROW(load({"--jwt-secret", std::string(31, 'x')}, env_of({})), config_error);
-    EXPECT_NO_THROW(load({"--jwt-secret", std::string(32, 'x')}, env_of({})));
+    EXPECT_NO_THROW(load({"--jwt-secret", "0123456789abcdef0123456789abcdef"}, env_of({})));
+}
+
+TEST(Config, RefusesSecretsWithTooLittleVariety) {
+    // Long enough, and still guessable at once.
+    for (const std::string& weak : {std::string(32, ' '), std::string(40, 'x'),
+                                    std::string("\t \n \t \n \t \n \t \n \t \n \t \n \t \n \t "),
+                                    std::string("abcabcabcabcabcabcabcabcabcabcabcabc")}) {
+        EXPECT_THROW(load({"--jwt-secret", weak}, env_of({})), config_error) << weak;
+        EXPECT_TRUE(weak_secret(weak)) << weak;
+    }
+    EXPECT_FALSE(weak_secret("abcdefgh-abcdefgh-abcdefgh-abcdefgh"));
+}
+
+TEST(Config, NamesNoPasswordWhenRefusingAUrl) {
+    try {
+        load({"--jwt-secret", secret, "--redis-url", "rediss://:hunter2-secret@cache"}, env_of({}));
+        FAIL() << "a rediss:// URL is refused";
+    } catch (const config_error& e) {
+        EXPECT_EQ(std::string(e.what()).find("hunter2-secret"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("REDIS_URL"), std::string::npos);
+    }
+    try {
+        load({"--jwt-secret", secret, "--database-url", "mysql://root:hunter2-secret@db/x"},
+             env_of({}));
+        FAIL() << "a mysql:// URL is refused";
+    } catch (const config_error& e) {
+        EXPECT_EQ(std::string(e.what()).find("hunter2-secret"), std::string::npos) << e.what();
+    }
 }
 
 TEST(Config, RefusesValuesOutOfRangeWithTheVariableNamed) {

@@ -39,13 +39,35 @@ TEST(Money, PrintsRoublesAsPeopleWriteThem) {
     EXPECT_EQ(util::to_json_text(to_roubles(0)), "0");
 }
 
-TEST(Money, PercentRoundsHalfUpToWholeKopecks) {
+TEST(Money, PercentRoundsDownSoNoOrderEarnsMoreThanThePercentage) {
     EXPECT_EQ(percent_of(150000, 5), 7500);  // 1500 roubles -> 75
     EXPECT_EQ(percent_of(1001, 5), 50);      // 50.05 kopecks -> 50
-    EXPECT_EQ(percent_of(1010, 5), 51);      // 50.5 -> 51
+    EXPECT_EQ(percent_of(1010, 5), 50);      // 50.5 -> 50, not 51
+    EXPECT_EQ(percent_of(10, 5), 0);         // a 0.10 rouble order earns nothing
     EXPECT_EQ(percent_of(0, 5), 0);
     EXPECT_EQ(percent_of(12345, 0), 0);
     EXPECT_EQ(percent_of(12345, 100), 12345);
+}
+
+TEST(Money, TwoDecimalsIsAnExactRuleAtEveryMagnitude) {
+    // A relative tolerance let a third decimal through above ~5,000 roubles.
+    for (const char* bad : {"5000.555", "9999999.991", "123456.785", "0.005", "1.001"}) {
+        EXPECT_FALSE(parse(bad)) << bad;
+    }
+    EXPECT_EQ(parse("5000.55"), 500055);
+    EXPECT_EQ(parse("9999999.99"), 999999999);
+    EXPECT_EQ(parse("123456.78"), 12345678);
+    EXPECT_EQ(parse("0.1000000000000000001"), 10) << "the same number as 0.1";
+}
+
+TEST(Money, BoundsEveryAmountSoTotalsStayExact) {
+    EXPECT_EQ(parse("10000000"), max_amount);
+    EXPECT_FALSE(parse("10000000.01"));
+    EXPECT_FALSE(parse("10000001"));
+    EXPECT_FALSE(parse("18446744073709551615"));
+    // The largest order: 100 items of 1000 at the largest price, below 2^53 kopecks.
+    EXPECT_LT(100 * 1000 * max_amount, std::int64_t{1} << 53);
+    EXPECT_EQ(util::to_json_text(to_roubles(100 * 1000 * max_amount - 1)), "999999999999.99");
 }
 
 }  // namespace

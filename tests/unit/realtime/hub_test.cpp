@@ -7,7 +7,12 @@ namespace {
 
 struct recorder : subscriber {
     std::vector<std::string> got;
-    void push(out_frame* f) override { got.emplace_back(f->data() + 2, f->size() - 2); }
+    bool full = false;  // refuses what it is pushed, like a socket closed as a slow consumer
+    bool push(out_frame* f) override {
+        if (full) return false;
+        got.emplace_back(f->data() + 2, f->size() - 2);
+        return true;
+    }
 };
 
 TEST(Hub, DeliversToEveryMemberOfEachRoomOnce) {
@@ -24,6 +29,17 @@ TEST(Hub, DeliversToEveryMemberOfEachRoomOnce) {
     EXPECT_EQ(a.got, std::vector<std::string>{"hi"});
     EXPECT_EQ(b.got, std::vector<std::string>{"hi"});
     EXPECT_TRUE(c.got.empty());
+}
+
+TEST(Hub, CountsOnlyTheMembersThatQueuedTheEvent) {
+    hub h;
+    recorder a, b;
+    b.full = true;
+    h.join(a, "admin-orders", 256);
+    h.join(b, "admin-orders", 256);
+    frame_ref f(out_frame::make(opcode::text, "hi"));
+    std::vector<std::string> rooms = {"admin-orders"};
+    EXPECT_EQ(h.deliver(rooms, f.get()), 1u);
 }
 
 TEST(Hub, LeavingKeepsTheOtherMembersReachable) {

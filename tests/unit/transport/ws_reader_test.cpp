@@ -24,12 +24,14 @@ std::string cont(std::string_view p, bool fin = true) {
 struct events : ws_reader_handler {
     std::vector<std::string> texts, pings;
     int pongs = 0;
+    int fragments = 0;
     int close_code = 0;
     std::string close_reason;
     int fail_code = 0;
     bool on_text(std::string_view m) override { return texts.emplace_back(m), true; }
     bool on_ping(std::string_view p) override { return pings.emplace_back(p), true; }
     bool on_pong() override { return ++pongs, true; }
+    bool on_fragment() override { return ++fragments, true; }
     void on_close(std::uint16_t code, std::string_view reason) override {
         close_code = code;
         close_reason = reason;
@@ -71,6 +73,12 @@ TEST_F(reader_fixture, AssemblesFragmentsWithPingsBetweenThem) {
     feed(text("ab", false) + frame(0x89, "p") + cont("cd", false) + cont("ef"));
     EXPECT_EQ(ev.texts, std::vector<std::string>{"abcdef"});
     EXPECT_EQ(ev.pings, std::vector<std::string>{"p"});
+}
+
+TEST_F(reader_fixture, ReportsEveryFrameOfAFragmentedMessageButTheLastForRateLimits) {
+    feed(text("a", false) + cont("b", false) + cont("c", false) + cont("d"));
+    EXPECT_EQ(ev.fragments, 3);
+    EXPECT_EQ(ev.texts, std::vector<std::string>{"abcd"});
 }
 
 TEST_F(reader_fixture, AcceptsTextSplitInsideACodePoint) {

@@ -1,0 +1,30 @@
+#include "transport/user_sockets.hpp"
+
+#include <algorithm>
+
+namespace ordercast::transport {
+
+std::vector<user_sockets::socket_ref> user_sockets::add(std::int64_t user, socket_ref s) {
+    std::lock_guard guard(lock_);
+    auto& open = by_user_[user];
+    open.push_back(s);
+    std::vector<socket_ref> evicted;
+    while (open.size() > max_) {
+        evicted.push_back(open.front());
+        open.pop_front();
+    }
+    return evicted;
+}
+
+void user_sockets::remove(std::int64_t user, std::uint64_t serial) {
+    std::lock_guard guard(lock_);
+    auto it = by_user_.find(user);
+    if (it == by_user_.end()) return;
+    auto& open = it->second;
+    auto pos = std::find_if(open.begin(), open.end(),
+                            [serial](const socket_ref& r) { return r.serial == serial; });
+    if (pos != open.end()) open.erase(pos);
+    if (open.empty()) by_user_.erase(it);
+}
+
+}  // namespace ordercast::transport

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+namespace ordercast::transport {
+
+class shard;
+
+// The open sockets of each user on this instance, across shards, oldest first: one user
+// may hold at most `max_per_user`; a new socket past that makes the oldest give way (a
+// phone that changed networks leaves a dead socket behind, and the new one is the one the
+// person is looking at). Thread-safe.
+class user_sockets {
+public:
+    struct socket_ref {
+        shard* where = nullptr;
+        std::uint64_t serial = 0;  // the session's, unique in the process
+    };
+
+    explicit user_sockets(std::uint32_t max_per_user) : max_(max_per_user) {}
+
+    // Records `s` for `user`; returns the sockets that must now be closed.
+    std::vector<socket_ref> add(std::int64_t user, socket_ref s);
+    void remove(std::int64_t user, std::uint64_t serial);
+
+private:
+    std::uint32_t max_;
+    std::mutex lock_;
+    std::unordered_map<std::int64_t, std::deque<socket_ref>> by_user_;
+};
+
+}  // namespace ordercast::transport
