@@ -69,6 +69,34 @@ void router::telegram_login(const request& req, respond_fn respond) {
     });
 }
 
+std::int64_t router::admit_login(const std::string& login, const std::string& address) {
+    // Every attempt counts against its login and its address until it succeeds, and each
+    // may have only a couple of checks under way: a guesser gets 429 long before the
+    // hashing thread notices it, and real logins do not queue behind a flood.
+    const auto now = util::unix_millis();
+    if (auto wait_s = login_names_.take(login, now)) return wait_s;
+    if (auto wait_s = login_clients_.take(address, now)) {
+        login_names_.give_back(login);
+        return wait_s;
+    }
+    if (!checking_.enter(login)) {
+        end_login(login, address, false);
+        return 1;
+    }
+    if (!checking_.enter(address)) {
+        checking_.leave(login);
+        end_login(login, address, false);
+        return 1;
+    }
+    return 0;
+}
+
+void router::end_login(const std::string& login, const std::string& address, bool failed) {
+    if (failed) return;
+    login_names_.give_back(login);
+    login_clients_.give_back(address);
+}
+
 void router::staff_login(const request& req, std::string_view client, respond_fn respond) {
     std::string login, password;
     try {
@@ -79,44 +107,43 @@ void router::staff_login(const request& req, std::string_view client, respond_fn
     } catch (const domain::error& e) {
         return respond(error_response(e));
     }
-    // Every attempt counts against its login and its address until it succeeds: a guesser
-    // gets 429 long before the hashing thread notices it.
     const std::string address(client);
-    const auto now = util::unix_millis();
-    auto wait_s = login_names_.take(login, now);
-    if (!wait_s) {
-        wait_s = login_clients_.take(address, now);
-        if (wait_s) login_names_.give_back(login);
-    }
-    if (wait_s) {
+    if (auto wait_s = admit_login(login, address)) {
         ctx_.metrics.count_auth_failure(auth::token_error::bad_signature);
         return respond(too_many_requests("too-many-attempts",
-                                         "too many failed logins; try again later", wait_s));
+                                         "too many login attempts; try again later", wait_s));
     }
+    // Ends the attempt once: the password check is over (or never ran).
+    auto finish = [this, login, address](bool failed) {
+        checking_.leave(login);
+        checking_.leave(address);
+        end_login(login, address, failed);
+    };
     // Look the account up on the database thread, check the password on the hashing
     // thread, answer from there: neither network nor database thread waits for Argon2.
-    ctx_.db.post([this, login, address, password, respond](domain::repository& repo) {
+    ctx_.db.post([this, login, password, respond, finish](domain::repository& repo) {
         std::optional<domain::staff_account> account;
         try {
             account = repo.find_staff(login);
         } catch (const storage::storage_error&) {
+            finish(false);
             respond(api::error_response(http::status::service_unavailable, "database-unavailable",
                                         "the database cannot be reached; try again"));
             throw;
         }
-        auto check = [this, account, login, address, password, respond] {
+        auto check = [this, account, password, respond, finish] {
             const bool ok = auth::verify_password(
                 password, account ? account->password_hash : auth::decoy_hash());
             auto role = account ? auth::parse_role(account->role) : std::nullopt;
-            if (!ok || !account || !role) {
+            const bool failed = !ok || !account || !role;
+            finish(failed);
+            if (failed) {
                 ctx_.metrics.count_auth_failure(auth::token_error::bad_signature);
                 return ctx_.defer(failed_login_delay, [respond] {
                     respond(api::error_response(http::status::unauthorized, "invalid-credentials",
                                                 "wrong login or password"));
                 });
             }
-            login_names_.give_back(login);
-            login_clients_.give_back(address);
             json::object user{{"id", account->id},
                               {"role", account->role},
                               {"cityIds", to_array(account->cities)}};
@@ -126,8 +153,7 @@ void router::staff_login(const request& req, std::string_view client, respond_fn
                                                {"user", std::move(user)}}));
         };
         if (!ctx_.hasher.try_post(std::move(check), max_queued_hashes)) {
-            login_names_.give_back(login);
-            login_clients_.give_back(address);
+            finish(false);
             respond(api::error_response(http::status::service_unavailable, "busy",
                                         "too many logins at once; try again in a moment"));
         }

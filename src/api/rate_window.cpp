@@ -33,4 +33,19 @@ void rate_window::prune(std::int64_t now_ms) {
     }
 }
 
+bool concurrency_gate::enter(const std::string& key) {
+    std::lock_guard guard(lock_);
+    auto& n = active_[key];
+    if (n >= limit_) return false;
+    ++n;
+    return true;
+}
+
+void concurrency_gate::leave(const std::string& key) {
+    std::lock_guard guard(lock_);
+    auto it = active_.find(key);
+    if (it == active_.end()) return;
+    if (--it->second == 0) active_.erase(it);
+}
+
 }  // namespace ordercast::api

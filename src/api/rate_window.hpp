@@ -32,4 +32,20 @@ private:
     std::int64_t next_prune_ms_ = 0;
 };
 
+// At most `limit` things under way per key at once (password checks per login and per
+// address, so that one sender cannot fill the hashing queue). Thread-safe.
+class concurrency_gate {
+public:
+    explicit concurrency_gate(std::uint32_t limit) : limit_(limit) {}
+
+    // True, and counted, when `key` has fewer than `limit` under way.
+    bool enter(const std::string& key);
+    void leave(const std::string& key);
+
+private:
+    std::uint32_t limit_;
+    std::mutex lock_;
+    std::unordered_map<std::string, std::uint32_t> active_;
+};
+
 }  // namespace ordercast::api

@@ -27,6 +27,8 @@ response method_not_allowed(std::string_view allow) {
 }
 
 constexpr std::int64_t minute_ms = 60'000;
+// Password checks one login or one address may have under way at once.
+constexpr std::uint32_t max_checks_per_sender = 2;
 
 }  // namespace
 
@@ -34,7 +36,8 @@ router::router(api_context ctx)
     : ctx_(std::move(ctx)),
       orders_(ctx_.orders_per_minute, minute_ms),
       login_names_(ctx_.login_failures_per_min, minute_ms),
-      login_clients_(ctx_.login_failures_per_min, minute_ms) {}
+      login_clients_(ctx_.login_failures_per_min, minute_ms),
+      checking_(max_checks_per_sender) {}
 
 response too_many_requests(std::string_view code, std::string_view message,
                            std::int64_t retry_after_s) {

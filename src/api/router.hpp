@@ -102,11 +102,17 @@ private:
     void staff_login(const request& req, std::string_view client, respond_fn respond);
 
     std::string issue_token(std::int64_t user_id, auth::role role) const;
+    // A staff login attempt may start: 0, and it is counted against its login and address;
+    // otherwise the seconds to wait.
+    std::int64_t admit_login(const std::string& login, const std::string& address);
+    // The attempt is over; unless it `failed` (a wrong password), it does not count.
+    void end_login(const std::string& login, const std::string& address, bool failed);
 
     api_context ctx_;
     rate_window orders_;         // orders per customer
     rate_window login_names_;    // failed logins per login
     rate_window login_clients_;  // failed logins per client address
+    concurrency_gate checking_;  // password checks under way per login and per address
 };
 
 // The bearer token of an `Authorization` header value, if it has one.

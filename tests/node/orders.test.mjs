@@ -1,12 +1,11 @@
 // PROTOCOL.md §7 over real HTTP, with the events watched on real sockets (Node's ws).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, connectAs, Client, token, api } from './lib/server.mjs';
+import { startServer, connectAs, Client, token, api, addStaff, telegramInitData } from './lib/server.mjs';
 
 const admin = token(1, 'admin');
 let server;
@@ -47,7 +46,8 @@ async function drainToFence(srv, client, room) {
 }
 
 before(async () => {
-  server = await startServer();
+  // The order rules under load; the per-customer rate limit has its own suite (security).
+  server = await startServer(['--orders-per-minute', '10000']);
   moscow = await addCity(server, 'Moscow');
   kazan = await addCity(server, 'Kazan');
 });
@@ -177,7 +177,9 @@ test('bad requests get clear errors', async () => {
     ['GET', '/api/orders?limit=0', u, undefined, 400, 'bad-query'],
     ['POST', '/api/cities', u, { name: 'Omsk' }, 403, 'forbidden'],
     ['POST', '/api/cities', admin, { name: 'Moscow' }, 409, 'city-exists'],
-    ['PUT', '/api/managers/5/cities', admin, [9999], 422, 'unknown-city'],
+    ['PUT', '/api/managers/5/cities', admin, [moscow], 404, 'not-found'],
+    ['PUT', `/api/managers/${await staffId(server, 'vera', 'manager')}/cities`, admin, [9999], 422, 'unknown-city'],
+    ['PUT', `/api/managers/${await staffId(server, 'boris', 'admin')}/cities`, admin, [moscow], 409, 'not-a-manager'],
     ['PUT', '/api/managers/5/cities', u, [moscow], 403, 'forbidden'],
     ['DELETE', '/api/orders', u, undefined, 405, 'method-not-allowed'],
   ];
@@ -196,18 +198,19 @@ test('bad requests get clear errors', async () => {
 });
 
 test('changing a manager\'s cities moves their open sockets between rooms at once', async () => {
-  const manager = await connectAs(server, 80, 'manager');  // the token names no cities
-  const set = await api(server, 'PUT', '/api/managers/80/cities', admin, [kazan]);
-  assert.deepEqual(set.body, { userId: 80, cityIds: [kazan] });
+  const id = await staffId(server, 'mira', 'manager');
+  const manager = await connectAs(server, id, 'manager');  // the token names no cities
+  const set = await api(server, 'PUT', `/api/managers/${id}/cities`, admin, [kazan]);
+  assert.deepEqual(set.body, { userId: id, cityIds: [kazan] });
   await api(server, 'POST', '/api/orders', token(81, 'user'), { city_id: kazan, items: [{ name: 'x', price: 1, quantity: 1 }] });
-  let seen = await drainToFence(server, manager, 'user-80');
+  let seen = await drainToFence(server, manager, `user-${id}`);
   assert.deepEqual(seen.map((m) => m.type), ['new-order']);
-  await api(server, 'PUT', '/api/managers/80/cities', admin, [moscow]);
+  await api(server, 'PUT', `/api/managers/${id}/cities`, admin, [moscow]);
   await api(server, 'POST', '/api/orders', token(81, 'user'), { city_id: kazan, items: [{ name: 'x', price: 1, quantity: 1 }] });
-  seen = await drainToFence(server, manager, 'user-80');
+  seen = await drainToFence(server, manager, `user-${id}`);
   assert.deepEqual(seen, [], 'no longer in the Kazan room');
   // A new socket of the same manager finds its cities in the database.
-  const fresh = await connectAs(server, 80, 'manager');
+  const fresh = await connectAs(server, id, 'manager');
   const join = await fresh.request({ type: 'join-room', data: { roomId: `city-${moscow}-orders` } });
   assert.equal(join.type, 'room-joined');
   await Promise.all([manager.close(), fresh.close()]);
@@ -235,20 +238,10 @@ test('kill -9 keeps every committed order, status and balance', async () => {
   }
 });
 
-function addStaff(dataDir, login, role, password, cities = []) {
-  return new Promise((resolve, reject) => {
-    const args = ['user', 'add', '--login', login, '--role', role, ...cities.flatMap((c) => ['--city-id', String(c)]), '--database-url', `sqlite://${dataDir}/ordercast.db`];
-    const p = spawn(process.env.ORDERCAST_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { out += d; });
-    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(out))));
-    p.stdin.end(`${password}\n`);
-  });
-}
+const staffId = (srv, login, role, cities = []) => addStaff(srv, login, role, 'a long password', cities);
 
 test('staff log in with Argon2id passwords; wrong and unknown answer alike, slowly', async () => {
-  await addStaff(server.dataDir, 'anna', 'manager', 'correct horse battery', [moscow]);
+  await addStaff(server, 'anna', 'manager', 'correct horse battery', [moscow]);
   const ok = await api(server, 'POST', '/api/auth/login', null, { login: 'anna', password: 'correct horse battery' });
   assert.equal(ok.status, 200);
   assert.equal(ok.body.user.role, 'manager');
@@ -265,31 +258,25 @@ test('staff log in with Argon2id passwords; wrong and unknown answer alike, slow
   assert.deepEqual(wrong.body, unknown.body);
   assert.equal(wrong.body.error, 'invalid-credentials');
   assert.equal((await api(server, 'POST', '/api/auth/login', null, { login: 'anna' })).status, 400);
-  await assert.rejects(addStaff(server.dataDir, 'anna', 'admin', 'another password'), /taken/);
+  await assert.rejects(addStaff(server, 'anna', 'admin', 'another password'), /taken/);
 });
 
 test('Telegram Mini App initData logs a customer in', async () => {
   const botToken = '123456:TEST-bot-token-for-ordercast';
   const tg = await startServer([], { TELEGRAM_BOT_TOKEN: botToken });
   try {
-    const fields = new URLSearchParams({
-      query_id: 'AAHdF6IQAAAAAN0XohDhrOrc',
-      user: JSON.stringify({ id: 279058397, first_name: 'Vlad', username: 'vdkfrost' }),
-      auth_date: String(Math.floor(Date.now() / 1000)),
-    });
-    const check = [...fields.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join('\n');
-    const secret = crypto.createHmac('sha256', 'WebAppData').update(botToken).digest();
-    fields.set('hash', crypto.createHmac('sha256', secret).update(check).digest('hex'));
-    const res = await api(tg, 'POST', '/api/auth/telegram', null, { initData: fields.toString() });
+    const initData = telegramInitData(botToken, { id: 279058397, first_name: 'Vlad', username: 'vdkfrost' });
+    const res = await api(tg, 'POST', '/api/auth/telegram', null, { initData });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.user.first_name, 'Vlad');
     assert.equal(res.body.user.telegram_id, 279058397);
-    const again = await api(tg, 'POST', '/api/auth/telegram', null, { initData: fields.toString() });
+    const again = await api(tg, 'POST', '/api/auth/telegram', null, { initData });
     assert.equal(again.body.user.id, res.body.user.id, 'the same Telegram user is the same user');
     const socket = await Client.connect(tg.wsUrl(res.body.token));
     assert.deepEqual(await socket.next(), { type: 'connected', data: { userId: res.body.user.id, role: 'user' } });
     await socket.close();
 
+    const fields = new URLSearchParams(initData);
     fields.set('user', JSON.stringify({ id: 1, first_name: 'Mallory' }));
     const forged = await api(tg, 'POST', '/api/auth/telegram', null, { initData: fields.toString() });
     assert.equal(forged.status, 401);

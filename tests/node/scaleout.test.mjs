@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { startServer, connectAs, token, api } from './lib/server.mjs';
+import { startServer, connectAs, token, api, addStaff } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 import { startGulyash } from './lib/fake-gulyash.mjs';
@@ -134,6 +134,22 @@ test('two instances on one PostgreSQL and one Redis act as one server', async ()
     await drainToFence(a, adminOnB, 'admin-orders');
     assert.equal(new Set(deliveries.map((d) => d.key)).size, deliveries.length, 'no change sent twice');
     assert.equal(deliveries.length, expected);
+
+    // A manager moved to another city on A leaves the old room on B at once (a control
+    // message through Redis), and an old token naming the old city is not believed on B.
+    const kazan = (await api(a, 'POST', '/api/cities', admin, { name: 'Kazan' })).body.id;
+    const olga = await addStaff(a, 'olga', 'manager', 'a long password', [city]);
+    const olgaOnB = await connectAs(b, olga, 'manager', { cityIds: [city] });
+    assert.equal((await api(a, 'PUT', `/api/managers/${olga}/cities`, admin, [kazan])).status, 200);
+    await eventually(async () => {
+      await api(a, 'POST', '/api/orders', token(11, 'user'), { city_id: kazan, items: [{ name: 'Tea', price: 100, quantity: 1 }] });
+      return (await types(b, olgaOnB, `user-${olga}`)).includes('new-order');
+    }, 5000);
+    await api(a, 'POST', '/api/orders', token(11, 'user'), { city_id: city, items: [{ name: 'Tea', price: 100, quantity: 1 }] });
+    assert.deepEqual(await types(b, olgaOnB, `user-${olga}`), [], 'no longer in the Moscow room on B');
+    const stale = token(olga, 'manager', { cityIds: [city] });
+    assert.equal((await api(b, 'GET', `/api/orders/${order.id}`, stale)).status, 404);
+    await olgaOnB.close();
     await Promise.all([customerOnB.close(), managerOnA.close(), adminOnB.close()]);
   } finally {
     await a.stop();

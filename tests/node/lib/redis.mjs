@@ -3,8 +3,9 @@ import { spawn } from 'node:child_process';
 import { freePort } from './ports.mjs';
 
 
-async function launch(port) {
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+async function launch(port, password) {
+  const auth = password ? ['--requirepass', password] : [];
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...auth], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -22,9 +23,10 @@ async function launch(port) {
   return proc;
 }
 
-export async function startRedis() {
+// With `password`, clients must AUTH and the URL carries it (redis://:password@host:port).
+export async function startRedis({ password } = {}) {
   const port = await freePort();
-  let proc = await launch(port);
+  let proc = await launch(port, password);
   const stopProc = async () => {
     if (!proc || proc.exitCode !== null) return;
     const exited = new Promise((resolve) => proc.on('exit', resolve));
@@ -32,8 +34,8 @@ export async function startRedis() {
     await exited;
   };
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: password ? `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
     async stop() { await stopProc(); },
-    async restart() { proc = await launch(port); },
+    async restart() { proc = await launch(port, password); },
   };
 }

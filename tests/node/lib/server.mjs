@@ -22,12 +22,15 @@ export function token(userId, role, extra = {}) {
   return sign({ userId, role, iat: now, exp: now + 3600, ...extra });
 }
 
-export async function startServer(args = [], env = {}, { dataDir } = {}) {
+// `command` runs the binary through a wrapper (e.g. `sh -c 'ulimit ...; exec "$0" "$@"' BIN`);
+// the server's own arguments follow it.
+export async function startServer(args = [], env = {}, { dataDir, command } = {}) {
   const bin = process.env.ORDERCAST_BIN;
   if (!bin) throw new Error('ORDERCAST_BIN is not set');
   // Each server gets its own database unless a test shares one across restarts.
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ordercast-node-'));
-  const proc = spawn(bin, ['--port', '0', '--host', '127.0.0.1', ...args], {
+  const [program, ...before] = command ?? [bin];
+  const proc = spawn(program, [...before, '--port', '0', '--host', '127.0.0.1', ...args], {
     env: { ...process.env, JWT_SECRET: SECRET, LOG_LEVEL: 'info', DATABASE_URL: `sqlite://${dir}/ordercast.db`, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -55,6 +58,7 @@ export async function startServer(args = [], env = {}, { dataDir } = {}) {
     base,
     pid: proc.pid,
     dataDir: dir,
+    databaseUrl: env.DATABASE_URL ?? `sqlite://${dir}/ordercast.db`,
     wsUrl: (tok) => `ws://127.0.0.1:${port}/?token=${tok}`,
     log: () => log,
     exited,
@@ -138,12 +142,34 @@ export async function connectAs(server, userId, role, extra) {
 }
 
 // One HTTP call to a server's API: `{status, body}` with the body parsed.
-export async function api(srv, method, url, tok, body) {
+export async function api(srv, method, url, tok, body, headers = {}) {
   const res = await fetch(`${srv.base}${url}`, {
     method,
-    headers: { ...(tok ? { authorization: `Bearer ${tok}` } : {}), 'content-type': 'application/json' },
+    headers: { ...(tok ? { authorization: `Bearer ${tok}` } : {}), 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+// Mini App initData for `user`, signed as Telegram signs it for the bot `botToken`.
+export function telegramInitData(botToken, user, authDate = Math.floor(Date.now() / 1000)) {
+  const fields = new URLSearchParams({ query_id: 'AAHdF6IQAAAAAN0XohDhrOrc', user: typeof user === 'string' ? user : JSON.stringify(user), auth_date: String(authDate) });
+  const check = [...fields.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join('\n');
+  const secret = crypto.createHmac('sha256', 'WebAppData').update(botToken).digest();
+  fields.set('hash', crypto.createHmac('sha256', secret).update(check).digest('hex'));
+  return fields.toString();
+}
+
+// Runs `ordercast user add` against a server's database; resolves to the new id.
+export function addStaff(srv, login, role, password = 'a long password', cities = []) {
+  return new Promise((resolve, reject) => {
+    const args = ['user', 'add', '--login', login, '--role', role, ...cities.flatMap((c) => ['--city-id', String(c)]), '--database-url', srv.databaseUrl];
+    const p = spawn(process.env.ORDERCAST_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { out += d; });
+    p.on('exit', (code) => (code === 0 ? resolve(Number(/^user (\d+) \(/m.exec(out)[1])) : reject(new Error(out))));
+    p.stdin.end(`${password}\n`);
+  });
 }
