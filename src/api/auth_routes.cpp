@@ -121,43 +121,50 @@ void router::staff_login(const request& req, std::string_view client, respond_fn
     };
     // Look the account up on the database thread, check the password on the hashing
     // thread, answer from there: neither network nor database thread waits for Argon2.
-    ctx_.db.post([this, login, password, respond, finish](domain::repository& repo) {
-        std::optional<domain::staff_account> account;
-        try {
-            account = repo.find_staff(login);
-        } catch (const storage::storage_error&) {
-            finish(false);
-            respond(api::error_response(http::status::service_unavailable, "database-unavailable",
-                                        "the database cannot be reached; try again"));
-            throw;
-        }
-        auto check = [this, account, password, respond, finish] {
-            const bool ok = auth::verify_password(
-                password, account ? account->password_hash : auth::decoy_hash());
-            auto role = account ? auth::parse_role(account->role) : std::nullopt;
-            const bool failed = !ok || !account || !role;
-            finish(failed);
-            if (failed) {
-                ctx_.metrics.count_auth_failure(auth::token_error::bad_signature);
-                return ctx_.defer(failed_login_delay, [respond] {
-                    respond(api::error_response(http::status::unauthorized, "invalid-credentials",
-                                                "wrong login or password"));
-                });
+    ctx_.db.post(
+        [this, login, password, respond, finish](domain::repository& repo) {
+            std::optional<domain::staff_account> account;
+            try {
+                account = repo.find_staff(login);
+            } catch (const storage::storage_error&) {
+                finish(false);
+                respond(api::error_response(http::status::service_unavailable,
+                                            "database-unavailable",
+                                            "the database cannot be reached; try again"));
+                throw;
             }
-            json::object user{{"id", account->id},
-                              {"role", account->role},
-                              {"cityIds", to_array(account->cities)}};
-            // The token names no cities: the database decides a manager's cities.
-            respond(json_response(http::status::ok,
-                                  json::object{{"token", issue_token(account->id, *role)},
-                                               {"user", std::move(user)}}));
-        };
-        if (!ctx_.hasher.try_post(std::move(check), max_queued_hashes)) {
+            auto check = [this, account, password, respond, finish] {
+                const bool ok = auth::verify_password(
+                    password, account ? account->password_hash : auth::decoy_hash());
+                auto role = account ? auth::parse_role(account->role) : std::nullopt;
+                const bool failed = !ok || !account || !role;
+                finish(failed);
+                if (failed) {
+                    ctx_.metrics.count_auth_failure(auth::token_error::bad_signature);
+                    return ctx_.defer(failed_login_delay, [respond] {
+                        respond(api::error_response(http::status::unauthorized,
+                                                    "invalid-credentials",
+                                                    "wrong login or password"));
+                    });
+                }
+                json::object user{{"id", account->id},
+                                  {"role", account->role},
+                                  {"cityIds", to_array(account->cities)}};
+                // The token names no cities: the database decides a manager's cities.
+                respond(json_response(http::status::ok,
+                                      json::object{{"token", issue_token(account->id, *role)},
+                                                   {"user", std::move(user)}}));
+            };
+            if (!ctx_.hasher.try_post(std::move(check), max_queued_hashes)) {
+                finish(false);
+                respond(api::error_response(http::status::service_unavailable, "busy",
+                                            "too many logins at once; try again in a moment"));
+            }
+        },
+        [respond, finish] {
             finish(false);
-            respond(api::error_response(http::status::service_unavailable, "busy",
-                                        "too many logins at once; try again in a moment"));
-        }
-    });
+            respond(database_busy());
+        });
 }
 
 }  // namespace ordercast::api

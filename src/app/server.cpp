@@ -81,16 +81,20 @@ int serve(const config::config& cfg) {
     }
     broker::broker& events = *event_broker;
 
-    std::unique_ptr<domain::repository> repo;
+    // Declared after the shards, so destroyed before them: their last jobs may still
+    // answer through a shard.
+    std::unique_ptr<storage::db_worker> db_workers;
     try {
-        repo = storage::open_repository(cfg.database_url, !cfg.gulyash_url.empty());
+        const auto kind = storage::parse_database_url(cfg.database_url);
+        const bool sqlite = kind && kind->type == storage::database_url::kind::sqlite;
+        db_workers = std::make_unique<storage::db_worker>(
+            [&cfg] { return storage::open_repository(cfg.database_url, !cfg.gulyash_url.empty()); },
+            storage::db_worker::limits{.connections = sqlite ? 1u : cfg.database_pool});
     } catch (const storage::storage_error& e) {
         spdlog::error("database: {}", util::redact_url(e.what()));
         return 1;
     }
-    // Declared after the shards, so destroyed before them: their last jobs may still
-    // answer through a shard.
-    storage::db_worker db(std::move(repo));
+    storage::db_worker& db = *db_workers;
     util::worker hasher;
     api::broker_event_sink sink(events);
     sync::sync_stats sync_stats;
@@ -136,15 +140,17 @@ int serve(const config::config& cfg) {
     transport::gateway_context gateway{
         verifier, router, metrics, cfg.allowed_origins,
         [&db](auth::principal who, std::function<void(std::optional<auth::principal>)> done) {
-            db.post([who, done = std::move(done)](domain::repository& r) {
-                try {
-                    done(domain::resolve_principal(r, who));
-                } catch (...) {
-                    // The database is away: the token is all there is to go by.
-                    done(who);
-                    throw;
-                }
-            });
+            // The database is away or too busy: the token is all there is to go by.
+            db.post(
+                [who, done](domain::repository& r) {
+                    try {
+                        done(domain::resolve_principal(r, who));
+                    } catch (...) {
+                        done(who);
+                        throw;
+                    }
+                },
+                [who, done] { done(who); });
         }};
 
     boost::system::error_code ec;
@@ -176,6 +182,9 @@ int serve(const config::config& cfg) {
     spdlog::info("ordercast listening on {}:{} ({} threads, broker {}, database {})", cfg.host,
                  listener->port(), threads, events.name(), util::redact_url(cfg.database_url));
     shards.run();
+    // Whatever still waits on the database (the outbox) is let go now, even when the
+    // database does not answer: stopping must not hang on it.
+    db.stop();
     spdlog::info("ordercast stopped");
     return 0;
 }

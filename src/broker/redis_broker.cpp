@@ -1,8 +1,11 @@
 #include "broker/redis_broker.hpp"
 
 #include <hiredis/hiredis.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
+
+#include <cerrno>
 
 #include <boost/json.hpp>
 #include <charconv>
@@ -12,6 +15,7 @@
 #include "realtime/room_policy.hpp"
 #include "util/decimal_id.hpp"
 #include "util/form_fields.hpp"
+#include "util/guarded.hpp"
 
 namespace ordercast::broker {
 namespace {
@@ -20,6 +24,7 @@ constexpr std::size_t max_outgoing = 100'000;
 constexpr std::chrono::seconds max_outgoing_age{10};
 constexpr std::chrono::milliseconds first_backoff{100};
 constexpr std::chrono::milliseconds max_backoff{5000};
+constexpr std::chrono::milliseconds subscriber_quiet{3000};
 
 struct context_deleter {
     void operator()(redisContext* c) const { redisFree(c); }
@@ -35,6 +40,10 @@ context_ptr connect(const redis_endpoint& e) {
     timeval timeout{2, 0};
     context_ptr c(redisConnectWithTimeout(e.host.c_str(), e.port, timeout));
     if (!c || c->err) return nullptr;
+    // Every command answers within this, or the connection is given up (and retried).
+    const timeval command_timeout{5, 0};
+    redisSetTimeout(c.get(), command_timeout);
+    redisEnableKeepAlive(c.get());
     if (!e.password.empty()) {
         reply_ptr r(static_cast<redisReply*>(
             e.username.empty()
@@ -195,8 +204,9 @@ redis_broker::redis_broker(redis_endpoint endpoint, realtime::delivery& local, s
       local_(local),
       channel_(std::move(channel)),
       instance_(random_instance_id()),
-      publisher_([this] { publish_loop(); }),
-      subscriber_([this] { subscribe_loop(); }) {}
+      publisher_([this] { util::run_guarded("redis publisher", [this] { publish_loop(); }); }),
+      subscriber_([this] { util::run_guarded("redis subscriber", [this] { subscribe_loop(); }); }) {
+}
 
 redis_broker::~redis_broker() {
     {
@@ -277,6 +287,56 @@ void redis_broker::publish_loop() {
     }
 }
 
+const char* redis_broker::listen(redisContext& c) {
+    // A connection can die without a reset (a partition, a host that lost power): after
+    // `quiet` without a byte the subscriber PINGs, and without an answer `quiet` later it
+    // gives the connection up. Nothing blocks for longer than that.
+    bool pinged = false;
+    for (;;) {
+        void* raw = nullptr;
+        if (redisGetReplyFromReader(&c, &raw) != REDIS_OK) return "protocol error";
+        if (raw) {
+            handle(*reply_ptr(static_cast<redisReply*>(raw)));
+            continue;
+        }
+        pollfd fd{c.fd, POLLIN, 0};
+        const int ready = ::poll(&fd, 1, static_cast<int>(subscriber_quiet.count()));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready == 0) {
+            if (pinged) return "no answer to PING";
+            int done = 0;
+            if (redisAppendCommand(&c, "PING") != REDIS_OK) return "cannot send PING";
+            while (!done) {
+                if (redisBufferWrite(&c, &done) != REDIS_OK) return "cannot send PING";
+            }
+            pinged = true;
+            continue;
+        }
+        if (redisBufferRead(&c) != REDIS_OK) return c.errstr[0] ? c.errstr : "connection closed";
+        pinged = false;  // anything that arrives shows the connection is alive
+    }
+}
+
+void redis_broker::handle(const redisReply& msg) {
+    // Messages are ["message", channel, payload]; PING answers ["pong", ""] are not.
+    if (msg.type != REDIS_REPLY_ARRAY || msg.elements != 3) return;
+    const auto* payload = msg.element[2];
+    if (payload->type != REDIS_REPLY_STRING) return;
+    auto decoded = decode(std::string_view(payload->str, payload->len));
+    if (!decoded) {
+        dropped_.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    // Our own messages took effect here when they were published.
+    if (decoded->instance == instance_) return;
+    if (auto* e = std::get_if<realtime::event>(&decoded->body)) {
+        local_.deliver(std::make_shared<const realtime::event>(std::move(*e)), nullptr);
+    } else {
+        auto& change = std::get<manager_cities_change>(decoded->body);
+        local_.reassign_manager_cities(change.user_id, std::move(change.cities));
+    }
+}
+
 void redis_broker::subscribe_loop() {
     auto backoff = first_backoff;
     for (;;) {
@@ -303,34 +363,14 @@ void redis_broker::subscribe_loop() {
         subscriber_up_ = true;
         backoff = first_backoff;
         spdlog::info("redis: subscribed to {} on {}:{}", channel_, endpoint_.host, endpoint_.port);
-        for (;;) {
-            void* raw = nullptr;
-            if (redisGetReply(c.get(), &raw) != REDIS_OK) break;
-            reply_ptr msg(static_cast<redisReply*>(raw));
-            if (msg->type != REDIS_REPLY_ARRAY || msg->elements != 3) continue;
-            const auto* payload = msg->element[2];
-            if (payload->type != REDIS_REPLY_STRING) continue;
-            auto decoded = decode(std::string_view(payload->str, payload->len));
-            if (!decoded) {
-                dropped_.fetch_add(1, std::memory_order_relaxed);
-                continue;
-            }
-            // Our own messages took effect here when they were published.
-            if (decoded->instance == instance_) continue;
-            if (auto* e = std::get_if<realtime::event>(&decoded->body)) {
-                local_.deliver(std::make_shared<const realtime::event>(std::move(*e)), nullptr);
-            } else {
-                auto& change = std::get<manager_cities_change>(decoded->body);
-                local_.reassign_manager_cities(change.user_id, std::move(change.cities));
-            }
-        }
+        const char* lost = listen(*c);
         subscriber_fd_ = -1;
         subscriber_up_ = false;
         {
             std::lock_guard guard(lock_);
             if (stopping_) return;
         }
-        spdlog::warn("redis: subscription lost ({}); reconnecting", c->errstr);
+        spdlog::warn("redis: subscription lost ({}); reconnecting", lost);
     }
 }
 

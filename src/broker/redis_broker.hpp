@@ -15,6 +15,9 @@
 
 #include "broker/broker.hpp"
 
+struct redisContext;
+struct redisReply;
+
 namespace ordercast::broker {
 
 struct redis_endpoint {
@@ -72,6 +75,9 @@ public:
 
 private:
     void enqueue(std::string message);
+    // Reads the subscription until the connection fails or goes quiet; returns why.
+    const char* listen(redisContext& c);
+    void handle(const redisReply& msg);
     void publish_loop();
     void subscribe_loop();
     bool sleep_for(std::chrono::milliseconds d);  // false when stopping

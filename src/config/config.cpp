@@ -73,6 +73,10 @@ const std::vector<setting>& settings() {
          }},
         {"DATABASE_URL", "sqlite://PATH (default sqlite://data/ordercast.db) or postgresql://...",
          [](config& c, const std::string& v) { c.database_url = v; }},
+        {"DATABASE_POOL", "PostgreSQL connections, 1-64 (default 4; SQLite always uses one)",
+         [](config& c, const std::string& v) {
+             c.database_pool = parse_number<unsigned>("DATABASE_POOL", v, 1, 64);
+         }},
         {"BONUS_EARN_PERCENT", "bonuses earned, % of an order's total, 0-100 (default 5)",
          [](config& c, const std::string& v) {
              c.bonus_earn_percent = parse_number<int>("BONUS_EARN_PERCENT", v, 0, 100);

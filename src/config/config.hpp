@@ -25,6 +25,7 @@ struct config {
     std::size_t send_queue_bytes = 1 << 20;
     std::uint32_t rate_limit_per_s = 100;  // client messages per second per socket
     std::string database_url = "sqlite://data/ordercast.db";
+    unsigned database_pool = 4;  // PostgreSQL connections (SQLite keeps one writer)
     int bonus_earn_percent = 5;
     std::string telegram_bot_token;    // empty: Telegram login off
     std::int64_t token_ttl_s = 86400;  // tokens issued by the login endpoints

@@ -104,6 +104,9 @@ public:
     virtual std::int64_t pending_outbox() = 0;
 
     virtual bool healthy() = 0;
+    // Thread-safe: the query under way (if any) and every later one fail at once; for a
+    // server that is stopping while its database does not answer.
+    virtual void cancel() {}
 };
 
 }  // namespace ordercast::domain

@@ -9,6 +9,7 @@
 #include "realtime/room_policy.hpp"
 #include "storage/storage_error.hpp"
 #include "util/clock.hpp"
+#include "util/guarded.hpp"
 
 namespace ordercast::sync {
 namespace {
@@ -24,14 +25,16 @@ auto on_db(storage::db_worker& db, F f)
     using result = decltype(f(std::declval<domain::repository&>()));
     auto promise = std::make_shared<std::promise<std::optional<result>>>();
     auto future = promise->get_future();
-    db.post([promise, f = std::move(f)](domain::repository& repo) {
-        try {
-            promise->set_value(f(repo));
-        } catch (...) {
-            promise->set_value(std::nullopt);
-            throw;
-        }
-    });
+    db.post(
+        [promise, f = std::move(f)](domain::repository& repo) {
+            try {
+                promise->set_value(f(repo));
+            } catch (...) {
+                promise->set_value(std::nullopt);
+                throw;
+            }
+        },
+        [promise] { promise->set_value(std::nullopt); });
     return future.get();
 }
 
@@ -70,7 +73,7 @@ outbox_worker::outbox_worker(sync_settings settings, storage::db_worker& db,
       events_(events),
       stats_(stats),
       client_(settings_.url, settings_.api_key, settings_.timeout_ms),
-      thread_([this] { run(); }) {}
+      thread_([this] { util::run_guarded("outbox worker", [this] { run(); }); }) {}
 
 outbox_worker::~outbox_worker() {
     {

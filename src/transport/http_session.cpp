@@ -88,6 +88,12 @@ http_session::http_session(shard& owner, boost::asio::ip::tcp::socket socket, ga
 }
 
 http_session::~http_session() {
+    if (!detached_) shard_.detach(*this);
+}
+
+void http_session::on_shutdown_deadline() {
+    close();
+    detached_ = true;
     shard_.detach(*this);
 }
 
@@ -186,14 +192,22 @@ void http_session::on_read(beast::error_code ec) {
     spdlog::debug(
         "http {} {}", std::string_view(req.method_string()),
         std::string_view(req.target()).substr(0, std::string_view(req.target()).find('?')));
-    ctx_.router.handle(
-        req,
-        [self = shared_from_this()](api::response res) {
-            boost::asio::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
-                self->send(std::move(res));
-            });
-        },
-        api::client_address(req, client_, client_is_loopback_));
+    try {
+        ctx_.router.handle(
+            req,
+            [self = shared_from_this()](api::response res) {
+                boost::asio::post(
+                    self->stream_.get_executor(),
+                    [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
+            },
+            api::client_address(req, client_, client_is_loopback_));
+    } catch (const std::exception& e) {
+        // A route that throws answers 500; the connection and the server go on.
+        spdlog::error("request {} failed: {}", std::string_view(req.method_string()), e.what());
+        keep_alive_ = false;
+        send(
+            api::error_response(http::status::internal_server_error, "internal", "internal error"));
+    }
 }
 
 void http_session::upgrade(const api::request& req) {

@@ -28,7 +28,9 @@ public:
     // On the owning shard's thread.
     void run();
     void on_shutdown() override;
-    void on_shutdown_deadline() override { close(); }
+    // The grace period is over: close, and stop holding the shard open even if a database
+    // job still holds this session (its answer, if it ever comes, goes nowhere).
+    void on_shutdown_deadline() override;
 
 private:
     void read();
@@ -49,7 +51,8 @@ private:
     std::optional<api::response> response_;
     std::string client_;  // the peer's address
     bool client_is_loopback_ = false;
-    bool idle_ = false;  // waiting for the next request
+    bool idle_ = false;      // waiting for the next request
+    bool detached_ = false;  // no longer one of the shard's shutdown listeners
     bool keep_alive_ = true;
 };
 

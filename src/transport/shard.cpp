@@ -1,5 +1,7 @@
 #include "transport/shard.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/post.hpp>
 #include <utility>
 
@@ -174,7 +176,18 @@ void shard::close_session(std::uint64_t serial, std::uint16_t code, std::string_
 }
 
 void shard::run() {
-    io_.run();
+    thread_ = std::this_thread::get_id();
+    // A handler that throws must not end the process: log it and keep serving the rest.
+    for (;;) {
+        try {
+            io_.run();
+            return;
+        } catch (const std::exception& e) {
+            spdlog::error("shard {}: a handler failed: {}", index_, e.what());
+        } catch (...) {
+            spdlog::error("shard {}: a handler failed with an unknown exception", index_);
+        }
+    }
 }
 
 void shard::shutdown(std::function<void()> on_idle) {

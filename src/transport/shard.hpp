@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -56,6 +57,10 @@ public:
     const ws_settings& settings() const { return settings_; }
     user_sockets& users() { return users_; }
     bool shutting_down() const { return shutting_down_; }
+    // For debug assertions: true on the thread that runs this shard (or before it runs).
+    bool on_own_thread() const {
+        return thread_ == std::thread::id() || thread_ == std::this_thread::get_id();
+    }
 
     // Scratch space for reads; a session keeps only the bytes of an unfinished frame.
     std::span<char> read_buffer() { return {read_buffer_.get(), read_buffer_size}; }
@@ -131,6 +136,7 @@ private:
     std::unordered_set<shutdown_listener*> listeners_;
     bool shutting_down_ = false;
     std::function<void()> on_idle_;
+    std::thread::id thread_;
 };
 
 }  // namespace ordercast::transport

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/post.hpp>
+#include <cassert>
 #include <cerrno>
 
 #include "realtime/protocol.hpp"
@@ -41,6 +42,7 @@ ws_session::ws_session(shard& owner, int fd)
       reader_(max_message_bytes, max_fragments) {}
 
 ws_session::~ws_session() {
+    assert(!dirty_ && ops_ == 0 && "destroyed while a flush or a posted call still refers to it");
     if (registered_) shard_.users().remove(who_.user_id, serial_);
     shard_.rooms().leave_all(*this);
     release_queue(false);
@@ -127,6 +129,8 @@ void ws_session::maybe_destroy() {
 // ---- send queue ------------------------------------------------------------------
 
 void ws_session::queue(realtime::out_frame* f) {
+    assert(!buried_ && "a session queued to after it was handed to the graveyard");
+    assert(shard_.on_own_thread() && "frames are touched only on their shard's thread");
     if (ring_count_ == ring_.size()) {
         std::vector<realtime::out_frame*> bigger(std::max<std::size_t>(8, ring_.size() * 2));
         for (std::uint32_t i = 0; i < ring_count_; ++i)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -54,7 +56,14 @@ private:
                 job = std::move(jobs_.front());
                 jobs_.pop_front();
             }
-            job();
+            // A job that throws must not end the process or stop the jobs behind it.
+            try {
+                job();
+            } catch (const std::exception& e) {
+                spdlog::error("worker: a job failed: {}", e.what());
+            } catch (...) {
+                spdlog::error("worker: a job failed with an unknown exception");
+            }
         }
     }
 

@@ -217,6 +217,21 @@ test('failed logins per minute lock the login from every address, and the addres
   }
 });
 
+test('password checks waiting for the hashing thread are bounded: the rest get 503 busy at once', async () => {
+  const srv = await startServer();
+  try {
+    // Thirty senders at once, each from its own address and for its own login.
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => api(srv, 'POST', '/api/auth/login', null,
+      { login: `someone${i}`, password: 'whatever it is' }, { 'x-forwarded-for': `192.0.2.${i + 1}` })));
+    const busy = answers.filter((a) => a.status === 503);
+    assert.ok(busy.length >= 1 && busy.length <= 21, `statuses: ${answers.map((a) => a.status)}`);
+    assert.equal(busy[0].body.error, 'busy');
+    assert.ok(answers.every((a) => a.status === 401 || a.status === 503));
+  } finally {
+    await srv.stop();
+  }
+});
+
 test('city names that differ only in case or spaces are one city; blank names are refused', async () => {
   for (const name of ['moscow', '  MOSCOW  ', 'Kazan ']) {
     const res = await api(server, 'POST', '/api/cities', admin, { name });

@@ -1,10 +1,39 @@
 #include "storage/postgres/pg_connection.hpp"
 
+#include <poll.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
 #include "storage/storage_error.hpp"
 
 namespace ordercast::storage::postgres {
 
-connection::connection(std::string url) : url_(std::move(url)) {
+std::string with_defaults(const std::string& url) {
+    const std::pair<const char*, std::string> defaults[] = {
+        {"connect_timeout", "3"},
+        {"keepalives", "1"},
+        {"keepalives_idle", "10"},
+        {"keepalives_interval", "5"},
+        {"keepalives_count", "3"},
+        {"options", "-c%20statement_timeout%3D" + std::to_string(statement_timeout_ms)},
+    };
+    std::string out = url;
+    const auto query = url.find('?');
+    for (const auto& [key, value] : defaults) {
+        const std::string field = std::string(key) + "=";
+        const bool given =
+            query != std::string::npos && (url.find("?" + field, query) != std::string::npos ||
+                                           url.find("&" + field, query) != std::string::npos);
+        if (given) continue;
+        out += out.find('?') == std::string::npos ? '?' : '&';
+        out += field + value;
+    }
+    return out;
+}
+
+connection::connection(std::string url) : url_(with_defaults(url)) {
     ensure_connected();
 }
 
@@ -13,6 +42,7 @@ connection::~connection() {
 }
 
 void connection::ensure_connected() {
+    if (cancelled_) throw storage_error("postgresql: cancelled: the server is stopping");
     if (conn_ && PQstatus(conn_) == CONNECTION_OK) return;
     if (conn_) {
         PQreset(conn_);
@@ -24,22 +54,78 @@ void connection::ensure_connected() {
     }
 }
 
+void connection::drop(const std::string& why, bool lost) {
+    PQfinish(conn_);
+    conn_ = nullptr;
+    in_transaction_ = false;
+    lost_ = lost;
+    throw storage_error("postgresql: " + why);
+}
+
+PGresult* connection::await_result() {
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(statement_timeout_ms + answer_grace_ms);
+    for (;;) {
+        if (cancelled_) drop("cancelled: the server is stopping", false);
+        if (!PQconsumeInput(conn_)) drop(PQerrorMessage(conn_), true);
+        if (!PQisBusy(conn_)) return PQgetResult(conn_);
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) drop("no answer in time; the connection is given up", false);
+        // Short slices, so that cancel() is noticed soon.
+        pollfd fd{PQsocket(conn_), POLLIN, 0};
+        ::poll(&fd, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 100)));
+    }
+}
+
 result connection::exec(const char* sql, const std::vector<param>& params) {
+    // A connection that died while idle (the server restarted) is only found out by using
+    // it: a statement outside a transaction (or the BEGIN of one) is sent again on a new one.
+    const bool retryable = !in_transaction_;
+    try {
+        return exec_once(sql, params);
+    } catch (const storage_error&) {
+        const bool retry = retryable && lost_ && !cancelled_;
+        lost_ = false;
+        if (!retry) throw;
+    }
+    return exec_once(sql, params);
+}
+
+result connection::exec_once(const char* sql, const std::vector<param>& params) {
+    const bool begins = std::strcmp(sql, "BEGIN") == 0;
+    const bool ends = std::strcmp(sql, "COMMIT") == 0 || std::strcmp(sql, "ROLLBACK") == 0;
     ensure_connected();
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& v : params) values.push_back(v ? v->c_str() : nullptr);
-    PGresult* raw = PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr,
-                                 values.data(), nullptr, nullptr, 0);
+    if (!PQsendQueryParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(),
+                           nullptr, nullptr, 0)) {
+        drop(PQerrorMessage(conn_), true);
+    }
+    PGresult* raw = await_result();
+    // One statement, one result: drain to the end so the connection is ready again.
+    while (PGresult* extra = await_result()) PQclear(extra);
     check(raw);
+    if (begins) in_transaction_ = true;
+    if (ends) in_transaction_ = false;
     return result(raw);
 }
 
 void connection::exec_script(const char* sql) {
     ensure_connected();
-    PGresult* raw = PQexec(conn_, sql);
-    check(raw);
-    PQclear(raw);
+    if (!PQsendQuery(conn_, sql)) drop(PQerrorMessage(conn_), true);
+    // A script answers once per statement; the first failure is the one to report.
+    PGresult* failed = nullptr;
+    while (PGresult* raw = await_result()) {
+        const auto status = PQresultStatus(raw);
+        if (!failed && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+            failed = raw;
+        } else {
+            PQclear(raw);
+        }
+    }
+    if (failed) check(failed);
 }
 
 void connection::check(PGresult* raw) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+
 #include <libpq-fe.h>
 
 #include <cstdint>
@@ -36,8 +38,20 @@ private:
 // A parameter: text or SQL NULL.
 using param = std::optional<std::string>;
 
+// `url` with the defaults a server needs where the URL does not set them itself: a connect
+// timeout, TCP keepalives and a statement timeout, so that a vanished or stuck PostgreSQL
+// turns into an error instead of a thread that waits forever.
+std::string with_defaults(const std::string& url);
+
+// How long a query may take before the server cancels it (statement_timeout), and how
+// long past that we wait before giving the connection up ourselves (a server that does not
+// answer at all — stopped, or behind a dead network — never cancels anything).
+inline constexpr int statement_timeout_ms = 5000;
+inline constexpr int answer_grace_ms = 1000;
+
 // One libpq connection. A broken connection is re-established on the next call; failures
-// throw storage_error (the API answers 503 and the server keeps running).
+// throw storage_error (the API answers 503 and the server keeps running). Every query has a
+// deadline, and cancel() (from any thread) ends the one under way at once.
 class connection {
 public:
     explicit connection(std::string url);
@@ -47,13 +61,23 @@ public:
 
     result exec(const char* sql, const std::vector<param>& params = {});
     void exec_script(const char* sql);
+    // Thread-safe: the query under way, and every later one, fail at once.
+    void cancel() { cancelled_ = true; }
 
 private:
     void ensure_connected();
+    result exec_once(const char* sql, const std::vector<param>& params);
+    // Waits for the answer of what was sent, within the deadline; nullptr once it is all in.
+    PGresult* await_result();
+    // Gives the connection up and throws; `lost` when it died under us (worth one retry).
+    [[noreturn]] void drop(const std::string& why, bool lost);
     void check(PGresult* raw);
 
     std::string url_;
     PGconn* conn_ = nullptr;
+    bool in_transaction_ = false;
+    bool lost_ = false;  // the last drop was a lost connection
+    std::atomic<bool> cancelled_{false};
 };
 
 class transaction : public basic_transaction<connection> {

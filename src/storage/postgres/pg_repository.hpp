@@ -51,6 +51,7 @@ public:
     std::int64_t pending_outbox() override;
 
     bool healthy() override;
+    void cancel() override { db_.cancel(); }
 
 private:
     void migrate();

@@ -16,6 +16,11 @@ function postgresUser() {
   return { uid, gid };
 }
 
+function signalAll(pid, signal) {
+  spawnSync('pkill', [`-${signal}`, '-P', String(pid)]);
+  process.kill(pid, `SIG${signal}`);
+}
+
 export async function startPostgres() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercast-pg-'));
   const user = postgresUser();
@@ -56,8 +61,13 @@ export async function startPostgres() {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     // Down and up again on the same port and data: what an outage looks like to clients.
     async halt() { await halt(); },
+    // Frozen, not gone: every PostgreSQL process is stopped (SIGSTOP), so connections stay
+    // open and queries simply never answer — a hung database, not a refused one.
+    freeze() { signalAll(proc.pid, 'STOP'); },
+    thaw() { signalAll(proc.pid, 'CONT'); },
     async resume() { proc = await launch(); },
     async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) signalAll(proc.pid, 'CONT');
       await halt();
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -1,0 +1,133 @@
+// Faults injected for real (issue 10): a PostgreSQL frozen with SIGSTOP, a Redis whose
+// network goes silent, a route that throws. The server must keep serving what it can,
+// report its health truthfully, and stop when told to.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { startServer, connectAs, token, api } from './lib/server.mjs';
+import { startPostgres } from './lib/postgres.mjs';
+import { startRedis } from './lib/redis.mjs';
+
+async function readiness(srv) {
+  const res = await fetch(`${srv.base}/readyz`);
+  return { status: res.status, body: await res.json() };
+}
+
+// Polls a state that changes asynchronously, bounded in time; resolves to the time it took.
+async function eventually(check, timeoutMs) {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test('a frozen PostgreSQL: requests get 503 in bounded time, readyz says so, SIGTERM still exits', async () => {
+  const pg = await startPostgres();
+  const srv = await startServer([], { DATABASE_URL: pg.url });
+  try {
+    const admin = token(1, 'admin');
+    const city = (await api(srv, 'POST', '/api/cities', admin, { name: 'Kazan' })).body.id;
+    const watcher = await connectAs(srv, 1, 'admin');
+    pg.freeze();
+
+    const started = Date.now();
+    const stuck = await api(srv, 'POST', '/api/orders', token(5, 'user'), { city_id: city, items: [{ name: 'x', price: 1, quantity: 1 }] });
+    const took = Date.now() - started;
+    assert.equal(stuck.status, 503);
+    assert.ok(['database-unavailable', 'database-busy'].includes(stuck.body.error), JSON.stringify(stuck.body));
+    assert.ok(took < 9000, `answered after ${took} ms`);
+    // Readiness is answered at once, from the background probe, and says the truth.
+    await eventually(async () => (await readiness(srv)).body.checks.database === 'down', 10000);
+    const t0 = Date.now();
+    assert.equal((await readiness(srv)).status, 503);
+    assert.ok(Date.now() - t0 < 500, 'readyz does not wait for the database');
+    // Sockets and publishing do not need the database.
+    assert.equal((await srv.publish(['admin-orders'], 'still-here', {})).status, 202);
+    assert.equal((await watcher.next()).type, 'still-here');
+
+    // A request in flight on the frozen database does not keep the server from stopping.
+    const inFlight = api(srv, 'GET', '/api/orders', admin).catch(() => null);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stopping = Date.now();
+    const { code } = await srv.stop('SIGTERM');
+    const stopTook = Date.now() - stopping;
+    assert.equal(code, 0);
+    assert.ok(stopTook < 6000, `exit took ${stopTook} ms`);
+    assert.equal((await watcher.closed).code, 1001);
+    await inFlight;
+  } finally {
+    pg.thaw();
+    await srv.stop('SIGKILL');
+    await pg.stop();
+  }
+});
+
+// A TCP proxy in front of Redis that can go silent: connections stay open, nothing passes —
+// a partition or a host that vanished without a reset.
+async function silentProxy(targetPort) {
+  let silent = false;
+  const pairs = new Set();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    const pair = { client, upstream };
+    pairs.add(pair);
+    client.on('data', (d) => { if (!silent) upstream.write(d); });
+    upstream.on('data', (d) => { if (!silent) client.write(d); });
+    const end = () => { client.destroy(); upstream.destroy(); pairs.delete(pair); };
+    client.on('error', end);
+    upstream.on('error', end);
+    client.on('close', end);
+    upstream.on('close', end);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: server.address().port,
+    // Silent: existing connections hang; new ones are accepted and hang too.
+    silence() { silent = true; },
+    // Heals the network: hung connections are cut (as a real partition's would be once
+    // TCP gave up), new ones pass.
+    heal() {
+      silent = false;
+      for (const p of pairs) { p.client.destroy(); p.upstream.destroy(); }
+      pairs.clear();
+    },
+    close() {
+      for (const p of pairs) { p.client.destroy(); p.upstream.destroy(); }
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+test('a Redis that stops answering is noticed within 15 s, and delivery across instances resumes', async () => {
+  const redis = await startRedis();
+  const proxy = await silentProxy(Number(new URL(redis.url).port));
+  const url = `redis://127.0.0.1:${proxy.port}`;
+  const a = await startServer([], { REDIS_URL: url });
+  const b = await startServer([], { REDIS_URL: redis.url });
+  try {
+    await eventually(async () => (await readiness(a)).status === 200, 10000);
+    const onA = await connectAs(a, 1, 'admin');
+    proxy.silence();
+    const noticed = await eventually(async () => (await readiness(a)).body.checks.broker === 'down', 15000);
+    assert.ok(noticed <= 15000, `noticed after ${noticed} ms`);
+    proxy.heal();
+    await eventually(async () => (await readiness(a)).status === 200, 15000);
+    // Events published on B reach A's socket again.
+    await eventually(async () => {
+      await b.publish(['admin-orders'], 'across', {});
+      for (;;) {
+        const msg = await onA.next(300).catch(() => null);
+        if (!msg) return false;
+        if (msg.type === 'across') return true;
+      }
+    }, 10000);
+    await onA.close();
+  } finally {
+    await a.stop();
+    await b.stop();
+    await proxy.close();
+    await redis.stop();
+  }
+});
