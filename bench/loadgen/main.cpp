@@ -31,7 +31,8 @@ struct options {
     std::string scenario = "fanout";
     std::size_t connections = 1000;
     std::size_t events = 100;
-    std::size_t window = 16;
+    std::size_t window = 16;    // publishes in flight
+    std::size_t producers = 0;  // HTTP connections carrying them (0: one per publish in flight)
     std::size_t sources = 8;
     double duration_s = 5;
     double hold_s = 10;
@@ -56,6 +57,7 @@ options parse(int argc, char** argv) {
     num("--connections", o.connections);
     num("--events", o.events);
     num("--window", o.window);
+    num("--producers", o.producers);
     num("--sources", o.sources);
     num("--concurrency", o.concurrency);
     if (kv.count("--duration-s")) o.duration_s = std::stod(kv["--duration-s"]);
@@ -145,22 +147,26 @@ int fanout(const options& o) {
         ++acked;
         publish(c);
     };
+    // Fewer producers than publishes in flight: each keep-alive connection pipelines
+    // window / producers requests, and every answer sends the next one on it.
     std::vector<connection*> producers;
-    for (std::size_t i = 0; i < o.window; ++i) producers.push_back(&l.open_http());
+    const std::size_t connections = o.producers ? std::min(o.producers, o.window) : o.window;
+    for (std::size_t i = 0; i < connections; ++i) producers.push_back(&l.open_http());
     first_ns = now_ns();
-    for (auto* p : producers) publish(*p);
+    for (std::size_t i = 0; i < o.window; ++i) publish(*producers[i % connections]);
     const std::size_t expected = o.connections * o.events;
     l.run_until([&] { return acked == o.events && deliveries >= expected; },
                 first_ns + static_cast<std::uint64_t>(o.timeout_s * 1e9), h);
     lat.finish();
     double secs = static_cast<double>(last_ns - first_ns) / 1e9;
     std::printf(
-        "fanout subscribers=%zu events=%zu window=%zu deliveries=%zu lost=%zu seconds=%.3f "
+        "fanout subscribers=%zu events=%zu window=%zu producers=%zu deliveries=%zu lost=%zu "
+        "seconds=%.3f "
         "deliveries_per_s=%.0f "
         "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
-        o.connections, o.events, o.window, deliveries, expected - std::min(expected, deliveries),
-        secs, static_cast<double>(deliveries) / secs, lat.percentile_ms(50), lat.percentile_ms(99),
-        lat.max_ms());
+        o.connections, o.events, o.window, connections, deliveries,
+        expected - std::min(expected, deliveries), secs, static_cast<double>(deliveries) / secs,
+        lat.percentile_ms(50), lat.percentile_ms(99), lat.max_ms());
     return deliveries == expected ? 0 : 1;
 }
 

@@ -26,6 +26,10 @@ constexpr std::chrono::seconds request_timeout{10};
 constexpr std::uint64_t max_body_bytes = 1 << 20;
 constexpr std::uint32_t max_header_bytes = 16 * 1024;
 constexpr std::size_t read_chunk = 16 * 1024;
+// Requests read ahead of their answers on one connection. Reading on while earlier answers
+// are pending lets pipelined requests (a backend publishing over one keep-alive
+// connection) join one write pass, as separate connections' requests do.
+constexpr std::size_t max_pipelined = 16;
 
 // obs-fold (a header line continued on the next one, RFC 9112 §5.2) is a way to hide one
 // header inside another past a proxy; Beast 1.81 quietly joins the lines, so the raw
@@ -105,17 +109,22 @@ void http_session::run() {
 void http_session::on_shutdown() {
     keep_alive_ = false;
     // A connection between requests has nothing to finish; one mid-request does.
-    if (idle_) stream_.cancel();
+    if (answers_.empty() && !(parser_ && parser_->got_some())) stream_.cancel();
 }
 
 void http_session::read() {
+    paused_ = false;
     parser_.emplace();
     parser_->header_limit(max_header_bytes);
     parser_->body_limit(max_body_bytes);
     parser_->eager(true);
-    idle_ = true;
     stream_.expires_after(request_timeout);
     parse_buffered();
+}
+
+void http_session::read_on() {
+    if (keep_alive_ && answers_.size() < max_pipelined) return read();
+    paused_ = keep_alive_;
 }
 
 void http_session::parse_buffered() {
@@ -124,10 +133,9 @@ void http_session::parse_buffered() {
             std::string_view bytes(static_cast<const char*>(buffer_.data().data()), buffer_.size());
             auto end = bytes.find("\r\n\r\n");
             if (end != std::string_view::npos && has_obs_fold(bytes.substr(0, end + 2))) {
-                idle_ = false;
                 keep_alive_ = false;
-                return send(api::error_response(http::status::bad_request, "bad-request",
-                                                "header lines may not be folded (obs-fold)"));
+                return reply(api::error_response(http::status::bad_request, "bad-request",
+                                                 "header lines may not be folded (obs-fold)"));
             }
         }
         beast::error_code ec;
@@ -155,7 +163,11 @@ void http_session::parse_buffered() {
 }
 
 void http_session::on_read(beast::error_code ec) {
-    idle_ = false;
+    if (ec == http::error::end_of_stream && !answers_.empty()) {
+        // The client sent all it had and half-closed: answer what it asked, then close.
+        keep_alive_ = false;
+        return;
+    }
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
         ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset ||
         ec == boost::asio::error::eof || ec == http::error::partial_message) {
@@ -165,76 +177,87 @@ void http_session::on_read(beast::error_code ec) {
     if (ec) {
         keep_alive_ = false;
         if (ec == http::error::body_limit) {
-            return send(api::error_response(http::status::payload_too_large, "payload-too-large",
-                                            "body over 1 MiB"));
+            return reply(api::error_response(http::status::payload_too_large, "payload-too-large",
+                                             "body over 1 MiB"));
         }
         if (ec == http::error::header_limit) {
-            return send(api::error_response(http::status::request_header_fields_too_large,
-                                            "headers-too-large", "headers over 16 KiB"));
+            return reply(api::error_response(http::status::request_header_fields_too_large,
+                                             "headers-too-large", "headers over 16 KiB"));
         }
-        return send(api::error_response(http::status::bad_request, "bad-request",
-                                        "malformed HTTP request: " + ec.message()));
+        return reply(api::error_response(http::status::bad_request, "bad-request",
+                                         "malformed HTTP request: " + ec.message()));
     }
     const auto& req = parser_->get();
     // Beast 1.81 lets a Content-Length follow a non-chunked Transfer-Encoding; both
     // together are how requests get smuggled past proxies.
     if (req.count(http::field::transfer_encoding) && req.count(http::field::content_length)) {
         keep_alive_ = false;
-        return send(api::error_response(http::status::bad_request, "bad-request",
-                                        "Content-Length and Transfer-Encoding together"));
+        return reply(api::error_response(http::status::bad_request, "bad-request",
+                                         "Content-Length and Transfer-Encoding together"));
     }
     if (auto refused = check_transfer_encoding(req)) {
         keep_alive_ = false;
-        return send(std::move(*refused));
+        return reply(std::move(*refused));
     }
-    if (beast::websocket::is_upgrade(req)) return upgrade(req);
+    if (beast::websocket::is_upgrade(req)) {
+        // The socket changes hands only once every earlier answer is written.
+        if (!answers_.empty()) {
+            upgrade_waiting_ = true;
+            return;
+        }
+        return upgrade(req);
+    }
     keep_alive_ = keep_alive_ && req.keep_alive();
     spdlog::debug(
         "http {} {}", std::string_view(req.method_string()),
         std::string_view(req.target()).substr(0, std::string_view(req.target()).find('?')));
+    const std::uint64_t seq = first_seq_ + answers_.size();
+    answers_.emplace_back();
     try {
         ctx_.router.handle(
             req,
-            [self = shared_from_this()](api::response res) {
-                boost::asio::post(
-                    self->stream_.get_executor(),
-                    [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
+            [self = shared_from_this(), seq](api::response res) {
+                boost::asio::post(self->stream_.get_executor(),
+                                  [self, seq, res = std::move(res)]() mutable {
+                                      self->answer(seq, std::move(res));
+                                  });
             },
             api::client_address(req, client_, client_is_loopback_));
     } catch (const std::exception& e) {
         // A route that throws answers 500; the connection and the server go on.
         spdlog::error("request {} failed: {}", std::string_view(req.method_string()), e.what());
         keep_alive_ = false;
-        send(
-            api::error_response(http::status::internal_server_error, "internal", "internal error"));
+        answer(seq, api::error_response(http::status::internal_server_error, "internal",
+                                        "internal error"));
     }
+    read_on();
 }
 
 void http_session::upgrade(const api::request& req) {
     keep_alive_ = false;
     if (shard_.shutting_down()) {
-        return send(api::error_response(http::status::service_unavailable, "shutting-down",
-                                        "server is shutting down"));
+        return reply(api::error_response(http::status::service_unavailable, "shutting-down",
+                                         "server is shutting down"));
     }
     if (auto origin = req.find(http::field::origin); origin != req.end()) {
         if (!origin_allowed(std::string_view(origin->value()), ctx_.allowed_origins)) {
-            return send(api::error_response(http::status::forbidden, "forbidden-origin",
-                                            "origin not allowed"));
+            return reply(api::error_response(http::status::forbidden, "forbidden-origin",
+                                             "origin not allowed"));
         }
     }
     if (req[http::field::sec_websocket_version] != "13") {
         auto res = api::error_response(http::status::upgrade_required, "bad-websocket-version",
                                        "only WebSocket version 13 is supported");
         res.set(http::field::sec_websocket_version, "13");
-        return send(std::move(res));
+        return reply(std::move(res));
     }
     // Two keys are two answers to one question: a proxy and we might pick different ones.
     auto accept = req.count(http::field::sec_websocket_key) == 1
                       ? websocket_accept(std::string_view(req[http::field::sec_websocket_key]))
                       : std::nullopt;
     if (!accept) {
-        return send(api::error_response(http::status::bad_request, "bad-request",
-                                        "invalid Sec-WebSocket-Key"));
+        return reply(api::error_response(http::status::bad_request, "bad-request",
+                                         "invalid Sec-WebSocket-Key"));
     }
 
     std::optional<std::string> token = query_token(std::string_view(req.target()));
@@ -281,18 +304,44 @@ void http_session::complete_upgrade(const std::string& accept, ws_session_auth a
                       std::move(auth), early);
 }
 
-void http_session::send(api::response res) {
+void http_session::reply(api::response res) {
+    answers_.emplace_back();
+    answer(first_seq_ + answers_.size() - 1, std::move(res));
+}
+
+void http_session::answer(std::uint64_t seq, api::response res) {
+    auto& slot = answers_[static_cast<std::size_t>(seq - first_seq_)];
     ctx_.metrics.count_http(res.result_int());
-    res.keep_alive(keep_alive_);
     res.set(http::field::server, "ordercast");
-    response_ = std::move(res);
+    slot = std::move(res);
+    write_next();
+}
+
+void http_session::write_next() {
+    // Answers leave in the order their requests came, each once it is ready.
+    if (writing_ || answers_.empty() || !answers_.front()) return;
+    writing_ = true;
+    response_ = std::move(*answers_.front());
+    response_->keep_alive(keep_alive_ || answers_.size() > 1);
     stream_.expires_after(request_timeout);
-    http::async_write(stream_, *response_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                          if (ec || !self->keep_alive_) return self->close();
-                          self->response_.reset();
-                          self->read();
-                      });
+    http::async_write(
+        stream_, *response_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
+}
+
+void http_session::on_written(beast::error_code ec) {
+    writing_ = false;
+    response_.reset();
+    answers_.pop_front();
+    ++first_seq_;
+    if (ec) return close();
+    if (!answers_.empty()) return write_next();
+    if (!keep_alive_) return close();
+    if (upgrade_waiting_) {
+        upgrade_waiting_ = false;
+        return upgrade(parser_->get());
+    }
+    if (paused_) read();
 }
 
 void http_session::close() {

@@ -4,6 +4,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <deque>
 #include <memory>
 #include <optional>
 
@@ -34,13 +35,20 @@ public:
 
 private:
     void read();
+    // Reads the next request unless the pipeline is full or the connection is ending.
+    void read_on();
     // Feeds buffered bytes to the parser, reading more until a whole request is in.
     void parse_buffered();
     void on_read(boost::system::error_code ec);
     void upgrade(const api::request& req);
     // Hands the socket to a ws_session with the 101 `accept` key and the token's verdict.
     void complete_upgrade(const std::string& accept, ws_session_auth auth);
-    void send(api::response res);
+    // Answers the request being read now (an error found while reading it).
+    void reply(api::response res);
+    // The answer to request `seq`; written once every earlier answer is.
+    void answer(std::uint64_t seq, api::response res);
+    void write_next();
+    void on_written(boost::system::error_code ec);
     void close();
 
     shard& shard_;
@@ -48,11 +56,15 @@ private:
     boost::beast::tcp_stream stream_;
     boost::beast::flat_buffer buffer_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-    std::optional<api::response> response_;
-    std::string client_;  // the peer's address
+    std::optional<api::response> response_;             // being written
+    std::deque<std::optional<api::response>> answers_;  // per request read, in order
+    std::uint64_t first_seq_ = 0;                       // the request answers_.front() answers
+    std::string client_;                                // the peer's address
     bool client_is_loopback_ = false;
-    bool idle_ = false;      // waiting for the next request
-    bool detached_ = false;  // no longer one of the shard's shutdown listeners
+    bool writing_ = false;          // an async write is under way
+    bool paused_ = false;           // reading waits for the pipeline to drain
+    bool upgrade_waiting_ = false;  // an upgrade waits for earlier answers
+    bool detached_ = false;         // no longer one of the shard's shutdown listeners
     bool keep_alive_ = true;
 };
 

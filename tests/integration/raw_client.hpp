@@ -27,6 +27,7 @@ public:
     // A WebSocket handshake; returns the status code of the response.
     int handshake(std::string_view target, std::string_view extra_headers = "");
     std::string response_headers() const { return headers_; }
+    int fd() const { return fd_; }
 
     // Sends a frame with first byte `b0` (FIN, RSV, opcode), masked unless told otherwise.
     void send_frame(std::uint8_t b0, std::string_view payload, bool mask = true);
