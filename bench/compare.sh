@@ -4,13 +4,16 @@
 #   bench/compare.sh [--subscribers N] [--events K] [--window W] [--echo-connections C]
 #                    [--held H] [--idle-s S] [--only ordercast,uws,ws] [--repeat R] [--threads T]
 # Defaults are sized for a 2-core machine (a process may hold at most 20,000 files here).
-# ordercast runs one network thread by default, like the single-threaded Node peers, so
-# the load generator has the other core to itself. Throughput scenarios run R times on
-# the same server; the run with the median rate is reported.
+# The reference method: the server under test is pinned to core 0 (taskset) and runs one
+# network thread, like the single-threaded Node peers; the load generator is pinned to
+# core 1. Throughput scenarios run R times on the same server; the run with the median rate
+# is reported. Server CPU per delivery is user+sys time from /proc/PID/stat, sampled by the
+# load generator from the first publish to the last delivery: it is the figure that
+# survives a saturated load generator (one core of it caps near 1.4-1.5 M deliveries/s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-subscribers=10000 events=200 window=16 echo_connections=1000 echo_s=4 held=15000 idle_s=12
+subscribers=10000 events=200 window=16 echo_connections=1000 echo_s=4 held=15000 idle_s=35
 only=ordercast,uws,ws repeat=3 threads=1
 while (($#)); do
     case $1 in
@@ -42,11 +45,11 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 start() {
     local log=$work/$1.log
     case $1 in
-        ordercast) build/release/ordercast --port 0 --host 127.0.0.1 --jwt-secret "$secret" \
+        ordercast) taskset -c 0 build/release/ordercast --port 0 --host 127.0.0.1 --jwt-secret "$secret" \
                        --database-url "sqlite://$work/ordercast.db" \
                        --threads "$threads" --rate-limit-per-s 1000000 --log-level info 2>"$log" & ;;
-        uws) PORT=0 JWT_SECRET=$secret node bench/peers/uws-server.mjs 2>"$log" & ;;
-        ws) PORT=0 JWT_SECRET=$secret node bench/peers/ws-server.mjs 2>"$log" & ;;
+        uws) PORT=0 JWT_SECRET=$secret taskset -c 0 node bench/peers/uws-server.mjs 2>"$log" & ;;
+        ws) PORT=0 JWT_SECRET=$secret taskset -c 0 node bench/peers/ws-server.mjs 2>"$log" & ;;
     esac
     pid=$!
     port=
@@ -69,7 +72,9 @@ field() { grep -o "$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2; }
 median_run() {
     local key=$1 lines=()
     shift
-    for _ in $(seq "$repeat"); do lines+=("$("$loadgen" --port "$port" --secret "$secret" "$@")"); done
+    for _ in $(seq "$repeat"); do
+        lines+=("$(taskset -c 1 "$loadgen" --port "$port" --secret "$secret" --server-pid "$pid" "$@")")
+    done
     printf '%s\n' "${lines[@]}" | awk -v k="$key" '{ for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) print substr($i, length(k) + 2), $0 }' |
         sort -n | awk -v n="$repeat" 'NR == int((n + 1) / 2) { $1 = ""; print substr($0, 2) }'
 }
@@ -80,7 +85,7 @@ run() {
     # Memory and idle cost on a fresh process: hold connections, measure, release.
     start "$name"
     local before; before=$(rss_kib "$pid")
-    "$loadgen" --port "$port" --secret "$secret" --scenario hold --connections "$held" \
+    taskset -c 1 "$loadgen" --port "$port" --secret "$secret" --scenario hold --connections "$held" \
         --hold-s $((idle_s + 30)) >"$work/hold.out" &
     local holder=$!
     for _ in $(seq 1200); do grep -q '^held' "$work/hold.out" && break; sleep 0.05; done
@@ -99,6 +104,7 @@ run() {
     start "$name"
     out=$(median_run connects_per_s --scenario connect --connections "$subscribers")
     result[$name,connects]=$(field connects_per_s "$out")
+    result[$name,connect_failed]=$(field failed "$out")
     stop
 
     start "$name"
@@ -109,6 +115,17 @@ run() {
     result[$name,fan_p50]=$(field p50_ms "$out")
     result[$name,fan_p99]=$(field p99_ms "$out")
     result[$name,fan_max]=$(field max_ms "$out")
+    result[$name,fan_cpu]=$(field server_cpu_us_per_delivery "$out")
+    stop
+
+    # The same events from one producer pipelining `window` requests on one keep-alive
+    # connection.
+    start "$name"
+    out=$(median_run deliveries_per_s --scenario fanout --connections "$subscribers" \
+        --events "$events" --window "$window" --producers 1 --timeout-s 120)
+    result[$name,pipe]=$(field deliveries_per_s "$out")
+    result[$name,pipe_lost]=$(field lost "$out")
+    result[$name,pipe_cpu]=$(field server_cpu_us_per_delivery "$out")
     stop
 
     start "$name"
@@ -116,6 +133,12 @@ run() {
     result[$name,echo]=$(field round_trips_per_s "$out")
     result[$name,echo_p50]=$(field p50_ms "$out")
     result[$name,echo_p99]=$(field p99_ms "$out")
+    stop
+
+    start "$name"
+    out=$(median_run round_trips_per_s --scenario echo --connections "$echo_connections" \
+        --duration-s "$echo_s" --parsed-ping 1)
+    result[$name,echo_parsed]=$(field round_trips_per_s "$out")
     stop
     echo "compare.sh: $name done" >&2
 }
@@ -127,15 +150,21 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 label() { case $1 in ordercast) echo ordercast ;; uws) echo uWebSockets.js ;; ws) echo "Node ws" ;; esac; }
 
 rows=(
-    "fanout|fan-out deliveries/s ($subscribers subscribers, $events events, window $window)"
+    "fanout|fan-out deliveries/s ($subscribers subscribers, $events events, $window producers)"
+    "fan_cpu|server CPU per delivery, $window producers (µs)"
     "lost|fan-out deliveries lost"
+    "pipe|fan-out deliveries/s, one producer pipelining $window"
+    "pipe_cpu|server CPU per delivery, one producer pipelining $window (µs)"
+    "pipe_lost|fan-out deliveries lost, pipelined"
     "fan_p50|fan-out latency p50 (ms)"
     "fan_p99|fan-out latency p99 (ms)"
     "fan_max|fan-out latency max (ms)"
-    "echo|echo round trips/s ($echo_connections connections)"
+    "echo|echo round trips/s ($echo_connections connections; {\"type\":\"ping\"}, ordercast's byte-exact fast path)"
+    "echo_parsed|echo round trips/s, {\"type\": \"ping\"} (parsed)"
     "echo_p50|echo latency p50 (ms)"
     "echo_p99|echo latency p99 (ms)"
     "connects|connects/s (handshake + connected)"
+    "connect_failed|connects that failed or never completed"
     "bytes_per_conn|server memory per held connection (bytes, RSS growth over $held)"
     "idle_cpu|server CPU idle with $held held, keepalive on (% of a core)"
 )
@@ -154,4 +183,5 @@ for row in "${rows[@]}"; do
     echo "$line"
 done
 echo
-echo "machine: $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d); ordercast threads: $threads; median of $repeat runs"
+echo "machine: $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d); servers pinned to core 0, load generator to core 1;"
+echo "ordercast threads: $threads; median of $repeat runs; idle CPU over ${idle_s} s (ping interval 30 s)"

@@ -14,6 +14,7 @@
 #include "support/temp_dir.hpp"
 #include "util/clock.hpp"
 
+#include <latch>
 #include <thread>
 
 namespace ordercast::domain {
@@ -43,18 +44,24 @@ testing::postgres_process& postgres() {
     return server;
 }
 
+// A repository on the test's database: SQLite in `dir`, or the PostgreSQL database
+// `pg_url` (a new one when empty, which is then stored there so that it can be reopened).
 std::unique_ptr<repository> open_repository(const std::string& kind,
-                                            const std::filesystem::path& dir) {
-    if (kind == "sqlite")
-        return std::make_unique<storage::sqlite::sqlite_repository>((dir / "db.sqlite").string());
-    return std::make_unique<storage::postgres::pg_repository>(postgres().new_database());
+                                            const std::filesystem::path& dir, std::string& pg_url,
+                                            bool record_outbox = false) {
+    if (kind == "sqlite") {
+        return std::make_unique<storage::sqlite::sqlite_repository>((dir / "db.sqlite").string(),
+                                                                    record_outbox);
+    }
+    if (pg_url.empty()) pg_url = postgres().new_database();
+    return std::make_unique<storage::postgres::pg_repository>(pg_url, record_outbox);
 }
 
 class OrderService : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
         dir_ = testing::make_temp_dir();
-        repo_ = open_repository(GetParam(), dir_);
+        repo_ = open_repository(GetParam(), dir_, pg_url_);
         moscow_ = repo_->add_city("Moscow")->id;
         kazan_ = repo_->add_city("Kazan")->id;
         service_ = std::make_unique<order_service>(*repo_, sink_, 5);
@@ -91,6 +98,7 @@ protected:
     }
 
     std::filesystem::path dir_;
+    std::string pg_url_;  // the PostgreSQL database of this test, once opened
     std::unique_ptr<repository> repo_;
     recording_sink sink_;
     std::unique_ptr<order_service> service_;
@@ -327,19 +335,55 @@ TEST_P(OrderService, KeepsOrdersStatusesAndBalancesAcrossReopening) {
     give_bonus(10, 1000);
     auto o = service_->create(as(auth::role::user, 10), simple(5000, 400));
     service_->change_status(as(auth::role::admin, 1), o.id, order_status::confirmed);
-    if (GetParam() == "sqlite") {
-        service_.reset();
-        repo_ = open_repository("sqlite", dir_);
-        service_ = std::make_unique<order_service>(*repo_, sink_, 5);
-    }
+    service_.reset();
+    repo_.reset();  // closed, then opened again on the same database
+    repo_ = open_repository(GetParam(), dir_, pg_url_);
+    service_ = std::make_unique<order_service>(*repo_, sink_, 5);
     EXPECT_EQ(repo_->find_order(o.id)->status, order_status::confirmed);
     EXPECT_EQ(repo_->bonuses(10, 10).first, 600);
 }
 
+TEST_P(OrderService, RecordsNoOutboxWithSyncOff) {
+    service_->create(as(auth::role::user, 10), simple(1000));
+    EXPECT_TRUE(repo_->due_outbox(util::unix_millis(), 10).empty());
+}
+
+// Gulyash must never see a status before the order's creation: a change is due only once
+// every earlier change of the same order is delivered; other orders do not wait.
 TEST_P(OrderService, OutboxKeepsEachOrdersChangesInOrder) {
-    auto o = service_->create(as(auth::role::user, 10), simple(1000));
-    EXPECT_TRUE(repo_->due_outbox(util::unix_millis(), 10).empty())
-        << "nothing is recorded with sync off";
+    service_.reset();
+    repo_.reset();
+    repo_ = open_repository(GetParam(), dir_, pg_url_, true);
+    service_ = std::make_unique<order_service>(*repo_, sink_, 5);
+    const auto admin = as(auth::role::admin, 1);
+    auto first = service_->create(as(auth::role::user, 10), simple(1000));
+    service_->change_status(admin, first.id, order_status::confirmed);
+    service_->change_status(admin, first.id, order_status::preparing);
+    auto second = service_->create(as(auth::role::user, 11), simple(2000));
+    const auto now = util::unix_millis() + 1;
+    auto status_of = [](const outbox_record& r) {
+        return std::string(boost::json::parse(r.payload).at("status").as_string());
+    };
+    auto due = repo_->due_outbox(now, 10);
+    ASSERT_EQ(due.size(), 2u) << "the first change of each order";
+    EXPECT_EQ(due[0].entity_id, first.id);
+    EXPECT_EQ(status_of(due[0]), "pending");
+    EXPECT_EQ(due[1].entity_id, second.id);
+    // A failed delivery keeps the order's later changes waiting behind it.
+    repo_->outbox_failed(due[0].id, 1, "HTTP 503", now + 60'000);
+    repo_->outbox_sent(due[1].id);
+    EXPECT_TRUE(repo_->due_outbox(now, 10).empty());
+    due = repo_->due_outbox(now + 60'000, 10);
+    ASSERT_EQ(due.size(), 1u);
+    EXPECT_EQ(status_of(due[0]), "pending");
+    repo_->outbox_sent(due[0].id);
+    for (const char* expected : {"confirmed", "preparing"}) {
+        due = repo_->due_outbox(now + 60'000, 10);
+        ASSERT_EQ(due.size(), 1u) << expected;
+        EXPECT_EQ(status_of(due[0]), expected);
+        repo_->outbox_sent(due[0].id);
+    }
+    EXPECT_TRUE(repo_->due_outbox(now + 60'000, 10).empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, OrderService, ::testing::Values("sqlite", "postgres"),
@@ -362,6 +406,9 @@ TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
 
     std::atomic<int> wins{0};
     std::vector<std::thread> instances;
+    // Every instance connects first; then all are released at once, so that the spends
+    // really race instead of lining up behind the connection set-up.
+    std::latch ready(10), go(1);
     for (int i = 0; i < 10; ++i) {
         instances.emplace_back([&] {
             storage::postgres::pg_repository repo(url);
@@ -371,9 +418,13 @@ TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
             spend.items = {{"Pie", 5000, 1}};
             spend.subtotal = 5000;
             spend.bonuses_used = 5000;
+            ready.count_down();
+            go.wait();
             if (repo.create_order(spend)) ++wins;
         });
     }
+    ready.wait();
+    go.count_down();
     for (auto& t : instances) t.join();
     EXPECT_EQ(wins, 1);
     EXPECT_EQ(setup.bonuses(10, 100).first, 0);

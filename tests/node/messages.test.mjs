@@ -1,6 +1,7 @@
 // PROTOCOL.md §3.2 and §5 with Node's ws: replies, bad input, limits, keepalive, shutdown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { startServer, Client, connectAs, token } from './lib/server.mjs';
 
 let server;
@@ -69,14 +70,21 @@ test('a client that stops reading is closed with 1008 slow consumer, without gro
   try {
     const c = await connectAs(small, 7, 'admin');
     c.ws._socket.pause();
+    const kib = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync(`/proc/${small.pid}/status`, 'utf8'))[1]);
+    const before = kib('VmRSS');
     const payload = { blob: 'y'.repeat(60000) };
+    let sent = 0;
     for (let i = 0; i < 400; i++) {
       const res = await small.publish(['admin-orders'], 'new-order', payload);
       assert.equal(res.status, 202);
-      if ((await res.json()).recipients === 0) break;  // already dropped
+      sent += 1;
+      if ((await res.json()).recipients === 0 && sent >= 200) break;  // dropped, and 12 MB sent
     }
     const metrics = await (await fetch(`${small.base}/metrics`)).text();
     assert.match(metrics, /ordercast_slow_consumer_drops_total 1\b/);
+    // 12 MB and more went to a socket that read nothing; the server held at most its queue.
+    const growth = kib('VmHWM') - before;
+    assert.ok(growth < 8 * 1024, `peak memory grew by ${growth} KiB`);
     c.ws._socket.resume();
     const { code, reason } = await c.closed;
     assert.equal(code, 1008);
