@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
+#include <sstream>
 
 #include "api/router.hpp"
 #include "domain/user_ids.hpp"
@@ -314,26 +316,45 @@ void http_session::answer(std::uint64_t seq, api::response res) {
     ctx_.metrics.count_http(res.result_int());
     res.set(http::field::server, "ordercast");
     slot = std::move(res);
-    write_next();
+    // Answers that become ready in this loop turn (publishes finishing in one write pass)
+    // leave together: the write starts after the handlers already queued have run.
+    if (write_posted_) return;
+    write_posted_ = true;
+    boost::asio::post(stream_.get_executor(), [self = shared_from_this()] {
+        self->write_posted_ = false;
+        self->write_next();
+    });
 }
 
 void http_session::write_next() {
-    // Answers leave in the order their requests came, each once it is ready.
+    // Answers leave in the order their requests came, each once it is ready; all that are
+    // ready go in one write, so that a pipelining client gets them together and sends its
+    // next requests together too.
     if (writing_ || answers_.empty() || !answers_.front()) return;
     writing_ = true;
-    response_ = std::move(*answers_.front());
-    response_->keep_alive(keep_alive_ || answers_.size() > 1);
+    out_.clear();
+    writing_count_ = 0;
+    std::ostringstream bytes;
+    for (auto& answer : answers_) {
+        if (!answer) break;
+        ++writing_count_;
+        answer->keep_alive(keep_alive_ || writing_count_ < answers_.size());
+        bytes << *answer;
+        answer.reset();
+    }
+    out_ = std::move(bytes).str();
     stream_.expires_after(request_timeout);
-    http::async_write(
-        stream_, *response_,
+    boost::asio::async_write(
+        stream_, boost::asio::buffer(out_),
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
 }
 
 void http_session::on_written(beast::error_code ec) {
     writing_ = false;
-    response_.reset();
-    answers_.pop_front();
-    ++first_seq_;
+    out_.clear();
+    answers_.erase(answers_.begin(),
+                   answers_.begin() + static_cast<std::ptrdiff_t>(writing_count_));
+    first_seq_ += writing_count_;
     if (ec) return close();
     if (!answers_.empty()) return write_next();
     if (!keep_alive_) return close();

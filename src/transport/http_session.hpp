@@ -56,12 +56,14 @@ private:
     boost::beast::tcp_stream stream_;
     boost::beast::flat_buffer buffer_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-    std::optional<api::response> response_;             // being written
+    std::string out_;                                   // the answers being written, as bytes
+    std::size_t writing_count_ = 0;                     // how many answers out_ holds
     std::deque<std::optional<api::response>> answers_;  // per request read, in order
     std::uint64_t first_seq_ = 0;                       // the request answers_.front() answers
     std::string client_;                                // the peer's address
     bool client_is_loopback_ = false;
     bool writing_ = false;          // an async write is under way
+    bool write_posted_ = false;     // a write_next is queued on the loop
     bool paused_ = false;           // reading waits for the pipeline to drain
     bool upgrade_waiting_ = false;  // an upgrade waits for earlier answers
     bool detached_ = false;         // no longer one of the shard's shutdown listeners

@@ -153,9 +153,10 @@ void shard::schedule_tick() {
 
 void shard::tick() {
     const std::int64_t now = util::steady_ms();
+    const std::int64_t unix_now = util::unix_seconds();
     for (ws_session* s = sessions_; s;) {
         ws_session* next = s->next_;
-        s->tick(now);
+        s->tick(now, unix_now);
         s->maybe_destroy();
         s = next;
     }

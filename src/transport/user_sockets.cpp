@@ -9,9 +9,10 @@ std::vector<user_sockets::socket_ref> user_sockets::add(std::int64_t user, socke
     auto& open = by_user_[user];
     open.push_back(s);
     std::vector<socket_ref> evicted;
-    while (open.size() > max_) {
-        evicted.push_back(open.front());
-        open.pop_front();
+    if (open.size() > max_) {
+        const auto excess = static_cast<std::ptrdiff_t>(open.size() - max_);
+        evicted.assign(open.begin(), open.begin() + excess);
+        open.erase(open.begin(), open.begin() + excess);
     }
     return evicted;
 }

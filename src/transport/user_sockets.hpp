@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -30,7 +29,9 @@ public:
 private:
     std::uint32_t max_;
     std::mutex lock_;
-    std::unordered_map<std::int64_t, std::deque<socket_ref>> by_user_;
+    // A small vector per user (at most max_per_user + 1 entries): a deque would cost a
+    // 512-byte block for every connected user.
+    std::unordered_map<std::int64_t, std::vector<socket_ref>> by_user_;
 };
 
 }  // namespace ordercast::transport

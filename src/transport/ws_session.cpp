@@ -285,10 +285,10 @@ void ws_session::finish_close() {
     fd_ = -1;
 }
 
-void ws_session::tick(std::int64_t now_ms) {
+void ws_session::tick(std::int64_t now_ms, std::int64_t unix_s) {
     switch (state_) {
         case state::open:
-            if (authenticated_ && util::unix_seconds() >= who_.expires_at) {
+            if (authenticated_ && unix_s >= who_.expires_at) {
                 close(close_code::token_expired, "token expired");
                 return;
             }

@@ -45,7 +45,8 @@ public:
 
     // Called by the shard.
     void flush();
-    void tick(std::int64_t now_ms);
+    // `now_ms` on the steady clock, `unix_s` the wall clock: read once per tick for all.
+    void tick(std::int64_t now_ms, std::int64_t unix_s);
     // Queues a close frame after what is already queued; nothing else is sent after it.
     void close(std::uint16_t code, std::string_view reason);
     void on_flushed_by_shard() { dirty_ = false; }
