@@ -117,8 +117,10 @@ void router::create_order(const auth::principal& who, const request& req, respon
     db_call(ctx_.db, std::move(respond),
             [this, who, order = std::move(order)](domain::repository& repo) {
                 domain::order_service service(repo, ctx_.sink, ctx_.bonus_percent);
-                return json_response(http::status::created,
-                                     domain::to_json(service.create(who, order)));
+                auto created = service.create(who, order);
+                // Its outbox record is committed: deliver it now, not at the next poll.
+                if (ctx_.outbox_changed) ctx_.outbox_changed();
+                return json_response(http::status::created, domain::to_json(created));
             });
 }
 

@@ -88,7 +88,11 @@ int serve(const config::config& cfg) {
         const auto kind = storage::parse_database_url(cfg.database_url);
         const bool sqlite = kind && kind->type == storage::database_url::kind::sqlite;
         db_workers = std::make_unique<storage::db_worker>(
-            [&cfg] { return storage::open_repository(cfg.database_url, !cfg.gulyash_url.empty()); },
+            [&cfg] {
+                auto repo = storage::open_repository(cfg.database_url, !cfg.gulyash_url.empty());
+                if (!cfg.gulyash_url.empty()) repo->mark_sync_on();
+                return repo;
+            },
             storage::db_worker::limits{.connections = sqlite ? 1u : cfg.database_pool});
     } catch (const storage::storage_error& e) {
         spdlog::error("database: {}", util::redact_url(e.what()));
@@ -100,7 +104,9 @@ int serve(const config::config& cfg) {
     sync::sync_stats sync_stats;
     std::unique_ptr<sync::outbox_worker> outbox;
     if (cfg.gulyash_url.empty()) {
-        spdlog::info("GULYASH_URL unset: Gulyash sync is off, no changes are recorded for it");
+        spdlog::info(
+            "GULYASH_URL unset: this instance delivers nothing to Gulyash (it records changes "
+            "for it only when another instance of this database does)");
     } else {
         outbox = std::make_unique<sync::outbox_worker>(
             sync::sync_settings{cfg.gulyash_url, cfg.gulyash_api_key,

@@ -90,13 +90,28 @@ public:
     virtual std::pair<kopecks, std::vector<bonus_operation>> bonuses(std::int64_t user_id,
                                                                      int limit) = 0;
 
-    // The outbox (Gulyash sync). Due records are pending ones whose time has come and that
-    // no earlier undelivered record of the same entity precedes, oldest first.
-    virtual std::vector<outbox_record> due_outbox(std::int64_t now_ms, int limit) = 0;
-    virtual void outbox_sent(std::int64_t id) = 0;
+    // The outbox (Gulyash sync). Due records are pending ones whose time has come, that no
+    // earlier undelivered record of the same entity precedes, and that nobody holds a lease
+    // on; they are leased to `owner` for `lease_ms` and returned oldest first.
+    virtual std::vector<outbox_record> due_outbox(std::int64_t now_ms, int limit,
+                                                  std::string_view owner,
+                                                  std::int64_t lease_ms) = 0;
+    // Each outcome is recorded only while `owner` still holds the record's lease (false
+    // otherwise: another worker took it over, and its outcome is the one that counts).
+    virtual bool outbox_sent(std::int64_t id, std::string_view owner, std::int64_t now_ms) = 0;
     // A failed attempt: retried at `next_attempt_ms`, or given up (status failed) without one.
-    virtual void outbox_failed(std::int64_t id, int attempts, std::string_view error,
+    virtual bool outbox_failed(std::int64_t id, std::string_view owner, int attempts,
+                               std::string_view error,
                                std::optional<std::int64_t> next_attempt_ms) = 0;
+    // Records that some instance delivers to Gulyash: from then on every instance records
+    // outbox rows for its changes, configured for Gulyash or not.
+    virtual void mark_sync_on() = 0;
+    // At a server's start: frees the leases no live worker can hold. SQLite has one server
+    // per file, so every lease there is a dead process's; on PostgreSQL other instances may
+    // be alive, and a dead one's leases simply run out.
+    virtual void release_stale_outbox_leases() = 0;
+    // Deletes up to `limit` records sent before `before_ms`; returns how many.
+    virtual int prune_outbox(std::int64_t before_ms, int limit) = 0;
     virtual std::vector<outbox_record> failed_outbox(int limit) = 0;
     // Puts the given-up records of one entity back in the queue; returns how many.
     virtual int requeue_outbox(std::string_view entity, std::int64_t entity_id,

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <future>
+#include <random>
 
 #include "metrics/registry.hpp"
 #include "realtime/room_policy.hpp"
@@ -15,7 +16,13 @@ namespace ordercast::sync {
 namespace {
 
 constexpr std::chrono::milliseconds poll_interval{250};
-constexpr int batch = 32;
+constexpr std::int64_t prune_interval_ms = 60'000;
+constexpr int prune_batch = 1000;
+
+std::string random_owner() {
+    std::random_device rd;
+    return std::to_string(rd()) + "-" + std::to_string(rd());
+}
 
 // Runs `f(repository&)` on the database thread and waits for its result; nothing when
 // the database failed.
@@ -66,95 +73,133 @@ std::chrono::milliseconds outbox_worker::backoff(int failed_attempts) {
         std::chrono::seconds(1) * (1LL << std::max(doublings, 0)), std::chrono::minutes(5));
 }
 
+std::int64_t outbox_worker::lease_ms() const {
+    return std::max<std::int64_t>(60'000, 2 * settings_.timeout_ms + 10'000);
+}
+
 outbox_worker::outbox_worker(sync_settings settings, storage::db_worker& db,
                              domain::event_sink& events, sync_stats& stats)
     : settings_(std::move(settings)),
       db_(db),
       events_(events),
       stats_(stats),
-      client_(settings_.url, settings_.api_key, settings_.timeout_ms),
-      thread_([this] { util::run_guarded("outbox worker", [this] { run(); }); }) {}
+      owner_(random_owner()) {
+    // What a crashed predecessor was delivering is due again at once where that is safe.
+    on_db(db_, [](domain::repository& repo) {
+        repo.release_stale_outbox_leases();
+        return true;
+    });
+    for (int i = 0; i < std::max(1, settings_.parallel); ++i) {
+        clients_.push_back(std::make_unique<gulyash_client>(settings_.url, settings_.api_key,
+                                                            settings_.timeout_ms));
+    }
+    for (auto& c : clients_) {
+        threads_.emplace_back([this, client = c.get()] {
+            util::run_guarded("outbox worker", [this, client] { run(*client); });
+        });
+    }
+}
 
 outbox_worker::~outbox_worker() {
     {
         std::lock_guard guard(lock_);
         stopping_ = true;
     }
-    wake_.notify_one();
-    thread_.join();
+    wake_.notify_all();
+    for (auto& t : threads_) t.join();
 }
 
 void outbox_worker::wake() {
     {
         std::lock_guard guard(lock_);
-        woken_ = true;
+        ++wakes_;
     }
-    wake_.notify_one();
+    wake_.notify_all();
 }
 
-void outbox_worker::run() {
+void outbox_worker::run(gulyash_client& client) {
     for (;;) {
-        const bool more = deliver_due();
+        std::uint64_t seen = 0;
+        {
+            std::lock_guard guard(lock_);
+            if (stopping_) return;
+            seen = wakes_;
+        }
+        const bool more = deliver_one(client);
+        prune_now_and_then();
         std::unique_lock guard(lock_);
-        if (!more) wake_.wait_for(guard, poll_interval, [this] { return woken_ || stopping_; });
-        woken_ = false;
+        if (!more) {
+            // Other instances' changes wake nobody here: look again at least this often.
+            wake_.wait_for(guard, poll_interval, [&] { return wakes_ != seen || stopping_; });
+        }
         if (stopping_) return;
     }
 }
 
-bool outbox_worker::deliver_due() {
-    auto due = on_db(db_, [](domain::repository& repo) {
-        return std::pair{repo.due_outbox(util::unix_millis(), batch), repo.pending_outbox()};
+void outbox_worker::prune_now_and_then() {
+    const auto now = util::unix_millis();
+    auto due = next_prune_ms_.load();
+    if (now < due || !next_prune_ms_.compare_exchange_strong(due, now + prune_interval_ms)) return;
+    // Bounded batches, each its own short transaction: never a long write lock.
+    for (int round = 0; round < 100; ++round) {
+        auto removed = on_db(db_, [this, now](domain::repository& repo) {
+            return repo.prune_outbox(now - settings_.retention_ms, prune_batch);
+        });
+        if (!removed || *removed < prune_batch) return;
+    }
+}
+
+bool outbox_worker::deliver_one(gulyash_client& client) {
+    const auto lease = lease_ms();
+    auto due = on_db(db_, [this, lease](domain::repository& repo) {
+        return std::pair{repo.due_outbox(util::unix_millis(), 1, owner_, lease),
+                         repo.pending_outbox()};
     });
     if (!due) return false;
     stats_.pending = due->second;
-    for (const auto& record : due->first) {
-        {
-            std::lock_guard guard(lock_);
-            if (stopping_) return false;
-        }
-        // The key names the change, not the attempt: Gulyash can drop repeats.
-        const std::string key = "ordercast-" + record.entity + "-" + std::to_string(record.id);
-        const auto outcome = client_.post_order(record.payload, key);
-        const int attempt = record.attempts + 1;
-        const bool retry = !outcome.ok && attempt < settings_.max_attempts;
-        const std::string now = util::iso8601_now();
-        auto saved = on_db(db_, [&](domain::repository& repo) {
-            if (outcome.ok) {
-                repo.outbox_sent(record.id);
-            } else {
-                repo.outbox_failed(
-                    record.id, attempt, outcome.error,
-                    retry ? std::optional(util::unix_millis() + backoff(attempt).count())
-                          : std::nullopt);
-            }
-            return true;
-        });
-        if (!saved) return false;  // the database is down: the record stays due
-        if (outcome.ok) {
-            ++stats_.sent;
-            stats_.latency_ms_sum += static_cast<std::uint64_t>(
-                std::max<std::int64_t>(0, util::unix_millis() - record.created_ms));
-            ++stats_.latency_count;
-            events_.publish(
-                {realtime::admin_room()}, "sync-success",
-                boost::json::object{
-                    {"entity", record.entity}, {"entityId", record.entity_id}, {"timestamp", now}});
-        } else {
-            ++(retry ? stats_.retries : stats_.failed);
-            spdlog::warn("gulyash: {} {} attempt {}: {}{}", record.entity, record.entity_id,
-                         attempt, outcome.error,
-                         retry ? "" : " (giving up until an admin retries)");
-            events_.publish({realtime::admin_room()}, "sync-error",
-                            boost::json::object{{"entity", record.entity},
-                                                {"entityId", record.entity_id},
-                                                {"error", outcome.error},
-                                                {"timestamp", now},
-                                                {"attempt", attempt},
-                                                {"willRetry", retry}});
-        }
+    if (due->first.empty()) return false;
+    const auto& record = due->first.front();
+    // The key names the change, not the attempt: Gulyash can drop repeats.
+    const std::string key = "ordercast-" + record.entity + "-" + std::to_string(record.id);
+    const auto outcome = client.post_order(record.payload, key);
+    const int attempt = record.attempts + 1;
+    const bool retry = !outcome.ok && attempt < settings_.max_attempts;
+    const std::string now = util::iso8601_now();
+    auto saved = on_db(db_, [&](domain::repository& repo) {
+        if (outcome.ok) return repo.outbox_sent(record.id, owner_, util::unix_millis());
+        return repo.outbox_failed(
+            record.id, owner_, attempt, outcome.error,
+            retry ? std::optional(util::unix_millis() + backoff(attempt).count()) : std::nullopt);
+    });
+    if (!saved) return false;  // the database is down: the record stays due
+    if (!*saved) {
+        // Our lease ran out and another worker took the record: its outcome counts.
+        spdlog::warn("gulyash: {} {} change {}: lease lost to another worker; outcome dropped",
+                     record.entity, record.entity_id, record.id);
+        return true;
     }
-    return static_cast<int>(due->first.size()) == batch;
+    if (outcome.ok) {
+        ++stats_.sent;
+        stats_.latency_ms_sum += static_cast<std::uint64_t>(
+            std::max<std::int64_t>(0, util::unix_millis() - record.created_ms));
+        ++stats_.latency_count;
+        events_.publish(
+            {realtime::admin_room()}, "sync-success",
+            boost::json::object{
+                {"entity", record.entity}, {"entityId", record.entity_id}, {"timestamp", now}});
+    } else {
+        ++(retry ? stats_.retries : stats_.failed);
+        spdlog::warn("gulyash: {} {} attempt {}: {}{}", record.entity, record.entity_id, attempt,
+                     outcome.error, retry ? "" : " (giving up until an admin retries)");
+        events_.publish({realtime::admin_room()}, "sync-error",
+                        boost::json::object{{"entity", record.entity},
+                                            {"entityId", record.entity_id},
+                                            {"error", outcome.error},
+                                            {"timestamp", now},
+                                            {"attempt", attempt},
+                                            {"willRetry", retry}});
+    }
+    return true;
 }
 
 }  // namespace ordercast::sync

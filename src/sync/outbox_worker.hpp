@@ -4,8 +4,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "domain/event_sink.hpp"
 #include "storage/db_worker.hpp"
@@ -18,6 +20,11 @@ struct sync_settings {
     std::string api_key;
     long timeout_ms = 5000;
     int max_attempts = 10;
+    // Deliveries under way at once, each for a different order (one hanging request must
+    // not stall the others); an order's changes always go one after another.
+    int parallel = 4;
+    // Sent records are deleted this long after they were sent.
+    std::int64_t retention_ms = 24 * 3600 * 1000;
 };
 
 // Figures for /metrics, updated by the worker.
@@ -33,10 +40,10 @@ struct sync_stats {
 // Appends the figures to a /metrics page.
 void render(const sync_stats& stats, std::string& out);
 
-// Delivers the outbox to Gulyash on a thread of its own: takes due records from the
-// database, posts each, records the outcome, and tells admins (sync-success /
-// sync-error). A change is retried with backoff from 1 s doubling to 5 min; after
-// `max_attempts` it waits for an admin.
+// Delivers the outbox to Gulyash on threads of its own (`parallel` of them): each leases
+// one due record at a time from the database, posts it, records the outcome only while it
+// still holds the lease, and tells admins (sync-success / sync-error). A change is retried
+// with backoff from 1 s doubling to 5 min; after `max_attempts` it waits for an admin.
 class outbox_worker {
 public:
     outbox_worker(sync_settings settings, storage::db_worker& db, domain::event_sink& events,
@@ -50,20 +57,26 @@ public:
 
     static std::chrono::milliseconds backoff(int failed_attempts);
 
+    // How long a record stays leased to the worker that took it: well past one delivery.
+    std::int64_t lease_ms() const;
+
 private:
-    void run();
-    bool deliver_due();
+    void run(gulyash_client& client);
+    bool deliver_one(gulyash_client& client);
+    void prune_now_and_then();
 
     sync_settings settings_;
     storage::db_worker& db_;
     domain::event_sink& events_;
     sync_stats& stats_;
-    gulyash_client client_;
+    std::string owner_;  // this instance's name on the leases it takes
     std::mutex lock_;
     std::condition_variable wake_;
-    bool woken_ = false;
+    std::uint64_t wakes_ = 0;  // bumped by wake(): a worker that saw it change looks again
     bool stopping_ = false;
-    std::thread thread_;
+    std::atomic<std::int64_t> next_prune_ms_{0};
+    std::vector<std::unique_ptr<gulyash_client>> clients_;
+    std::vector<std::thread> threads_;
 };
 
 }  // namespace ordercast::sync

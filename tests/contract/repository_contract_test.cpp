@@ -345,7 +345,7 @@ TEST_P(OrderService, KeepsOrdersStatusesAndBalancesAcrossReopening) {
 
 TEST_P(OrderService, RecordsNoOutboxWithSyncOff) {
     service_->create(as(auth::role::user, 10), simple(1000));
-    EXPECT_TRUE(repo_->due_outbox(util::unix_millis(), 10).empty());
+    EXPECT_TRUE(repo_->due_outbox(util::unix_millis(), 10, "me", 60'000).empty());
 }
 
 // Gulyash must never see a status before the order's creation: a change is due only once
@@ -364,26 +364,56 @@ TEST_P(OrderService, OutboxKeepsEachOrdersChangesInOrder) {
     auto status_of = [](const outbox_record& r) {
         return std::string(boost::json::parse(r.payload).at("status").as_string());
     };
-    auto due = repo_->due_outbox(now, 10);
+    const std::int64_t lease = 1000;
+    auto take = [&](std::int64_t at) { return repo_->due_outbox(at, 10, "me", lease); };
+    auto due = take(now);
     ASSERT_EQ(due.size(), 2u) << "the first change of each order";
     EXPECT_EQ(due[0].entity_id, first.id);
     EXPECT_EQ(status_of(due[0]), "pending");
     EXPECT_EQ(due[1].entity_id, second.id);
+    EXPECT_TRUE(take(now).empty()) << "leased records are not handed out again";
     // A failed delivery keeps the order's later changes waiting behind it.
-    repo_->outbox_failed(due[0].id, 1, "HTTP 503", now + 60'000);
-    repo_->outbox_sent(due[1].id);
-    EXPECT_TRUE(repo_->due_outbox(now, 10).empty());
-    due = repo_->due_outbox(now + 60'000, 10);
+    EXPECT_TRUE(repo_->outbox_failed(due[0].id, "me", 1, "HTTP 503", now + 60'000));
+    EXPECT_TRUE(repo_->outbox_sent(due[1].id, "me", now));
+    EXPECT_TRUE(take(now + 2 * lease).empty());
+    const auto later = now + 60'000;
+    due = take(later);
     ASSERT_EQ(due.size(), 1u);
     EXPECT_EQ(status_of(due[0]), "pending");
-    repo_->outbox_sent(due[0].id);
+    EXPECT_EQ(due[0].last_error, "HTTP 503");
+    EXPECT_TRUE(repo_->outbox_sent(due[0].id, "me", later));
     for (const char* expected : {"confirmed", "preparing"}) {
-        due = repo_->due_outbox(now + 60'000, 10);
+        due = take(later);
         ASSERT_EQ(due.size(), 1u) << expected;
         EXPECT_EQ(status_of(due[0]), expected);
-        repo_->outbox_sent(due[0].id);
+        EXPECT_TRUE(repo_->outbox_sent(due[0].id, "me", later));
     }
-    EXPECT_TRUE(repo_->due_outbox(now + 60'000, 10).empty());
+    EXPECT_TRUE(take(later).empty());
+    EXPECT_EQ(repo_->pending_outbox(), 0);
+}
+
+// A worker whose lease ran out (its request hung past it) must not overwrite what the
+// worker that took the record over recorded: a sent record never turns pending or failed.
+TEST_P(OrderService, OnlyTheLeaseHolderRecordsAnOutcome) {
+    service_.reset();
+    repo_.reset();
+    repo_ = open_repository(GetParam(), dir_, pg_url_, true);
+    service_ = std::make_unique<order_service>(*repo_, sink_, 5);
+    service_->create(as(auth::role::user, 10), simple(1000));
+    const auto now = util::unix_millis() + 1;
+    auto slow = repo_->due_outbox(now, 1, "slow", 1000);
+    ASSERT_EQ(slow.size(), 1u);
+    auto fast = repo_->due_outbox(now + 1001, 1, "fast", 1000);
+    ASSERT_EQ(fast.size(), 1u) << "the lease ran out: another worker takes the record";
+    EXPECT_TRUE(repo_->outbox_sent(fast[0].id, "fast", now + 1002));
+    EXPECT_FALSE(repo_->outbox_failed(slow[0].id, "slow", 1, "Connection timeout", now + 5000));
+    EXPECT_FALSE(repo_->outbox_sent(slow[0].id, "slow", now + 1003));
+    EXPECT_EQ(repo_->pending_outbox(), 0);
+    EXPECT_TRUE(repo_->failed_outbox(10).empty());
+    EXPECT_TRUE(repo_->due_outbox(now + 10'000, 1, "slow", 1000).empty());
+    // Sent records go once their retention is over, not before.
+    EXPECT_EQ(repo_->prune_outbox(now + 1002, 100), 0);
+    EXPECT_EQ(repo_->prune_outbox(now + 1003, 100), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, OrderService, ::testing::Values("sqlite", "postgres"),
@@ -444,16 +474,16 @@ TEST(PostgresInstances, OutboxWorkersOnSeveralInstancesTakeDifferentRows) {
         a.create_order(o);
     }
     const auto now = util::unix_millis();
-    auto first = a.due_outbox(now, 12);
-    auto second = b.due_outbox(now, 12);
+    auto first = a.due_outbox(now, 12, "a", 60'000);
+    auto second = b.due_outbox(now, 12, "b", 60'000);
     EXPECT_EQ(first.size(), 12u);
     EXPECT_EQ(second.size(), 8u) << "leased rows are not handed out twice";
     for (const auto& r : first) {
         for (const auto& s : second) EXPECT_NE(r.id, s.id);
     }
-    EXPECT_TRUE(a.due_outbox(now, 12).empty());
-    a.outbox_failed(first[0].id, 1, "HTTP 503", now);  // due again at once, lease released
-    EXPECT_EQ(b.due_outbox(now + 1, 12).size(), 1u);
+    EXPECT_TRUE(a.due_outbox(now, 12, "a", 60'000).empty());
+    a.outbox_failed(first[0].id, "a", 1, "HTTP 503", now);  // due again at once, lease released
+    EXPECT_EQ(b.due_outbox(now + 1, 12, "b", 60'000).size(), 1u);
 }
 
 }  // namespace

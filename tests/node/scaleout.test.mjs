@@ -160,6 +160,54 @@ test('two instances on one PostgreSQL and one Redis act as one server', async ()
   }
 });
 
+test('two instances, Gulyash hanging then recovering: every change arrives once, in order per order, never twice at once', async () => {
+  const pg = await startPostgres();
+  const gulyash = await startGulyash();
+  const env = { DATABASE_URL: pg.url, GULYASH_URL: gulyash.url, GULYASH_TIMEOUT_MS: '300' };
+  const a = await startServer([], env);
+  const b = await startServer([], env);
+  // A third instance without GULYASH_URL: its orders' changes are recorded all the same.
+  const c = await startServer([], { DATABASE_URL: pg.url });
+  try {
+    const admin = token(1, 'admin');
+    const city = (await api(a, 'POST', '/api/cities', admin, { name: 'Sochi' })).body.id;
+    const fromC = (await api(c, 'POST', '/api/orders', token(79, 'user'), { city_id: city, items: [{ name: 'Tea', price: 100, quantity: 1 }] })).body;
+    gulyash.setMode('hang');
+    const orders = [];
+    for (let i = 0; i < 4; i++) {
+      const via = i % 2 ? a : b;
+      const o = (await api(via, 'POST', '/api/orders', token(70 + i, 'user'), { city_id: city, items: [{ name: 'Soup', price: 100, quantity: 1 }] })).body;
+      for (const status of ['confirmed', 'preparing']) {
+        assert.equal((await api(i % 2 ? b : a, 'PATCH', `/api/orders/${o.id}/status`, admin, { status })).status, 200);
+      }
+      orders.push(o.id);
+    }
+    // Both instances' workers time out against the hanging Gulyash and back off.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    gulyash.setMode('ok');
+    gulyash.dropHanging();
+    const accepted = () => gulyash.received.filter((d) => d.answered === 200);
+    for (let i = 0; i < 100 && accepted().length < 13; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    const ok = accepted();
+    assert.equal(ok.length, 13, `accepted ${ok.length} of 13`);
+    assert.equal(new Set(ok.map((d) => d.key)).size, 13, 'each change accepted once');
+    assert.deepEqual(ok.filter((d) => d.body.id === fromC.id).map((d) => d.body.status), ['pending'], 'the order placed on the instance without GULYASH_URL');
+    assert.deepEqual(gulyash.overlaps, [], 'no change sent while an earlier send of it was open');
+    for (const id of orders) {
+      const statuses = ok.filter((d) => d.body.id === id).map((d) => d.body.status);
+      assert.deepEqual(statuses, ['pending', 'confirmed', 'preparing'], `order ${id}`);
+    }
+    const metrics = async (srv) => Number(/ordercast_sync_sent_total (\d+)/.exec(await (await fetch(`${srv.base}/metrics`)).text())[1]);
+    assert.equal((await metrics(a)) + (await metrics(b)), 13, 'sent counted once, by the instance that sent it');
+  } finally {
+    await a.stop();
+    await b.stop();
+    await c.stop();
+    await gulyash.stop();
+    await pg.stop();
+  }
+});
+
 test('with PostgreSQL down requests get 503 and the server recovers without a restart', async () => {
   const pg = await startPostgres();
   const srv = await startServer([], { DATABASE_URL: pg.url });

@@ -85,7 +85,16 @@ ALTER TABLE cities ADD COLUMN name_key TEXT;
 CREATE UNIQUE INDEX cities_by_key ON cities (name_key);
 )sql";
 
-constexpr std::array<migration, 3> all = {{{1, v1}, {2, v2}, {3, v3}}};
+// Outcomes are recorded only by the lease's owner; sent records are pruned by the time they
+// were sent.
+constexpr const char* v4 = R"sql(
+ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN sent_ms BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX outbox_sent ON outbox (status, sent_ms);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql";
+
+constexpr std::array<migration, 4> all = {{{1, v1}, {2, v2}, {3, v3}, {4, v4}}};
 
 }  // namespace
 

@@ -17,7 +17,6 @@ namespace {
 
 constexpr const char* outbox_columns =
     "id, entity, entity_id, payload, status, attempts, created_ms, last_error, updated_at";
-constexpr std::int64_t outbox_lease_ms = 60'000;
 
 order read_order(const result& r, int row) {
     order o;
@@ -213,8 +212,16 @@ kopecks pg_repository::balance_of(std::int64_t user_id) {
     return r.empty() ? 0 : r.int64(0, 0);
 }
 
+void pg_repository::mark_sync_on() {
+    db_.exec(
+        "INSERT INTO settings (key, value) VALUES ('gulyash_sync', 'on') ON CONFLICT DO NOTHING");
+}
+
 void pg_repository::record_outbox(const order& o) {
-    if (!record_outbox_) return;
+    // Recorded whenever any instance syncs, so that an instance started without GULYASH_URL
+    // beside one with it loses nothing of its orders' changes.
+    if (!record_outbox_ && db_.exec("SELECT 1 FROM settings WHERE key = 'gulyash_sync'").empty())
+        return;
     const auto now = util::unix_millis();
     db_.exec(
         "INSERT INTO outbox (entity, entity_id, payload, next_attempt_ms, created_ms, updated_at) "
@@ -325,37 +332,53 @@ std::pair<kopecks, std::vector<bonus_operation>> pg_repository::bonuses(std::int
     return {balance_of(user_id), std::move(ops)};
 }
 
-std::vector<outbox_record> pg_repository::due_outbox(std::int64_t now_ms, int limit) {
-    // A lease instead of a lock held across the HTTP call: every instance's worker takes
+std::vector<outbox_record> pg_repository::due_outbox(std::int64_t now_ms, int limit,
+                                                     std::string_view owner,
+                                                     std::int64_t lease_ms) {
+    // A lease instead of a lock held across the HTTP call: every instance's workers take
     // different rows (SKIP LOCKED), and a row whose worker died is taken again later.
     static const std::string sql =
-        std::string("UPDATE outbox SET lease_until_ms = $1 + ") + std::to_string(outbox_lease_ms) +
-        " WHERE id IN (SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_ms "
-        "<= $1 "
-        "AND o.lease_until_ms <= $1 AND NOT EXISTS (SELECT 1 FROM outbox q WHERE q.entity = "
-        "o.entity "
-        "AND q.entity_id = o.entity_id AND q.id < o.id AND q.status != 'sent') "
-        "ORDER BY o.id LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING " +
+        std::string(
+            "UPDATE outbox SET lease_until_ms = $1 + $4, lease_owner = $3 WHERE id IN (SELECT "
+            "o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_ms <= $1 AND "
+            "o.lease_until_ms <= $1 AND NOT EXISTS (SELECT 1 FROM outbox q WHERE q.entity = "
+            "o.entity AND q.entity_id = o.entity_id AND q.id < o.id AND q.status != 'sent') "
+            "ORDER BY o.id LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING ") +
         outbox_columns;
-    return read_outbox(db_.exec(sql.c_str(), {p(now_ms), p(static_cast<std::int64_t>(limit))}));
+    auto records = read_outbox(db_.exec(
+        sql.c_str(), {p(now_ms), p(static_cast<std::int64_t>(limit)), p(owner), p(lease_ms)}));
+    std::sort(records.begin(), records.end(),
+              [](const outbox_record& a, const outbox_record& b) { return a.id < b.id; });
+    return records;
 }
 
-void pg_repository::outbox_sent(std::int64_t id) {
-    db_.exec(
-        "UPDATE outbox SET status = 'sent', attempts = attempts + 1, lease_until_ms = 0, "
-        "updated_at = $2 "
-        "WHERE id = $1",
-        {p(id), util::iso8601_now()});
+bool pg_repository::outbox_sent(std::int64_t id, std::string_view owner, std::int64_t now_ms) {
+    return db_.exec(
+                  "UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = '', "
+                  "lease_until_ms = 0, sent_ms = $3, updated_at = $4 WHERE id = $1 AND "
+                  "lease_owner = $2 AND status = 'pending'",
+                  {p(id), p(owner), p(now_ms), util::iso8601_now()})
+               .affected() == 1;
 }
 
-void pg_repository::outbox_failed(std::int64_t id, int attempts, std::string_view error,
+bool pg_repository::outbox_failed(std::int64_t id, std::string_view owner, int attempts,
+                                  std::string_view error,
                                   std::optional<std::int64_t> next_attempt_ms) {
-    db_.exec(
-        "UPDATE outbox SET status = $2, attempts = $3, last_error = $4, next_attempt_ms = $5, "
-        "lease_until_ms = 0, "
-        "updated_at = $6 WHERE id = $1",
-        {p(id), std::string(next_attempt_ms ? "pending" : "failed"), p(attempts), p(error),
-         p(next_attempt_ms.value_or(0)), util::iso8601_now()});
+    return db_.exec(
+                  "UPDATE outbox SET status = $2, attempts = $3, last_error = $4, "
+                  "next_attempt_ms = $5, lease_until_ms = 0, updated_at = $6 WHERE id = $1 AND "
+                  "lease_owner = $7 AND status = 'pending'",
+                  {p(id), std::string(next_attempt_ms ? "pending" : "failed"), p(attempts),
+                   p(error), p(next_attempt_ms.value_or(0)), util::iso8601_now(), p(owner)})
+               .affected() == 1;
+}
+
+int pg_repository::prune_outbox(std::int64_t before_ms, int limit) {
+    return static_cast<int>(
+        db_.exec("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'sent' AND "
+                 "sent_ms < $1 ORDER BY id LIMIT $2)",
+                 {p(before_ms), p(static_cast<std::int64_t>(limit))})
+            .affected());
 }
 
 std::vector<outbox_record> pg_repository::failed_outbox(int limit) {

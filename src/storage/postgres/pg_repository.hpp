@@ -41,10 +41,16 @@ public:
     std::pair<domain::kopecks, std::vector<domain::bonus_operation>> bonuses(std::int64_t user_id,
                                                                              int limit) override;
 
-    std::vector<domain::outbox_record> due_outbox(std::int64_t now_ms, int limit) override;
-    void outbox_sent(std::int64_t id) override;
-    void outbox_failed(std::int64_t id, int attempts, std::string_view error,
+    std::vector<domain::outbox_record> due_outbox(std::int64_t now_ms, int limit,
+                                                  std::string_view owner,
+                                                  std::int64_t lease_ms) override;
+    bool outbox_sent(std::int64_t id, std::string_view owner, std::int64_t now_ms) override;
+    bool outbox_failed(std::int64_t id, std::string_view owner, int attempts,
+                       std::string_view error,
                        std::optional<std::int64_t> next_attempt_ms) override;
+    int prune_outbox(std::int64_t before_ms, int limit) override;
+    void mark_sync_on() override;
+    void release_stale_outbox_leases() override {}
     std::vector<domain::outbox_record> failed_outbox(int limit) override;
     int requeue_outbox(std::string_view entity, std::int64_t entity_id,
                        std::int64_t now_ms) override;

@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqlite_repository.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 
@@ -358,8 +359,15 @@ std::pair<kopecks, std::vector<bonus_operation>> sqlite_repository::bonuses(std:
     return {balance_of(user_id), std::move(ops)};
 }
 
+void sqlite_repository::mark_sync_on() {
+    db_.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES ('gulyash_sync', 'on')").step();
+}
+
 void sqlite_repository::record_outbox(const order& o) {
-    if (!record_outbox_) return;
+    // Recorded whenever any instance syncs, so that an instance started without GULYASH_URL
+    // beside one with it loses nothing of its orders' changes.
+    if (!record_outbox_ && !db_.prepare("SELECT 1 FROM settings WHERE key = 'gulyash_sync'").step())
+        return;
     const auto now_ms = util::unix_millis();
     db_.prepare(
            "INSERT INTO outbox (entity, entity_id, payload, next_attempt_ms, created_ms, "
@@ -387,41 +395,71 @@ constexpr const char* outbox_columns =
     "FROM outbox o";
 }
 
-std::vector<outbox_record> sqlite_repository::due_outbox(std::int64_t now_ms, int limit) {
-    // A change waits while an earlier one of the same order is undelivered (pending or
-    // given up): Gulyash must never see a status before the order's creation.
+std::vector<outbox_record> sqlite_repository::due_outbox(std::int64_t now_ms, int limit,
+                                                         std::string_view owner,
+                                                         std::int64_t lease_ms) {
+    // A change waits while an earlier one of the same order is undelivered (pending, leased
+    // or given up): Gulyash must never see a status before the order's creation.
     static const std::string sql =
-        std::string(outbox_columns) +
-        " WHERE status = 'pending' AND next_attempt_ms <= ?1 AND NOT EXISTS ("
-        "SELECT 1 FROM outbox p WHERE p.entity = o.entity AND p.entity_id = o.entity_id "
-        "AND p.id < o.id AND p.status != 'sent') ORDER BY id LIMIT ?2";
+        "UPDATE outbox SET lease_until_ms = ?1 + ?4, lease_owner = ?3 WHERE id IN (SELECT o.id "
+        "FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_ms <= ?1 AND "
+        "o.lease_until_ms <= ?1 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.entity = o.entity "
+        "AND p.entity_id = o.entity_id AND p.id < o.id AND p.status != 'sent') ORDER BY o.id "
+        "LIMIT ?2) RETURNING id, entity, entity_id, payload, status, attempts, created_ms, "
+        "last_error, updated_at";
     auto st = db_.compile(sql);
-    st->bind(1, now_ms).bind(2, static_cast<std::int64_t>(limit));
-    return read_outbox(*st);
+    st->bind(1, now_ms).bind(2, static_cast<std::int64_t>(limit)).bind(3, owner).bind(4, lease_ms);
+    auto records = read_outbox(*st);
+    // RETURNING gives no order.
+    std::sort(records.begin(), records.end(),
+              [](const outbox_record& a, const outbox_record& b) { return a.id < b.id; });
+    return records;
 }
 
-void sqlite_repository::outbox_sent(std::int64_t id) {
+bool sqlite_repository::outbox_sent(std::int64_t id, std::string_view owner, std::int64_t now_ms) {
     db_.prepare(
-           "UPDATE outbox SET status = 'sent', attempts = attempts + 1, updated_at = ?2 WHERE id = "
-           "?1")
+           "UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = '', "
+           "lease_until_ms = 0, sent_ms = ?3, updated_at = ?4 WHERE id = ?1 AND lease_owner = ?2 "
+           "AND status = 'pending'")
         .bind(1, id)
-        .bind(2, util::iso8601_now())
+        .bind(2, owner)
+        .bind(3, now_ms)
+        .bind(4, util::iso8601_now())
         .step();
+    return db_.changes() == 1;
 }
 
-void sqlite_repository::outbox_failed(std::int64_t id, int attempts, std::string_view error,
+bool sqlite_repository::outbox_failed(std::int64_t id, std::string_view owner, int attempts,
+                                      std::string_view error,
                                       std::optional<std::int64_t> next_attempt_ms) {
     db_.prepare(
            "UPDATE outbox SET status = ?2, attempts = ?3, last_error = ?4, next_attempt_ms = ?5, "
-           "updated_at = ?6 "
-           "WHERE id = ?1")
+           "lease_until_ms = 0, updated_at = ?6 WHERE id = ?1 AND lease_owner = ?7 AND status = "
+           "'pending'")
         .bind(1, id)
         .bind(2, next_attempt_ms ? "pending" : "failed")
         .bind(3, static_cast<std::int64_t>(attempts))
         .bind(4, error)
         .bind(5, next_attempt_ms.value_or(0))
         .bind(6, util::iso8601_now())
+        .bind(7, owner)
         .step();
+    return db_.changes() == 1;
+}
+
+void sqlite_repository::release_stale_outbox_leases() {
+    db_.prepare("UPDATE outbox SET lease_until_ms = 0, lease_owner = '' WHERE lease_until_ms > 0")
+        .step();
+}
+
+int sqlite_repository::prune_outbox(std::int64_t before_ms, int limit) {
+    db_.prepare(
+           "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'sent' AND "
+           "sent_ms < ?1 ORDER BY id LIMIT ?2)")
+        .bind(1, before_ms)
+        .bind(2, static_cast<std::int64_t>(limit))
+        .step();
+    return db_.changes();
 }
 
 std::vector<outbox_record> sqlite_repository::failed_outbox(int limit) {
@@ -435,9 +473,9 @@ std::vector<outbox_record> sqlite_repository::failed_outbox(int limit) {
 int sqlite_repository::requeue_outbox(std::string_view entity, std::int64_t entity_id,
                                       std::int64_t now_ms) {
     db_.prepare(
-           "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = ?3, updated_at = "
-           "?4 "
-           "WHERE status = 'failed' AND entity = ?1 AND entity_id = ?2")
+           "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_ms = ?3, "
+           "lease_until_ms = 0, updated_at = ?4 WHERE status = 'failed' AND entity = ?1 AND "
+           "entity_id = ?2")
         .bind(1, entity)
         .bind(2, entity_id)
         .bind(3, now_ms)

@@ -8,10 +8,17 @@ export async function startGulyash() {
   const received = [];
   const waiters = [];
   const hanging = new Set();
+  const open = new Set();  // keys of requests not yet answered
+  const overlaps = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => { body += chunk; });
     req.on('end', () => {
+      const key = req.headers['idempotency-key'];
+      // The same change sent again while an earlier send of it is still open.
+      if (open.has(key)) overlaps.push(key);
+      open.add(key);
+      res.on('close', () => open.delete(key));
       if (mode === 'hang') {
         hanging.add(res);
         return;
@@ -36,7 +43,13 @@ export async function startGulyash() {
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    overlaps,
     setMode(m) { mode = m; },
+    // Hanging requests are answered no more (as a timed-out peer's would not be).
+    dropHanging() {
+      for (const res of hanging) res.destroy();
+      hanging.clear();
+    },
     // Resolves once `n` deliveries have been received in all.
     async waitFor(n, timeoutMs = 15000) {
       const deadline = Date.now() + timeoutMs;
