@@ -1,27 +1,12 @@
 // Faults injected for real (issue 10): a PostgreSQL frozen with SIGSTOP, a Redis whose
-// network goes silent, a route that throws. The server must keep serving what it can,
-// report its health truthfully, and stop when told to.
+// network goes silent. The server must keep serving what it can, report its health
+// truthfully, and stop when told to.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer, connectAs, token, api } from './lib/server.mjs';
+import { startServer, connectAs, token, api, readiness, eventually } from './lib/server.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 import { startRedis } from './lib/redis.mjs';
-
-async function readiness(srv) {
-  const res = await fetch(`${srv.base}/readyz`);
-  return { status: res.status, body: await res.json() };
-}
-
-// Polls a state that changes asynchronously, bounded in time; resolves to the time it took.
-async function eventually(check, timeoutMs) {
-  const started = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 test('a frozen PostgreSQL: requests get 503 in bounded time, readyz says so, SIGTERM still exits', async () => {
   const pg = await startPostgres();

@@ -83,8 +83,9 @@ test('a client that stops reading is closed with 1008 slow consumer, without gro
     const metrics = await (await fetch(`${small.base}/metrics`)).text();
     assert.match(metrics, /ordercast_slow_consumer_drops_total 1\b/);
     // 12 MB and more went to a socket that read nothing; the server held at most its queue.
+    // (Under AddressSanitizer freed memory sits in quarantine: resident size says nothing.)
     const growth = kib('VmHWM') - before;
-    assert.ok(growth < 8 * 1024, `peak memory grew by ${growth} KiB`);
+    if (process.env.ORDERCAST_SANITIZE !== '1') assert.ok(growth < 8 * 1024, `peak memory grew by ${growth} KiB`);
     c.ws._socket.resume();
     const { code, reason } = await c.closed;
     assert.equal(code, 1008);

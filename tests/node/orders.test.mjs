@@ -1,11 +1,10 @@
 // PROTOCOL.md §7 over real HTTP, with the events watched on real sockets (Node's ws).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, connectAs, Client, token, api, addStaff, telegramInitData } from './lib/server.mjs';
+import { startServer, connectAs, Client, token, api, addStaff, telegramInitData, drainToFence } from './lib/server.mjs';
 
 const admin = token(1, 'admin');
 let server;
@@ -31,18 +30,6 @@ async function giveBonus(srv, id, roubles, city) {
   const res = await api(srv, 'POST', '/api/orders', token(id, 'user'), { city_id: city, items: [{ name: 'Feast', price: roubles * 20, quantity: 1 }] });
   assert.equal(res.status, 201);
   await advance(srv, res.body.id, 'confirmed', 'preparing', 'ready', 'completed');
-}
-
-// Everything a socket receives up to a fence event, which proves nothing else is in flight.
-async function drainToFence(srv, client, room) {
-  const id = crypto.randomUUID();
-  await srv.publish([room], 'fence', { id });
-  const seen = [];
-  for (;;) {
-    const msg = await client.next();
-    if (msg.type === 'fence' && msg.data.id === id) return seen;
-    seen.push(msg);
-  }
 }
 
 before(async () => {

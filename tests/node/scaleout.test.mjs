@@ -2,39 +2,10 @@
 // reach every socket once, and local delivery survives Redis going away.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import { startServer, connectAs, token, api, addStaff } from './lib/server.mjs';
+import { startServer, connectAs, token, api, addStaff, drainToFence, readiness, eventually } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 import { startGulyash } from './lib/fake-gulyash.mjs';
-
-// Everything but fences a socket receives up to a fence event published on `via`.
-async function drainToFence(via, client, room) {
-  const id = crypto.randomUUID();
-  await via.publish([room], 'fence', { id });
-  const seen = [];
-  for (;;) {
-    const msg = await client.next(10000);
-    if (msg.type === 'fence' && msg.data.id === id) return seen;
-    if (msg.type !== 'fence') seen.push(msg);
-  }
-}
-
-async function readiness(srv) {
-  const res = await fetch(`${srv.base}/readyz`);
-  return { status: res.status, body: await res.json() };
-}
-
-// Polls a state that changes asynchronously (a connection dropping or coming back),
-// bounded in time.
-async function eventually(check, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 test('an event published on one instance reaches sockets on both, once each', async () => {
   const redis = await startRedis();

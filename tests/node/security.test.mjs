@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { startServer, connectAs, Client, token, sign, api, addStaff, telegramInitData, SECRET } from './lib/server.mjs';
+import { startServer, connectAs, Client, token, sign, api, addStaff, telegramInitData, SECRET, drainToFence } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 import { startGulyash } from './lib/fake-gulyash.mjs';
@@ -28,18 +28,6 @@ async function closeCode(url) {
   const c = new Client(url);
   const { code } = await c.closed;
   return code;
-}
-
-// Everything a socket receives up to a fence event published to `room`.
-async function drainToFence(srv, client, room) {
-  const id = crypto.randomUUID();
-  await srv.publish([room], 'fence', { id });
-  const seen = [];
-  for (;;) {
-    const msg = await client.next();
-    if (msg.type === 'fence' && msg.data.id === id) return seen;
-    seen.push(msg);
-  }
 }
 
 before(async () => {
@@ -305,12 +293,16 @@ test('the open-files limit is raised to the hard limit at start and logged', asy
   }
 });
 
-test('out of descriptors, accepting backs off with one log line and resumes', async () => {
-  const srv = await startLimited(64, 64);
+// The sanitizer runtime itself needs descriptors (its checks probe memory through a pipe),
+// so out of descriptors it reports false errors: this one runs on the release build only.
+const sanitized = process.env.ORDERCAST_SANITIZE === '1' && 'the sanitizer runtime needs file descriptors of its own';
+
+test('out of descriptors, accepting backs off with one log line and resumes', { skip: sanitized }, async () => {
+  const srv = await startLimited(128, 128);
   const held = [];
   try {
     // Far more connections than descriptors: the kernel queues them, accept() fails.
-    for (let i = 0; i < 120; i++) {
+    for (let i = 0; i < 250; i++) {
       const s = net.connect(srv.port, '127.0.0.1');
       s.on('error', () => {});
       held.push(s);

@@ -173,3 +173,32 @@ export function addStaff(srv, login, role, password = 'a long password', cities 
     p.stdin.end(`${password}\n`);
   });
 }
+
+// Everything but fences a socket receives up to a fence event published on `via` to `room`:
+// proof that nothing published before it is still in flight.
+export async function drainToFence(via, client, room) {
+  const id = crypto.randomUUID();
+  await via.publish([room], 'fence', { id });
+  const seen = [];
+  for (;;) {
+    const msg = await client.next(10000);
+    if (msg.type === 'fence' && msg.data.id === id) return seen;
+    if (msg.type !== 'fence') seen.push(msg);
+  }
+}
+
+export async function readiness(srv) {
+  const res = await fetch(`${srv.base}/readyz`);
+  return { status: res.status, body: await res.json() };
+}
+
+// Polls a state that changes asynchronously (a connection dropping or coming back),
+// bounded in time; resolves to the milliseconds it took.
+export async function eventually(check, timeoutMs = 15000) {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
