@@ -376,6 +376,9 @@ bool ws_session::take_rate_token() {
 }
 
 bool ws_session::on_text(std::string_view message) {
+    // A message finished: the deadline runs from the first byte of the next unfinished one,
+    // so a client that streams messages back to back is not cut off.
+    message_started_ms_ = 0;
     if (!spend_token()) return false;
     shard_.stats().messages_in.fetch_add(1, std::memory_order_relaxed);
     handle(message);

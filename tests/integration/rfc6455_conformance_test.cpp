@@ -3,9 +3,11 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <thread>
 
 #include "raw_client.hpp"
 #include "server_process.hpp"
+#include "support/client_frame.hpp"
 
 namespace ordercast::testing {
 namespace {
@@ -208,6 +210,26 @@ TEST_F(Rfc6455, AnUnfinishedMessageIsClosedAfterItsDeadline) {
     const auto waited = std::chrono::steady_clock::now() - start;
     EXPECT_GE(waited, std::chrono::seconds(4));
     EXPECT_LT(waited, std::chrono::seconds(8));
+}
+
+// The deadline is per message: a client that keeps finishing messages while always having
+// begun the next one (reads that end mid-frame) is not cut off.
+TEST_F(Rfc6455, MessagesStreamedBackToBackOutliveTheUnfinishedMessageDeadline) {
+    auto c = open_socket();
+    std::string frame = testing::client_frame(0x81, R"({"type": "ping"})", true);
+    const auto half = frame.size() / 2;
+    c->send_raw(frame.substr(0, half));
+    const auto start = std::chrono::steady_clock::now();
+    int pongs = 0;
+    // Paced traffic for 7 s, longer than the 5 s deadline; every pause leaves a half frame.
+    while (std::chrono::steady_clock::now() - start < std::chrono::seconds(7)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        c->send_raw(frame.substr(half) + frame.substr(0, half));
+        auto reply = c->read_text();
+        ASSERT_NE(reply.find("pong"), std::string::npos) << "after " << pongs << " pongs";
+        ++pongs;
+    }
+    EXPECT_GE(pongs, 20);
 }
 
 TEST_F(Rfc6455, SlowlorisIsCutOffByTheHandshakeTimeout) {
