@@ -22,11 +22,12 @@ std::chrono::milliseconds tick_period(std::uint32_t ping_interval_ms) {
 constexpr std::chrono::seconds shutdown_grace{3};
 constexpr std::size_t flush_slice = 256;
 // Publishers are answered at once while the shard's unwritten bytes stay under this;
-// past it, only when a write pass completes. Sized to hold a whole round of 16 publishes
-// in flight to 10,000 sockets (~10 MB): a smaller budget answered the first events of a
-// round at once and the rest a pass later, and a pipelining publisher then split its next
-// round the same way, halving the events each write pass carries.
-constexpr std::size_t backlog_budget = 16 << 20;
+// past it, only when a write pass completes. Sized for two rounds of 16 publishes in flight
+// to 10,000 sockets (~10 MB each): a budget under one round answered the first events of a
+// round at once and the rest a pass later, a pipelining publisher then split its next round
+// the same way, and every write pass carried half the events. Larger budgets trade fan-out
+// p99 for throughput (measured in docs/performance.md).
+constexpr std::size_t backlog_budget = 24 << 20;
 
 }  // namespace
 
