@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { startServer, connectAs, Client, token, sign, api, addStaff, telegramInitData, SECRET, drainToFence } from './lib/server.mjs';
+import { startServer, connectAs, Client, token, sign, api, addStaff, telegramInitData, SECRET, drainToFence, eventually, readiness } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 import { startGulyash } from './lib/fake-gulyash.mjs';
@@ -307,7 +307,9 @@ test('out of descriptors, accepting backs off with one log line and resumes', { 
       s.on('error', () => {});
       held.push(s);
     }
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await eventually(() => srv.log().includes('accept failed'), 10000);
+    // Then a while longer, to see that the failing accepts are not logged again and again.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     const failures = srv.log().match(/accept failed/g) ?? [];
     assert.equal(failures.length, 1, srv.log());
     for (const s of held) s.destroy();
@@ -336,11 +338,11 @@ test('no password from any URL reaches the log', async () => {
     const city = await addCity(srv, 'Tula');
     await api(srv, 'POST', '/api/orders', token(600, 'user'), order(city));
     await redis.stop();  // errors and reconnects get logged too
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await eventually(async () => (await readiness(srv)).body.checks.broker === 'down', 10000);
     await redis.restart();
     // A wrong Redis password is refused without echoing either one.
     const wrong = await startServer([], { REDIS_URL: redis.url.replace('R3dis-pass-word', 'Wrong-pass-word') });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await eventually(() => wrong.log().includes('AUTH refused'), 10000);
     const wrongLog = wrong.log();
     await wrong.stop();
     const log = srv.log() + wrongLog;
