@@ -52,6 +52,15 @@ struct outbox_record {
     std::string updated_at;
 };
 
+// One entry of the event log (PROTOCOL.md §10): its id is its position in commit order.
+struct logged_event {
+    std::int64_t id = 0;
+    std::vector<std::string> rooms;
+    std::string type;
+    std::string data;  // the event's `data`, as JSON text
+    std::int64_t created_ms = 0;
+};
+
 // Persistence of the domain, one implementation per database. Every method is one
 // transaction; implementations are used from one thread at a time.
 class repository {
@@ -117,6 +126,23 @@ public:
     virtual int requeue_outbox(std::string_view entity, std::int64_t entity_id,
                                std::int64_t now_ms) = 0;
     virtual std::int64_t pending_outbox() = 0;
+
+    // The event log. Ids are dense and increase in commit order: a counter row updated in
+    // the appending transaction orders the committers (its row lock on PostgreSQL, the one
+    // writer on SQLite), so a reader that sees id N+2 and not N+1 knows N+1 is coming.
+    virtual std::int64_t append_event(const std::vector<std::string>& rooms, std::string_view type,
+                                      std::string_view data, std::int64_t now_ms) = 0;
+    // Up to `limit` events after `after_id` addressed to any of `rooms`, in id order (read
+    // through the room index, not by scanning the log).
+    virtual std::vector<logged_event> events_after(std::int64_t after_id,
+                                                   const std::vector<std::string>& rooms,
+                                                   int limit) = 0;
+    // The newest id handed out (0 before the first event), and the oldest still held (0 when
+    // the log is empty).
+    virtual std::int64_t event_head() = 0;
+    virtual std::int64_t oldest_event_id() = 0;
+    // Deletes up to `limit` of the oldest events created before `before_ms`; returns how many.
+    virtual int prune_events(std::int64_t before_ms, int limit) = 0;
 
     virtual bool healthy() = 0;
     // Thread-safe: the query under way (if any) and every later one fail at once; for a

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <boost/json.hpp>
 #include <filesystem>
 
@@ -414,6 +416,90 @@ TEST_P(OrderService, OnlyTheLeaseHolderRecordsAnOutcome) {
     // Sent records go once their retention is over, not before.
     EXPECT_EQ(repo_->prune_outbox(now + 1002, 100), 0);
     EXPECT_EQ(repo_->prune_outbox(now + 1003, 100), 1);
+}
+
+// The event log (PROTOCOL.md §10). Eight writers on connections of their own, released
+// together, while a reader follows the log: at every moment the reader sees a gap-free
+// prefix — an id is never visible before every smaller one is.
+TEST_P(OrderService, EventIdsAreDenseAndCommitInOrder) {
+    constexpr int writers = 8, each = 25;
+    std::vector<std::unique_ptr<repository>> connections;
+    for (int i = 0; i < writers + 1; ++i)
+        connections.push_back(open_repository(GetParam(), dir_, pg_url_));
+    std::latch ready(writers), go(1);
+    std::atomic<int> done{0};
+    std::vector<std::thread> threads;
+    std::vector<std::vector<std::int64_t>> got(writers);
+    for (int w = 0; w < writers; ++w) {
+        threads.emplace_back([&, w] {
+            ready.count_down();
+            go.wait();
+            for (int i = 0; i < each; ++i) {
+                got[w].push_back(connections[w]->append_event(
+                    {"admin-orders", "user-" + std::to_string(w + 1)}, "test",
+                    R"({"n":)" + std::to_string(i) + "}", util::unix_millis()));
+            }
+            ++done;
+        });
+    }
+    ready.wait();
+    go.count_down();
+    auto& reader = *connections[writers];
+    std::int64_t seen = 0;
+    bool finished = false;
+    while (!finished) {
+        finished = done == writers;  // one more read after the last write
+        for (const auto& e : reader.events_after(seen, {"admin-orders"}, 1000)) {
+            ASSERT_EQ(e.id, seen + 1) << "a hole the reader could see";
+            seen = e.id;
+        }
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(seen, writers * each);
+    EXPECT_EQ(reader.event_head(), writers * each);
+    for (const auto& ids : got) {
+        EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+    }
+}
+
+TEST_P(OrderService, EventReplayReadsOnlyTheRoomsAskedForInIdOrder) {
+    const auto now = util::unix_millis();
+    const auto a = repo_->append_event({"admin-orders", "city-1-orders"}, "new-order", "{}", now);
+    const auto b = repo_->append_event({"user-5"}, "order-created", R"({"x":1})", now);
+    const auto c = repo_->append_event({"user-6"}, "order-created", "{}", now);
+    const auto d = repo_->append_event({"user-5", "admin-orders"}, "bonus-updated", "{}", now);
+    auto ids = [](const std::vector<logged_event>& events) {
+        std::vector<std::int64_t> out;
+        for (const auto& e : events) out.push_back(e.id);
+        return out;
+    };
+    EXPECT_EQ(ids(repo_->events_after(0, {"user-5", "admin-orders"}, 100)),
+              (std::vector<std::int64_t>{a, b, d}))
+        << "each event once, even when it is in two of the rooms";
+    EXPECT_EQ(ids(repo_->events_after(a, {"user-5", "admin-orders"}, 100)),
+              (std::vector<std::int64_t>{b, d}));
+    EXPECT_EQ(ids(repo_->events_after(0, {"user-5", "admin-orders"}, 2)),
+              (std::vector<std::int64_t>{a, b}));
+    EXPECT_EQ(ids(repo_->events_after(0, {"user-6"}, 100)), std::vector<std::int64_t>{c});
+    const auto got = repo_->events_after(a, {"user-5"}, 1);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].type, "order-created");
+    EXPECT_EQ(got[0].data, R"({"x":1})");
+    EXPECT_EQ(got[0].rooms, std::vector<std::string>{"user-5"});
+}
+
+TEST_P(OrderService, EventsArePrunedByAgeAndIdsAreNeverReused) {
+    EXPECT_EQ(repo_->event_head(), 0);
+    EXPECT_EQ(repo_->oldest_event_id(), 0);
+    for (std::int64_t at : {1000, 2000, 3000}) repo_->append_event({"admin-orders"}, "t", "{}", at);
+    EXPECT_EQ(repo_->prune_events(2500, 100), 2);
+    EXPECT_EQ(repo_->oldest_event_id(), 3);
+    EXPECT_EQ(repo_->event_head(), 3);
+    EXPECT_EQ(repo_->events_after(0, {"admin-orders"}, 100).size(), 1u);
+    EXPECT_EQ(repo_->prune_events(10'000, 100), 1);
+    EXPECT_EQ(repo_->oldest_event_id(), 0);
+    EXPECT_EQ(repo_->append_event({"admin-orders"}, "t", "{}", 4000), 4)
+        << "the counter, not the largest id left, hands out ids";
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, OrderService, ::testing::Values("sqlite", "postgres"),

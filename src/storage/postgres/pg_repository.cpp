@@ -5,6 +5,7 @@
 #include "domain/order_json.hpp"
 #include "storage/order_items.hpp"
 #include "storage/postgres/pg_migrations.hpp"
+#include "storage/room_list.hpp"
 #include "storage/storage_error.hpp"
 #include "util/clock.hpp"
 #include "util/json_text.hpp"
@@ -399,6 +400,58 @@ int pg_repository::requeue_outbox(std::string_view entity, std::int64_t entity_i
 
 std::int64_t pg_repository::pending_outbox() {
     return db_.exec("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").int64(0, 0);
+}
+
+std::int64_t pg_repository::append_event(const std::vector<std::string>& rooms,
+                                         std::string_view type, std::string_view data,
+                                         std::int64_t now_ms) {
+    transaction tx(db_);
+    // The counter row's lock is held to COMMIT: the next appender waits, so ids commit in
+    // the order they are handed out, with no holes.
+    const auto id =
+        db_.exec("UPDATE event_head SET id = id + 1 WHERE one = 1 RETURNING id").int64(0, 0);
+    db_.exec("INSERT INTO events (id, rooms, type, data, created_ms) VALUES ($1, $2, $3, $4, $5)",
+             {p(id), join_rooms(rooms), p(type), p(data), p(now_ms)});
+    for (const auto& room : rooms) {
+        db_.exec("INSERT INTO event_rooms (room, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                 {p(room), p(id)});
+    }
+    tx.commit();
+    return id;
+}
+
+std::vector<logged_event> pg_repository::events_after(std::int64_t after_id,
+                                                      const std::vector<std::string>& rooms,
+                                                      int limit) {
+    // Room ids are validated names (letters, digits, dashes): a plain array literal.
+    auto r = db_.exec(
+        "SELECT e.id, e.rooms, e.type, e.data, e.created_ms FROM events e WHERE e.id IN (SELECT "
+        "DISTINCT event_id FROM event_rooms WHERE room = ANY($2::text[]) AND event_id > $1 ORDER "
+        "BY event_id LIMIT $3) ORDER BY e.id",
+        {p(after_id), "{" + join_rooms(rooms) + "}", p(static_cast<std::int64_t>(limit))});
+    std::vector<logged_event> events;
+    for (int i = 0; i < r.rows(); ++i) {
+        events.push_back(
+            {r.int64(i, 0), split_rooms(r.text(i, 1)), r.text(i, 2), r.text(i, 3), r.int64(i, 4)});
+    }
+    return events;
+}
+
+std::int64_t pg_repository::event_head() {
+    auto r = db_.exec("SELECT id FROM event_head WHERE one = 1");
+    return r.empty() ? 0 : r.int64(0, 0);
+}
+
+std::int64_t pg_repository::oldest_event_id() {
+    return db_.exec("SELECT COALESCE(MIN(id), 0) FROM events").int64(0, 0);
+}
+
+int pg_repository::prune_events(std::int64_t before_ms, int limit) {
+    return static_cast<int>(
+        db_.exec("DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_ms < $1 "
+                 "ORDER BY id LIMIT $2)",
+                 {p(before_ms), p(static_cast<std::int64_t>(limit))})
+            .affected());
 }
 
 bool pg_repository::healthy() {

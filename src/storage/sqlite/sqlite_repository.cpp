@@ -6,6 +6,7 @@
 
 #include "domain/order_json.hpp"
 #include "storage/order_items.hpp"
+#include "storage/room_list.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/storage_error.hpp"
 #include "util/clock.hpp"
@@ -488,6 +489,70 @@ std::int64_t sqlite_repository::pending_outbox() {
     auto st = db_.prepare("SELECT COUNT(*) FROM outbox WHERE status = 'pending'");
     st.step();
     return st.int64(0);
+}
+
+std::int64_t sqlite_repository::append_event(const std::vector<std::string>& rooms,
+                                             std::string_view type, std::string_view data,
+                                             std::int64_t now_ms) {
+    transaction tx(db_);
+    auto head = db_.prepare("UPDATE event_head SET id = id + 1 WHERE one = 1 RETURNING id");
+    if (!head.step()) throw storage_error("sqlite: the event log has no head row");
+    const std::int64_t id = head.int64(0);
+    db_.prepare(
+           "INSERT INTO events (id, rooms, type, data, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind(1, id)
+        .bind(2, join_rooms(rooms))
+        .bind(3, type)
+        .bind(4, data)
+        .bind(5, now_ms)
+        .step();
+    for (const auto& room : rooms) {
+        db_.prepare("INSERT OR IGNORE INTO event_rooms (room, event_id) VALUES (?1, ?2)")
+            .bind(1, room)
+            .bind(2, id)
+            .step();
+    }
+    tx.commit();
+    return id;
+}
+
+std::vector<logged_event> sqlite_repository::events_after(std::int64_t after_id,
+                                                          const std::vector<std::string>& rooms,
+                                                          int limit) {
+    auto st = db_.prepare(
+        "SELECT e.id, e.rooms, e.type, e.data, e.created_ms FROM events e WHERE e.id IN (SELECT "
+        "DISTINCT event_id FROM event_rooms WHERE room IN (SELECT value FROM json_each(?2)) AND "
+        "event_id > ?1 ORDER BY event_id LIMIT ?3) ORDER BY e.id");
+    json::array names;
+    for (const auto& r : rooms) names.emplace_back(r);
+    st.bind(1, after_id).bind(2, json::serialize(names)).bind(3, static_cast<std::int64_t>(limit));
+    std::vector<logged_event> events;
+    while (st.step()) {
+        events.push_back(
+            {st.int64(0), split_rooms(st.text(1)), st.text(2), st.text(3), st.int64(4)});
+    }
+    return events;
+}
+
+std::int64_t sqlite_repository::event_head() {
+    auto st = db_.prepare("SELECT id FROM event_head WHERE one = 1");
+    return st.step() ? st.int64(0) : 0;
+}
+
+std::int64_t sqlite_repository::oldest_event_id() {
+    auto st = db_.prepare("SELECT COALESCE(MIN(id), 0) FROM events");
+    st.step();
+    return st.int64(0);
+}
+
+int sqlite_repository::prune_events(std::int64_t before_ms, int limit) {
+    db_.prepare(
+           "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_ms < ?1 ORDER BY "
+           "id LIMIT ?2)")
+        .bind(1, before_ms)
+        .bind(2, static_cast<std::int64_t>(limit))
+        .step();
+    return db_.changes();
 }
 
 bool sqlite_repository::healthy() {

@@ -54,6 +54,15 @@ public:
                        std::int64_t now_ms) override;
     std::int64_t pending_outbox() override;
 
+    std::int64_t append_event(const std::vector<std::string>& rooms, std::string_view type,
+                              std::string_view data, std::int64_t now_ms) override;
+    std::vector<domain::logged_event> events_after(std::int64_t after_id,
+                                                   const std::vector<std::string>& rooms,
+                                                   int limit) override;
+    std::int64_t event_head() override;
+    std::int64_t oldest_event_id() override;
+    int prune_events(std::int64_t before_ms, int limit) override;
+
     bool healthy() override;
 
 private:
