@@ -11,8 +11,6 @@
 
 namespace ordercast::api {
 
-// Runs `work(repository&) -> response` on the database thread and answers with its result,
-// or with the JSON error a domain::error or a failed database calls for.
 // The answer for a request the database could not take on (its queue is full, or the
 // request waited past its deadline).
 inline response database_busy() {

@@ -94,16 +94,16 @@ std::variant<auth::principal, response> router::authenticate(const request& req)
 namespace {
 
 // `/api/orders/42/status` -> {"api","orders","42","status"}. Only the canonical spelling
-// has segments: `//api//orders/` or `/api/orders/` name no route (one path, one meaning,
-// whatever a proxy in front normalises).
-std::optional<std::vector<std::string_view>> segments(std::string_view path) {
+// has segments: `//api//orders/` or `/api/orders/` give none and so name no route (one path,
+// one meaning, whatever a proxy in front normalises).
+std::vector<std::string_view> segments(std::string_view path) {
     std::vector<std::string_view> parts;
-    if (path.empty() || path.front() != '/') return std::nullopt;
+    if (path.empty() || path.front() != '/') return {};
     while (!path.empty()) {
         path.remove_prefix(1);  // the '/'
         auto slash = path.find('/');
         auto part = path.substr(0, slash);
-        if (part.empty()) return std::nullopt;
+        if (part.empty()) return {};
         parts.push_back(part);
         path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
     }
@@ -171,7 +171,7 @@ void router::handle(const request& req, respond_fn respond, std::string_view cli
     call c{req, path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view(),
            {},  {},
            {},  client};
-    const auto parts = segments(path).value_or(std::vector<std::string_view>{});
+    const auto parts = segments(path);
     std::string allowed;  // methods of the routes whose path matched, for a 405
     for (const auto& r : routes) {
         if (parts.empty() || !matches(r.pattern, parts, c)) continue;

@@ -71,11 +71,9 @@ int serve(const config::config& cfg) {
         }
         auto redis = std::make_unique<broker::redis_broker>(*endpoint, shards);
         metrics.add_section([r = redis.get()](std::string& out) {
-            out +=
-                "# HELP ordercast_broker_dropped_total Messages read from Redis and dropped as "
-                "invalid.\n# TYPE ordercast_broker_dropped_total counter\n"
-                "ordercast_broker_dropped_total " +
-                std::to_string(r->dropped()) + "\n";
+            metrics::write_metric(out, "ordercast_broker_dropped_total", "counter",
+                                  "Messages read from Redis and dropped as invalid.",
+                                  static_cast<std::int64_t>(r->dropped()));
         });
         event_broker = std::move(redis);
     }

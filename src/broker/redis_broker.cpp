@@ -9,13 +9,13 @@
 
 #include <boost/json.hpp>
 #include <charconv>
-#include <random>
 
 #include "realtime/protocol.hpp"
 #include "realtime/room_policy.hpp"
 #include "util/decimal_id.hpp"
 #include "util/form_fields.hpp"
 #include "util/guarded.hpp"
+#include "util/random_id.hpp"
 
 namespace ordercast::broker {
 namespace {
@@ -61,14 +61,6 @@ context_ptr connect(const redis_endpoint& e) {
         if (!r || r->type == REDIS_REPLY_ERROR) return nullptr;
     }
     return c;
-}
-
-std::string random_instance_id() {
-    std::random_device rd;
-    std::uniform_int_distribution<std::uint64_t> dist;
-    char buf[17];
-    auto [end, ec] = std::to_chars(buf, buf + 16, dist(rd), 16);
-    return std::string(buf, end);
 }
 
 // "1,2,3" -> ids; nothing when any is not a canonical id.
@@ -203,7 +195,7 @@ redis_broker::redis_broker(redis_endpoint endpoint, realtime::delivery& local, s
     : endpoint_(std::move(endpoint)),
       local_(local),
       channel_(std::move(channel)),
-      instance_(random_instance_id()),
+      instance_(util::random_id()),
       publisher_([this] { util::run_guarded("redis publisher", [this] { publish_loop(); }); }),
       subscriber_([this] { util::run_guarded("redis subscriber", [this] { subscribe_loop(); }); }) {
 }

@@ -4,13 +4,13 @@
 
 #include <boost/json.hpp>
 #include <future>
-#include <random>
 
 #include "metrics/registry.hpp"
 #include "realtime/room_policy.hpp"
 #include "storage/storage_error.hpp"
 #include "util/clock.hpp"
 #include "util/guarded.hpp"
+#include "util/random_id.hpp"
 
 namespace ordercast::sync {
 namespace {
@@ -18,11 +18,6 @@ namespace {
 constexpr std::chrono::milliseconds poll_interval{250};
 constexpr std::int64_t prune_interval_ms = 60'000;
 constexpr int prune_batch = 1000;
-
-std::string random_owner() {
-    std::random_device rd;
-    return std::to_string(rd()) + "-" + std::to_string(rd());
-}
 
 // Runs `f(repository&)` on the database thread and waits for its result; nothing when
 // the database failed.
@@ -83,7 +78,7 @@ outbox_worker::outbox_worker(sync_settings settings, storage::db_worker& db,
       db_(db),
       events_(events),
       stats_(stats),
-      owner_(random_owner()) {
+      owner_(util::random_id()) {
     // What a crashed predecessor was delivering is due again at once where that is safe.
     on_db(db_, [](domain::repository& repo) {
         repo.release_stale_outbox_leases();

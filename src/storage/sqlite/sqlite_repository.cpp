@@ -89,9 +89,10 @@ void sqlite_repository::backfill_keys() {
         while (st.step()) rows.emplace_back(st.int64(0), st.text(1));
     }
     for (const auto& [id, login] : rows) {
-        if (util::text_key(login) == login) continue;
+        const auto key = util::text_key(login);
+        if (key == login) continue;
         db_.prepare("UPDATE OR IGNORE users SET login = ?1 WHERE id = ?2")
-            .bind(1, util::text_key(login))
+            .bind(1, key)
             .bind(2, id)
             .step();
     }
