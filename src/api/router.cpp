@@ -2,10 +2,12 @@
 
 #include <boost/json.hpp>
 
+#include "api/db_call.hpp"
 #include "realtime/protocol.hpp"
 #include "realtime/room_policy.hpp"
 #include "util/clock.hpp"
 #include "util/decimal_id.hpp"
+#include "util/json_text.hpp"
 
 namespace ordercast::api {
 namespace json = boost::json;
@@ -289,14 +291,14 @@ void router::publish_event(const request& req, respond_fn respond) {
         return respond(error_response(http::status::bad_request, "bad-request",
                                       "'rooms' must be an array of 1 to 1000 room ids"));
     }
-    auto e = std::make_shared<realtime::event>();
+    domain::logged_event e;
     for (const auto& room : rooms->as_array()) {
         if (!room.is_string() || !realtime::parse_room(std::string_view(room.as_string()))) {
             return respond(
                 error_response(http::status::bad_request, "bad-room",
                                "every room must be admin-orders, city-{id}-orders or user-{id}"));
         }
-        e->rooms.emplace_back(room.as_string());
+        e.rooms.emplace_back(room.as_string());
     }
     const auto* type = obj.if_contains("type");
     if (!type || !type->is_string() ||
@@ -309,15 +311,32 @@ void router::publish_event(const request& req, respond_fn respond) {
         return respond(error_response(http::status::bad_request, "bad-request",
                                       "'data' must be a JSON object"));
     }
-    e->payload = realtime::event_message(std::string_view(type->as_string()), *data);
-    if (e->payload.size() > realtime::max_event_bytes) {
+    e.type = type->as_string();
+    e.data = util::to_json_text(*data);
+    // The largest id (2^53-1) has 16 digits: the size checked is the largest it can be sent as.
+    if (realtime::logged_event_message(util::max_id, e.type, e.data).size() >
+        realtime::max_event_bytes) {
         return respond(error_response(http::status::payload_too_large, "event-too-large",
                                       "an event is at most 64 KiB of JSON"));
     }
     ctx_.metrics.count_publish();
-    ctx_.events.publish(std::move(e), [respond = std::move(respond)](std::size_t recipients) {
-        respond(json_response(http::status::accepted, json::object{{"recipients", recipients}}));
-    });
+    // Logged in its own transaction before the 202: a client that resumes gets it even when
+    // this instance dies right after answering.
+    ctx_.db.post(
+        [this, e = std::move(e), respond](domain::repository& repo) mutable {
+            try {
+                e = repo.append_event(std::move(e));
+            } catch (const storage::storage_error&) {
+                respond(error_response(http::status::service_unavailable, "database-unavailable",
+                                       "the database cannot be reached; try again"));
+                throw;  // marks the database unhealthy
+            }
+            ctx_.sink.announce(e, [respond](std::size_t recipients) {
+                respond(json_response(http::status::accepted,
+                                      json::object{{"recipients", recipients}}));
+            });
+        },
+        [respond] { respond(database_busy()); });
 }
 
 }  // namespace ordercast::api

@@ -12,7 +12,7 @@
 #include "api/rate_window.hpp"
 #include "auth/jwt.hpp"
 #include "broker/broker.hpp"
-#include "domain/event_sink.hpp"
+#include "eventlog/log_sink.hpp"
 #include "metrics/registry.hpp"
 #include "realtime/event.hpp"
 #include "storage/db_worker.hpp"
@@ -26,8 +26,8 @@ struct api_context {
     realtime::delivery& local;
     metrics::registry& metrics;
     storage::db_worker& db;
-    util::worker& hasher;  // password hashing, off the network and database threads
-    domain::event_sink& sink;
+    util::worker& hasher;      // password hashing, off the network and database threads
+    eventlog::log_sink& sink;  // domain events: logged, then announced
     int bonus_percent = 5;
     std::string jwt_secret;
     std::int64_t token_ttl_s = 86400;

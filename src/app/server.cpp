@@ -10,21 +10,27 @@
 
 #include <thread>
 
-#include "api/broker_event_sink.hpp"
 #include "api/router.hpp"
 #include "auth/jwt.hpp"
 #include "broker/broker.hpp"
 #include "broker/redis_broker.hpp"
 #include "domain/order_service.hpp"
+#include "eventlog/log_metrics.hpp"
+#include "eventlog/log_pruner.hpp"
+#include "eventlog/log_sink.hpp"
+#include "eventlog/replay.hpp"
+#include "eventlog/sequencer.hpp"
 #include "metrics/registry.hpp"
 #include "storage/database_url.hpp"
 #include "storage/db_worker.hpp"
+#include "storage/on_db.hpp"
 #include "storage/sqlite/sqlite_repository.hpp"
 #include "storage/storage_error.hpp"
 #include "sync/outbox_worker.hpp"
 #include "transport/gateway_context.hpp"
 #include "transport/listener.hpp"
 #include "transport/shard_pool.hpp"
+#include "util/random_id.hpp"
 #include "util/redact.hpp"
 
 namespace ordercast::app {
@@ -43,6 +49,23 @@ void raise_file_limit() {
     spdlog::info("open files limit {}", static_cast<std::uint64_t>(limit.rlim_cur));
 }
 
+// Gap fills for the sequencer: events after `after`, read on a database thread.
+eventlog::sequencer::reader read_log(storage::db_worker& db) {
+    return [&db](std::int64_t after, int limit,
+                 std::function<void(std::optional<eventlog::sequencer::events>)> done) {
+        db.post(
+            [after, limit, done](domain::repository& repo) {
+                try {
+                    done(repo.events_from(after, limit));
+                } catch (...) {
+                    done(std::nullopt);
+                    throw;  // marks the database unhealthy
+                }
+            },
+            [done] { done(std::nullopt); });
+    };
+}
+
 }  // namespace
 
 int serve(const config::config& cfg) {
@@ -58,29 +81,14 @@ int serve(const config::config& cfg) {
                                   .rate_limit_per_s = cfg.rate_limit_per_s,
                                   .max_sockets_per_user = cfg.max_sockets_per_user},
                                  metrics);
-    std::unique_ptr<broker::broker> event_broker;
-    if (cfg.redis_url.empty()) {
-        event_broker = std::make_unique<broker::local_broker>(shards);
-    } else {
-        auto endpoint = broker::parse_redis_url(cfg.redis_url);
-        if (!endpoint) {
-            spdlog::error(
-                "REDIS_URL: expected redis://[[user]:password@]host[:port][/db], got '{}'",
-                util::redact_url(cfg.redis_url));
-            return 2;
-        }
-        auto redis = std::make_unique<broker::redis_broker>(*endpoint, shards);
-        metrics.add_section([r = redis.get()](std::string& out) {
-            metrics::write_metric(out, "ordercast_broker_dropped_total", "counter",
-                                  "Messages read from Redis and dropped as invalid.",
-                                  static_cast<std::int64_t>(r->dropped()));
+    // Runs `f` after `delay` on shard 0's loop, holding no thread meanwhile.
+    auto defer = [&shards](std::chrono::milliseconds delay, std::function<void()> f) {
+        auto& io = shards.at(0).io();
+        boost::asio::post(io, [&io, delay, f = std::move(f)] {
+            auto timer = std::make_shared<boost::asio::steady_timer>(io, delay);
+            timer->async_wait([timer, f](boost::system::error_code) { f(); });
         });
-        event_broker = std::move(redis);
-    }
-    broker::broker& events = *event_broker;
-
-    // Declared after the shards, so destroyed before them: their last jobs may still
-    // answer through a shard.
+    };
     std::unique_ptr<storage::db_worker> db_workers;
     try {
         const auto kind = storage::parse_database_url(cfg.database_url);
@@ -97,8 +105,54 @@ int serve(const config::config& cfg) {
         return 1;
     }
     storage::db_worker& db = *db_workers;
+    // The live stream starts where the log stands now; what came before is history that
+    // clients resume from. The log's name keeps instances of other databases (whose ids
+    // mean other events) off this one's Redis channel.
+    const auto log = storage::on_db(db, [](domain::repository& repo) {
+        return std::pair{repo.event_head(), repo.log_name(util::random_id())};
+    });
+    if (!log) {
+        spdlog::error("database: cannot read the event log");
+        return 1;
+    }
+    const auto& [head, log_name] = *log;
+    eventlog::sequencer in_order(shards, read_log(db), defer);
+
+    std::unique_ptr<broker::broker> event_broker;
+    if (cfg.redis_url.empty()) {
+        event_broker = std::make_unique<broker::local_broker>(in_order);
+    } else {
+        auto endpoint = broker::parse_redis_url(cfg.redis_url);
+        if (!endpoint) {
+            spdlog::error(
+                "REDIS_URL: expected redis://[[user]:password@]host[:port][/db], got '{}'",
+                util::redact_url(cfg.redis_url));
+            return 2;
+        }
+        // What other instances published while the subscription was down is in the log.
+        auto redis = std::make_unique<broker::redis_broker>(
+            *endpoint, in_order, [&in_order] { in_order.catch_up(); },
+            "ordercast:events:" + log_name);
+        metrics.add_section([r = redis.get()](std::string& out) {
+            metrics::write_metric(out, "ordercast_broker_dropped_total", "counter",
+                                  "Messages read from Redis and dropped as invalid.",
+                                  static_cast<std::int64_t>(r->dropped()));
+        });
+        event_broker = std::move(redis);
+    }
+    broker::broker& events = *event_broker;
+
+    eventlog::replay_stats replay_stats;
+    eventlog::replay_service replays(db, cfg.replay_limit, std::max(1u, cfg.database_pool / 2),
+                                     replay_stats);
+    in_order.start(head);
+    in_order.catch_up();  // whatever other instances logged since `head` was read
+    shards.start_at(head, &replays);
+    eventlog::log_pruner pruner(db, cfg.event_retention_s);
     util::worker hasher;
-    api::broker_event_sink sink(events);
+    eventlog::log_sink sink(events);
+    metrics.add_section(
+        [&](std::string& out) { eventlog::render(out, in_order, sink, replay_stats, pruner); });
     sync::sync_stats sync_stats;
     std::unique_ptr<sync::outbox_worker> outbox;
     if (cfg.gulyash_url.empty()) {
@@ -132,14 +186,7 @@ int serve(const config::config& cfg) {
             [&outbox] {
                 if (outbox) outbox->wake();
             },
-        .defer =
-            [&shards](std::chrono::milliseconds delay, std::function<void()> f) {
-                auto& io = shards.at(0).io();
-                boost::asio::post(io, [&io, delay, f = std::move(f)] {
-                    auto timer = std::make_shared<boost::asio::steady_timer>(io, delay);
-                    timer->async_wait([timer, f](boost::system::error_code) { f(); });
-                });
-            },
+        .defer = defer,
     });
     transport::gateway_context gateway{
         verifier, router, metrics, cfg.allowed_origins,

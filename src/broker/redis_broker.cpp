@@ -77,16 +77,19 @@ std::optional<std::vector<std::int64_t>> parse_id_list(std::string_view text) {
     return ids;
 }
 
-// What a server of ours would have published: a JSON object with a valid `type`, within
-// the event size. Parsing also proves it is UTF-8.
-bool valid_payload(std::string_view payload) {
-    if (payload.empty() || payload.size() > realtime::max_event_bytes) return false;
+// What a server of ours would have published: a JSON object with a valid `type` and its
+// log `id`, within the event size; returns the id. Parsing also proves it is UTF-8.
+std::optional<std::int64_t> payload_id(std::string_view payload) {
+    if (payload.empty() || payload.size() > realtime::max_event_bytes) return std::nullopt;
     boost::system::error_code ec;
     auto v = boost::json::parse(payload, ec);
-    if (ec || !v.is_object()) return false;
+    if (ec || !v.is_object()) return std::nullopt;
     const auto* type = v.as_object().if_contains("type");
-    return type && type->is_string() &&
-           realtime::valid_event_type(std::string_view(type->as_string()));
+    const auto* id = v.as_object().if_contains("id");
+    if (!type || !type->is_string() ||
+        !realtime::valid_event_type(std::string_view(type->as_string())) || !id)
+        return std::nullopt;
+    return util::json_id(*id);
 }
 
 constexpr std::string_view control_manager_cities = "!manager-cities";
@@ -185,15 +188,20 @@ std::optional<redis_message> redis_broker::decode(std::string_view message) {
         head = comma == std::string_view::npos ? std::string_view() : head.substr(comma + 1);
         if (comma != std::string_view::npos && head.empty()) return std::nullopt;
     }
-    if (e.rooms.empty() || !valid_payload(rest)) return std::nullopt;
+    if (e.rooms.empty()) return std::nullopt;
+    auto id = payload_id(rest);
+    if (!id) return std::nullopt;
+    e.id = *id;
     e.payload = std::string(rest);
     out.body = std::move(e);
     return out;
 }
 
-redis_broker::redis_broker(redis_endpoint endpoint, realtime::delivery& local, std::string channel)
+redis_broker::redis_broker(redis_endpoint endpoint, realtime::delivery& local,
+                           std::function<void()> on_subscribed, std::string channel)
     : endpoint_(std::move(endpoint)),
       local_(local),
+      on_subscribed_(std::move(on_subscribed)),
       channel_(std::move(channel)),
       instance_(util::random_id()),
       publisher_([this] { util::run_guarded("redis publisher", [this] { publish_loop(); }); }),
@@ -355,6 +363,7 @@ void redis_broker::subscribe_loop() {
         subscriber_up_ = true;
         backoff = first_backoff;
         spdlog::info("redis: subscribed to {} on {}:{}", channel_, endpoint_.host, endpoint_.port);
+        if (on_subscribed_) on_subscribed_();
         const char* lost = listen(*c);
         subscriber_fd_ = -1;
         subscriber_up_ = false;

@@ -51,7 +51,10 @@ struct redis_message {
 // delivery goes on, `healthy()` is false, and both connections retry with backoff.
 class redis_broker final : public broker {
 public:
+    // `on_subscribed` runs on the subscriber's thread each time the subscription is (re)made:
+    // what other instances published while it was down is in the event log, not in Redis.
     redis_broker(redis_endpoint endpoint, realtime::delivery& local,
+                 std::function<void()> on_subscribed = nullptr,
                  std::string channel = "ordercast:events");
     ~redis_broker() override;
     redis_broker(const redis_broker&) = delete;
@@ -84,6 +87,7 @@ private:
 
     redis_endpoint endpoint_;
     realtime::delivery& local_;
+    std::function<void()> on_subscribed_;
     std::string channel_;
     std::string instance_;
     std::atomic<bool> publisher_up_{false};

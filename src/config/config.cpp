@@ -116,6 +116,16 @@ const std::vector<setting>& settings() {
              c.max_sockets_per_user =
                  parse_number<std::uint32_t>("MAX_SOCKETS_PER_USER", v, 1, 10000);
          }},
+        {"EVENT_RETENTION_S",
+         "how long the event log keeps events for resuming clients, 1-31536000 s (default 86400)",
+         [](config& c, const std::string& v) {
+             c.event_retention_s = parse_number<std::int64_t>("EVENT_RETENTION_S", v, 1, 31536000);
+         }},
+        {"REPLAY_LIMIT",
+         "most events one resume replays; more gets resync too-many, 1-100000 (default 1000)",
+         [](config& c, const std::string& v) {
+             c.replay_limit = parse_number<int>("REPLAY_LIMIT", v, 1, 100000);
+         }},
         {"LOGIN_FAILURES_PER_MIN",
          "failed staff logins per minute per login and per address, then 429, 1-10000 "
          "(default 10)",

@@ -37,6 +37,8 @@ struct config {
     std::uint32_t orders_per_minute = 10;       // per customer, per instance
     std::uint32_t max_sockets_per_user = 16;    // per instance; the oldest socket gives way
     std::uint32_t login_failures_per_min = 10;  // per login and per client address
+    std::int64_t event_retention_s = 86400;     // the event log keeps events this long
+    int replay_limit = 1000;                    // most events one resume replays
 };
 
 // Why `secret` is too weak to sign tokens with, or nothing when it will do.

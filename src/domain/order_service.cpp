@@ -1,15 +1,11 @@
 #include "domain/order_service.hpp"
 
 #include <algorithm>
-#include <boost/json.hpp>
+#include <iterator>
 
-#include "domain/order_json.hpp"
 #include "domain/user_ids.hpp"
-#include "realtime/room_policy.hpp"
-#include "util/clock.hpp"
 
 namespace ordercast::domain {
-namespace json = boost::json;
 using auth::role;
 
 namespace {
@@ -85,18 +81,18 @@ order order_service::create(const auth::principal& who, const new_order& request
     o.bonuses_used = request.bonuses_used;
     o.total = subtotal - request.bonuses_used;
     o.bonuses_earned = percent_of(o.total, bonus_percent_);
-    auto stored = repo_.create_order(std::move(o));
+    auto stored = repo_.create_order(
+        std::move(o), [this](const order& placed, std::optional<kopecks> balance) {
+            std::vector<domain_event> happened{order_created{placed}};
+            if (placed.bonuses_used > 0)
+                happened.push_back(bonus_changed{placed.user_id, balance.value_or(0), "used",
+                                                 placed.bonuses_used, placed.id});
+            return log_entries(happened);
+        });
     require(stored.has_value(), error::kind::unprocessable, "insufficient-bonuses",
             "bonuses_used is more than the bonus balance");
-    const auto& [created, balance] = *stored;
-
-    const json::value body = to_json(created);
-    events_.publish({realtime::user_room(created.user_id)}, "order-created", body);
-    events_.publish({realtime::admin_room(), realtime::city_room(created.city_id)}, "new-order",
-                    body);
-    if (created.bonuses_used > 0)
-        announce_bonus(created.user_id, balance, "used", created.bonuses_used, created.id);
-    return created;
+    events_.committed(std::move(stored->events));
+    return stored->placed;
 }
 
 order order_service::change_status(const auth::principal& who, std::int64_t order_id,
@@ -122,31 +118,30 @@ order order_service::change_status(const auth::principal& who, std::int64_t orde
         effect = {"earned", current->bonuses_earned};
     if (to == order_status::cancelled && current->bonuses_used > 0)
         effect = {"refunded", current->bonuses_used};
-    auto changed = repo_.change_status(order_id, current->status, to, effect);
+    const order_status from = current->status;
+    auto changed = repo_.change_status(
+        order_id, from, to, effect,
+        [this, from, &effect](const order& updated, std::optional<kopecks> balance) {
+            std::vector<domain_event> happened{order_status_changed{updated, from}};
+            if (balance)
+                happened.push_back(bonus_changed{updated.user_id, *balance, effect.type,
+                                                 effect.amount, updated.id});
+            return log_entries(happened);
+        });
     require(changed.has_value(), error::kind::conflict, "status-changed",
             "the order's status changed meanwhile; reload it");
-
-    const auto& updated = changed->updated;
-    events_.publish({realtime::user_room(updated.user_id), realtime::admin_room(),
-                     realtime::city_room(updated.city_id)},
-                    "order-status-updated",
-                    json::object{{"orderId", updated.id},
-                                 {"newStatus", to_string(to)},
-                                 {"oldStatus", to_string(current->status)},
-                                 {"timestamp", updated.updated_at}});
-    if (changed->balance)
-        announce_bonus(updated.user_id, *changed->balance, effect.type, effect.amount, updated.id);
-    return updated;
+    events_.committed(std::move(changed->events));
+    return changed->updated;
 }
 
-void order_service::announce_bonus(std::int64_t user_id, kopecks balance, std::string_view type,
-                                   kopecks amount, std::int64_t order_id) {
-    events_.publish({realtime::user_room(user_id)}, "bonus-updated",
-                    json::object{{"balance", to_roubles(balance)},
-                                 {"operation", json::object{{"type", type},
-                                                            {"amount", to_roubles(amount)},
-                                                            {"orderId", order_id}}},
-                                 {"timestamp", util::iso8601_now()}});
+std::vector<logged_event> order_service::log_entries(const std::vector<domain_event>& happened) {
+    std::vector<logged_event> out;
+    for (const auto& e : happened) {
+        auto entries = events_.entries(e);
+        out.insert(out.end(), std::make_move_iterator(entries.begin()),
+                   std::make_move_iterator(entries.end()));
+    }
+    return out;
 }
 
 order order_service::get(const auth::principal& who, std::int64_t order_id) {

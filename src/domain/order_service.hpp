@@ -32,7 +32,8 @@ inline constexpr std::size_t max_item_name = 200;
 std::optional<auth::principal> resolve_principal(repository& repo, auth::principal who);
 
 // Orders, statuses and bonuses (PROTOCOL.md §7): who may do what, the rules, and the
-// events that follow a committed change. Throws domain::error.
+// events each change logs in its own transaction and announces once committed. Throws
+// domain::error.
 class order_service {
 public:
     order_service(repository& repo, event_sink& events, int bonus_percent)
@@ -53,8 +54,8 @@ private:
     // ordercast created.
     void require_known(const auth::principal& who);
     bool can_see(const auth::principal& who, const order& o);
-    void announce_bonus(std::int64_t user_id, kopecks balance, std::string_view type,
-                        kopecks amount, std::int64_t order_id);
+    // What `happened` is written to the event log as.
+    std::vector<logged_event> log_entries(const std::vector<domain_event>& happened);
 
     repository& repo_;
     event_sink& events_;

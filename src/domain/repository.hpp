@@ -1,12 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "domain/logged_event.hpp"
 #include "domain/order.hpp"
 
 namespace ordercast::domain {
@@ -28,8 +30,20 @@ struct bonus_effect {
 
 struct status_change {
     order updated;
-    std::optional<kopecks> balance;  // after the bonus effect, when there was one
+    std::optional<kopecks> balance;    // after the bonus effect, when there was one
+    std::vector<logged_event> events;  // what the change wrote to the event log
 };
+
+struct created_order {
+    order placed;
+    kopecks balance = 0;
+    std::vector<logged_event> events;  // what the order wrote to the event log
+};
+
+// The log entries an order change writes with it, given what was stored and the bonus
+// balance after it (when bonuses moved). Called inside the change's transaction.
+using order_events =
+    std::function<std::vector<logged_event>(const order& stored, std::optional<kopecks> balance)>;
 
 struct staff_account {
     std::int64_t id = 0;
@@ -50,15 +64,6 @@ struct outbox_record {
     std::int64_t created_ms = 0;  // unix milliseconds
     std::string last_error;
     std::string updated_at;
-};
-
-// One entry of the event log (PROTOCOL.md §10): its id is its position in commit order.
-struct logged_event {
-    std::int64_t id = 0;
-    std::vector<std::string> rooms;
-    std::string type;
-    std::string data;  // the event's `data`, as JSON text
-    std::int64_t created_ms = 0;
 };
 
 // Persistence of the domain, one implementation per database. Every method is one
@@ -86,16 +91,17 @@ public:
     virtual void set_manager_cities(std::int64_t user_id,
                                     const std::vector<std::int64_t>& cities) = 0;
 
-    // Stores a new order (id, number and timestamps are filled in). When it spends bonuses
-    // the balance is debited in the same transaction; nothing is stored and nothing is
-    // returned when the balance is short.
-    virtual std::optional<std::pair<order, kopecks>> create_order(order o) = 0;
+    // Stores a new order (id, number and timestamps are filled in) and the log entries
+    // `events` makes of it. When it spends bonuses the balance is debited in the same
+    // transaction; nothing is stored and nothing is returned when the balance is short.
+    virtual std::optional<created_order> create_order(order o, const order_events& events) = 0;
     virtual std::optional<order> find_order(std::int64_t id) = 0;
     virtual std::vector<order> list_orders(const order_filter& filter) = 0;
-    // Moves the order from `from` to `to` with `effect`, only if it is still in `from`.
+    // Moves the order from `from` to `to` with `effect`, only if it is still in `from`, and
+    // logs the entries `events` makes of it.
     virtual std::optional<status_change> change_status(std::int64_t id, order_status from,
-                                                       order_status to,
-                                                       const bonus_effect& effect) = 0;
+                                                       order_status to, const bonus_effect& effect,
+                                                       const order_events& events) = 0;
     virtual std::pair<kopecks, std::vector<bonus_operation>> bonuses(std::int64_t user_id,
                                                                      int limit) = 0;
 
@@ -106,12 +112,14 @@ public:
                                                   std::string_view owner,
                                                   std::int64_t lease_ms) = 0;
     // Each outcome is recorded only while `owner` still holds the record's lease (false
-    // otherwise: another worker took it over, and its outcome is the one that counts).
-    virtual bool outbox_sent(std::int64_t id, std::string_view owner, std::int64_t now_ms) = 0;
+    // otherwise: another worker took it over, and its outcome is the one that counts), with
+    // `event` (when given) logged in the same transaction; its id is filled in.
+    virtual bool outbox_sent(std::int64_t id, std::string_view owner, std::int64_t now_ms,
+                             logged_event* event) = 0;
     // A failed attempt: retried at `next_attempt_ms`, or given up (status failed) without one.
     virtual bool outbox_failed(std::int64_t id, std::string_view owner, int attempts,
-                               std::string_view error,
-                               std::optional<std::int64_t> next_attempt_ms) = 0;
+                               std::string_view error, std::optional<std::int64_t> next_attempt_ms,
+                               logged_event* event) = 0;
     // Records that some instance delivers to Gulyash: from then on every instance records
     // outbox rows for its changes, configured for Gulyash or not.
     virtual void mark_sync_on() = 0;
@@ -130,17 +138,22 @@ public:
     // The event log. Ids are dense and increase in commit order: a counter row updated in
     // the appending transaction orders the committers (its row lock on PostgreSQL, the one
     // writer on SQLite), so a reader that sees id N+2 and not N+1 knows N+1 is coming.
-    virtual std::int64_t append_event(const std::vector<std::string>& rooms, std::string_view type,
-                                      std::string_view data, std::int64_t now_ms) = 0;
+    // Logs `e` in a transaction of its own; fills in and returns its id and time.
+    virtual logged_event append_event(logged_event e) = 0;
     // Up to `limit` events after `after_id` addressed to any of `rooms`, in id order (read
     // through the room index, not by scanning the log).
     virtual std::vector<logged_event> events_after(std::int64_t after_id,
                                                    const std::vector<std::string>& rooms,
                                                    int limit) = 0;
+    // Up to `limit` events after `after_id`, whatever their rooms, in id order.
+    virtual std::vector<logged_event> events_from(std::int64_t after_id, int limit) = 0;
     // The newest id handed out (0 before the first event), and the oldest still held (0 when
     // the log is empty).
     virtual std::int64_t event_head() = 0;
     virtual std::int64_t oldest_event_id() = 0;
+    // The log's name: `candidate` when the log has none yet (its first server), else the one
+    // stored. Instances that share it share one log, and only they may share events.
+    virtual std::string log_name(std::string_view candidate) = 0;
     // Deletes up to `limit` of the oldest events created before `before_ms`; returns how many.
     virtual int prune_events(std::int64_t before_ms, int limit) = 0;
 

@@ -32,6 +32,13 @@ void write_metric(std::string& out, std::string_view name, std::string_view type
     line(out, name, "", value);
 }
 
+void write_labelled(std::string& out, std::string_view name, std::string_view type,
+                    std::string_view help, std::string_view key,
+                    std::initializer_list<std::pair<std::string_view, std::int64_t>> values) {
+    header(out, name, type, help);
+    for (const auto& [value_label, value] : values) line(out, name, label(key, value_label), value);
+}
+
 void shard_stats::count_close(std::uint16_t code) {
     auto it = std::find(tracked_close_codes.begin(), tracked_close_codes.end(), code);
     closes[static_cast<std::size_t>(it - tracked_close_codes.begin())].fetch_add(1, relaxed);

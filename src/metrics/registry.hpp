@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +37,11 @@ struct alignas(64) shard_stats {
 // One unlabelled metric in Prometheus text: HELP, TYPE and its value.
 void write_metric(std::string& out, std::string_view name, std::string_view type,
                   std::string_view help, std::int64_t value);
+
+// One metric with one label, a value per label value.
+void write_labelled(std::string& out, std::string_view name, std::string_view type,
+                    std::string_view help, std::string_view key,
+                    std::initializer_list<std::pair<std::string_view, std::int64_t>> values);
 
 // All the process's figures; renders Prometheus text.
 class registry {

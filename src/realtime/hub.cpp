@@ -52,7 +52,7 @@ void hub::leave_all(subscriber& s) {
     for (const auto& m : rooms) remove_member(*m.where, m.index);
 }
 
-std::size_t hub::deliver(std::span<const std::string> rooms, out_frame* f) {
+std::size_t hub::deliver(std::span<const std::string> rooms, out_frame* f, std::int64_t event_id) {
     const std::uint64_t seq = ++delivery_seq_;
     std::size_t recipients = 0;
     for (const auto& name : rooms) {
@@ -61,7 +61,7 @@ std::size_t hub::deliver(std::span<const std::string> rooms, out_frame* f) {
         for (subscriber* s : it->second.members) {
             if (s->last_delivery_ == seq) continue;
             s->last_delivery_ = seq;
-            if (s->push(f)) ++recipients;
+            if (s->push(f, event_id)) ++recipients;
         }
     }
     return recipients;

@@ -17,8 +17,9 @@ class hub;
 class subscriber {
 public:
     // Takes its own reference to `f` if it keeps it; false when it did not queue it (the
-    // socket is closing, or is closed now as a slow consumer).
-    virtual bool push(out_frame* f) = 0;
+    // socket is closing, is closed now as a slow consumer, or had the event already).
+    // `event_id` is the event's position in the log (0: not an event).
+    virtual bool push(out_frame* f, std::int64_t event_id) = 0;
 
     std::size_t room_count() const { return rooms_.size(); }
 
@@ -52,8 +53,9 @@ public:
     bool leave(subscriber& s, std::string_view name);
     void leave_all(subscriber& s);
 
-    // Pushes `f` once to every member of any of `rooms`; returns how many queued it.
-    std::size_t deliver(std::span<const std::string> rooms, out_frame* f);
+    // Pushes `f` (event `event_id`) once to every member of any of `rooms`; returns how many
+    // queued it.
+    std::size_t deliver(std::span<const std::string> rooms, out_frame* f, std::int64_t event_id);
 
     std::size_t room_count() const { return rooms_.size(); }
     template <typename F>

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "realtime/resume.hpp"
 #include "util/json_text.hpp"
 
 namespace ordercast::realtime {
@@ -46,11 +47,19 @@ std::variant<client_message, protocol_error> parse_client_message(std::string_vi
     return client_message{kind, std::string(room->as_string())};
 }
 
-std::string connected_message(const auth::principal& who) {
+std::string connected_message(const auth::principal& who, std::int64_t last_event_id,
+                              std::optional<bool> recovered) {
     json::object data;
     data["userId"] = who.user_id;
     data["role"] = to_string(who.who);
+    data["lastEventId"] = last_event_id;
+    if (recovered) data["recovered"] = *recovered;
     return event_message("connected", data);
+}
+
+std::string resync_message(std::string_view reason, std::int64_t last_event_id) {
+    return event_message("resync",
+                         json::object{{"reason", reason}, {"lastEventId", last_event_id}});
 }
 
 std::string pong_message() {
@@ -80,6 +89,35 @@ std::string event_message(std::string_view type, const json::value& data) {
     msg["type"] = type;
     msg["data"] = data;
     return util::to_json_text(msg);
+}
+
+std::string logged_event_message(std::int64_t id, std::string_view type,
+                                 std::string_view data_json) {
+    std::string msg;
+    msg.reserve(type.size() + data_json.size() + 48);
+    msg += R"({"type":")";
+    msg += type;
+    msg += R"(","id":)";
+    msg += std::to_string(id);
+    msg += R"(,"data":)";
+    msg += data_json;
+    msg += '}';
+    return msg;
+}
+
+std::string_view resync_reason(resume_answer::outcome o) {
+    switch (o) {
+        case resume_answer::outcome::history_expired:
+            return "history-expired";
+        case resume_answer::outcome::too_many:
+            return "too-many";
+        case resume_answer::outcome::unknown_position:
+            return "unknown-position";
+        case resume_answer::outcome::replayed:
+        case resume_answer::outcome::unavailable:
+            break;
+    }
+    return {};
 }
 
 bool valid_event_type(std::string_view type) {

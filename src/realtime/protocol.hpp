@@ -26,11 +26,19 @@ struct protocol_error {
 std::variant<client_message, protocol_error> parse_client_message(std::string_view text);
 
 // Server messages, serialized as `{"type":...,"data":...}`.
-std::string connected_message(const auth::principal& who);
+// `connected`: `lastEventId` is where this socket's live stream starts; `recovered` only
+// when the client asked to resume (PROTOCOL.md §10).
+std::string connected_message(const auth::principal& who, std::int64_t last_event_id,
+                              std::optional<bool> recovered = std::nullopt);
+std::string resync_message(std::string_view reason, std::int64_t last_event_id);
 std::string pong_message();
 std::string room_reply(std::string_view type, std::string_view room);
 std::string error_message(const protocol_error& e);
 std::string event_message(std::string_view type, const boost::json::value& data);
+// A logged event as sockets receive it: `{"type":...,"id":N,"data":...}`; `data_json` is
+// JSON text and `type` a valid event type.
+std::string logged_event_message(std::int64_t id, std::string_view type,
+                                 std::string_view data_json);
 
 // `^[a-z0-9-]{1,64}$`: what an event type may be.
 bool valid_event_type(std::string_view type);

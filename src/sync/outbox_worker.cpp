@@ -2,11 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/json.hpp>
 #include <future>
 
 #include "metrics/registry.hpp"
-#include "realtime/room_policy.hpp"
+#include "storage/on_db.hpp"
 #include "storage/storage_error.hpp"
 #include "util/clock.hpp"
 #include "util/guarded.hpp"
@@ -19,28 +18,12 @@ constexpr std::chrono::milliseconds poll_interval{250};
 constexpr std::int64_t prune_interval_ms = 60'000;
 constexpr int prune_batch = 1000;
 
-// Runs `f(repository&)` on the database thread and waits for its result; nothing when
-// the database failed.
-template <typename F>
-auto on_db(storage::db_worker& db, F f)
-    -> std::optional<decltype(f(std::declval<domain::repository&>()))> {
-    using result = decltype(f(std::declval<domain::repository&>()));
-    auto promise = std::make_shared<std::promise<std::optional<result>>>();
-    auto future = promise->get_future();
-    db.post(
-        [promise, f = std::move(f)](domain::repository& repo) {
-            try {
-                promise->set_value(f(repo));
-            } catch (...) {
-                promise->set_value(std::nullopt);
-                throw;
-            }
-        },
-        [promise] { promise->set_value(std::nullopt); });
-    return future.get();
-}
-
 }  // namespace
+
+domain::logged_event outbox_worker::one_entry(const domain::domain_event& e) const {
+    auto entries = events_.entries(e);
+    return std::move(entries.front());
+}
 
 void render(const sync_stats& s, std::string& out) {
     auto v = [](const auto& a) {
@@ -80,7 +63,7 @@ outbox_worker::outbox_worker(sync_settings settings, storage::db_worker& db,
       stats_(stats),
       owner_(util::random_id()) {
     // What a crashed predecessor was delivering is due again at once where that is safe.
-    on_db(db_, [](domain::repository& repo) {
+    storage::on_db(db_, [](domain::repository& repo) {
         repo.release_stale_outbox_leases();
         return true;
     });
@@ -137,7 +120,7 @@ void outbox_worker::prune_now_and_then() {
     if (now < due || !next_prune_ms_.compare_exchange_strong(due, now + prune_interval_ms)) return;
     // Bounded batches, each its own short transaction: never a long write lock.
     for (int round = 0; round < 100; ++round) {
-        auto removed = on_db(db_, [this, now](domain::repository& repo) {
+        auto removed = storage::on_db(db_, [this, now](domain::repository& repo) {
             return repo.prune_outbox(now - settings_.retention_ms, prune_batch);
         });
         if (!removed || *removed < prune_batch) return;
@@ -146,7 +129,7 @@ void outbox_worker::prune_now_and_then() {
 
 bool outbox_worker::deliver_one(gulyash_client& client) {
     const auto lease = lease_ms();
-    auto due = on_db(db_, [this, lease](domain::repository& repo) {
+    auto due = storage::on_db(db_, [this, lease](domain::repository& repo) {
         return std::pair{repo.due_outbox(util::unix_millis(), 1, owner_, lease),
                          repo.pending_outbox()};
     });
@@ -159,12 +142,25 @@ bool outbox_worker::deliver_one(gulyash_client& client) {
     const auto outcome = client.post_order(record.payload, key);
     const int attempt = record.attempts + 1;
     const bool retry = !outcome.ok && attempt < settings_.max_attempts;
-    const std::string now = util::iso8601_now();
-    auto saved = on_db(db_, [&](domain::repository& repo) {
-        if (outcome.ok) return repo.outbox_sent(record.id, owner_, util::unix_millis());
-        return repo.outbox_failed(
-            record.id, owner_, attempt, outcome.error,
-            retry ? std::optional(util::unix_millis() + backoff(attempt).count()) : std::nullopt);
+    // The outcome and the event that tells admins of it commit together.
+    std::optional<domain::logged_event> told;
+    if (outcome.ok) {
+        told = one_entry(domain::sync_succeeded{record.entity, record.entity_id});
+    } else {
+        told = one_entry(
+            domain::sync_failed{record.entity, record.entity_id, outcome.error, attempt, retry});
+    }
+    auto saved = storage::on_db(db_, [&](domain::repository& repo) {
+        auto event = *told;
+        bool held = outcome.ok
+                        ? repo.outbox_sent(record.id, owner_, util::unix_millis(), &event)
+                        : repo.outbox_failed(
+                              record.id, owner_, attempt, outcome.error,
+                              retry ? std::optional(util::unix_millis() + backoff(attempt).count())
+                                    : std::nullopt,
+                              &event);
+        if (held) told = std::move(event);
+        return held;
     });
     if (!saved) return false;  // the database is down: the record stays due
     if (!*saved) {
@@ -178,22 +174,12 @@ bool outbox_worker::deliver_one(gulyash_client& client) {
         stats_.latency_ms_sum += static_cast<std::uint64_t>(
             std::max<std::int64_t>(0, util::unix_millis() - record.created_ms));
         ++stats_.latency_count;
-        events_.publish(
-            {realtime::admin_room()}, "sync-success",
-            boost::json::object{
-                {"entity", record.entity}, {"entityId", record.entity_id}, {"timestamp", now}});
     } else {
         ++(retry ? stats_.retries : stats_.failed);
         spdlog::warn("gulyash: {} {} attempt {}: {}{}", record.entity, record.entity_id, attempt,
                      outcome.error, retry ? "" : " (giving up until an admin retries)");
-        events_.publish({realtime::admin_room()}, "sync-error",
-                        boost::json::object{{"entity", record.entity},
-                                            {"entityId", record.entity_id},
-                                            {"error", outcome.error},
-                                            {"timestamp", now},
-                                            {"attempt", attempt},
-                                            {"willRetry", retry}});
     }
+    events_.committed({std::move(*told)});
     return true;
 }
 

@@ -64,6 +64,8 @@ private:
     void run(gulyash_client& client);
     bool deliver_one(gulyash_client& client);
     void prune_now_and_then();
+    // The log entry a sync outcome is written as (one per outcome).
+    domain::logged_event one_entry(const domain::domain_event& e) const;
 
     sync_settings settings_;
     storage::db_worker& db_;

@@ -16,6 +16,7 @@ inline constexpr std::uint16_t invalid_payload = 1007;
 inline constexpr std::uint16_t policy_violation = 1008;
 inline constexpr std::uint16_t message_too_big = 1009;
 inline constexpr std::uint16_t internal_error = 1011;
+inline constexpr std::uint16_t try_again_later = 1013;
 inline constexpr std::uint16_t unauthorized = 4001;
 inline constexpr std::uint16_t token_expired = 4002;
 }  // namespace close_code

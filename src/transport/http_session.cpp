@@ -262,7 +262,8 @@ void http_session::upgrade(const api::request& req) {
                                          "invalid Sec-WebSocket-Key"));
     }
 
-    std::optional<std::string> token = query_token(std::string_view(req.target()));
+    std::optional<std::string> token = query_param(std::string_view(req.target()), "token");
+    auto since = query_param(std::string_view(req.target()), "since");
     if (!token) {
         if (auto bearer = api::bearer_token(std::string_view(req[http::field::authorization])))
             token = std::string(*bearer);
@@ -279,8 +280,8 @@ void http_session::upgrade(const api::request& req) {
         // The database decides a known manager's cities and whether an id of ordercast's
         // own range names a user: asked before the session starts, so that its first
         // message is already judged with the answer.
-        ctx_.resolve(*who, [self = shared_from_this(),
-                            accept = *accept](std::optional<auth::principal> known) mutable {
+        ctx_.resolve(*who, [self = shared_from_this(), accept = *accept,
+                            since](std::optional<auth::principal> known) mutable {
             ws_session_auth result = auth::token_error::bad_claims;
             if (known) {
                 result = std::move(*known);
@@ -288,22 +289,24 @@ void http_session::upgrade(const api::request& req) {
                 self->ctx_.metrics.count_auth_failure(auth::token_error::bad_claims);
             }
             boost::asio::post(self->stream_.get_executor(), [self, accept = std::move(accept),
-                                                             result = std::move(result)]() mutable {
-                self->complete_upgrade(accept, std::move(result));
+                                                             result = std::move(result),
+                                                             since = std::move(since)]() mutable {
+                self->complete_upgrade(accept, std::move(result), std::move(since));
             });
         });
         return;
     }
-    complete_upgrade(*accept, std::move(auth));
+    complete_upgrade(*accept, std::move(auth), std::move(since));
 }
 
-void http_session::complete_upgrade(const std::string& accept, ws_session_auth auth) {
+void http_session::complete_upgrade(const std::string& accept, ws_session_auth auth,
+                                    std::optional<std::string> since) {
     ctx_.metrics.count_http(101);
     stream_.expires_never();
     auto leftover = buffer_.data();
     std::string early(static_cast<const char*>(leftover.data()), leftover.size());
     ws_session::start(shard_, stream_.release_socket(), switching_protocols(accept),
-                      std::move(auth), early);
+                      std::move(auth), early, std::move(since));
 }
 
 void http_session::reply(api::response res) {

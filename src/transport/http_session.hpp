@@ -42,7 +42,8 @@ private:
     void on_read(boost::system::error_code ec);
     void upgrade(const api::request& req);
     // Hands the socket to a ws_session with the 101 `accept` key and the token's verdict.
-    void complete_upgrade(const std::string& accept, ws_session_auth auth);
+    void complete_upgrade(const std::string& accept, ws_session_auth auth,
+                          std::optional<std::string> since);
     // Answers the request being read now (an error found while reading it).
     void reply(api::response res);
     // The answer to request `seq`; written once every earlier answer is.

@@ -15,6 +15,7 @@
 #include "metrics/registry.hpp"
 #include "realtime/frame.hpp"
 #include "realtime/hub.hpp"
+#include "realtime/resume.hpp"
 #include "transport/poller.hpp"
 #include "transport/user_sockets.hpp"
 
@@ -97,6 +98,11 @@ public:
 
     // Bytes queued on this shard's sockets and not yet written.
     std::size_t backlog_bytes = 0;
+    // The id of the last event this shard delivered: a socket joining its rooms now gets
+    // every event after it.
+    std::int64_t last_event_id = 0;
+    // Serves `?since=` resumes; none: sockets that ask for one get `unavailable`.
+    realtime::resumer* resumer = nullptr;
 
     void reassign_manager_cities(std::int64_t user_id, const std::vector<std::int64_t>& cities);
     // Closes the session numbered `serial` if it is still open on this shard.

@@ -1,5 +1,6 @@
 #include "transport/shard_pool.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/post.hpp>
 #include <mutex>
@@ -35,7 +36,9 @@ void shard_pool::deliver(std::shared_ptr<const realtime::event> e,
             // Encoded once per shard: recipients on this shard share the bytes.
             realtime::frame_ref frame(
                 realtime::out_frame::make(realtime::opcode::text, e->payload));
-            const std::size_t n = sh->rooms().deliver(e->rooms, frame.get());
+            const std::size_t n = sh->rooms().deliver(e->rooms, frame.get(), e->id);
+            // Events arrive in log order: a socket that joins now gets every later one.
+            sh->last_event_id = std::max(sh->last_event_id, e->id);
             sh->stats().messages_out.fetch_add(n, std::memory_order_relaxed);
             t->recipients.fetch_add(n, std::memory_order_relaxed);
             // The publisher hears back once the frames are written: that bounds how far
@@ -81,6 +84,13 @@ void shard_pool::reassign_manager_cities(std::int64_t user_id, std::vector<std::
         boost::asio::post(s->io(), [sh = s.get(), user_id, shared] {
             sh->reassign_manager_cities(user_id, *shared);
         });
+    }
+}
+
+void shard_pool::start_at(std::int64_t last_event_id, realtime::resumer* resumer) {
+    for (auto& s : shards_) {
+        s->last_event_id = last_event_id;
+        s->resumer = resumer;
     }
 }
 

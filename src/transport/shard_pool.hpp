@@ -6,6 +6,7 @@
 
 #include "metrics/registry.hpp"
 #include "realtime/event.hpp"
+#include "realtime/resume.hpp"
 #include "transport/shard.hpp"
 
 namespace ordercast::transport {
@@ -26,6 +27,10 @@ public:
 
     // Thread-safe: every open socket of manager `user_id` moves to the rooms of `cities`.
     void reassign_manager_cities(std::int64_t user_id, std::vector<std::int64_t> cities) override;
+
+    // Before run(): where the event log stands (the live stream starts after it) and who
+    // serves resumes.
+    void start_at(std::int64_t last_event_id, realtime::resumer* resumer);
 
     // Starts one thread per shard except shard 0, which runs on the caller's thread
     // until every shard has shut down.

@@ -37,13 +37,13 @@ std::string switching_protocols(std::string_view accept) {
     return res;
 }
 
-std::optional<std::string> query_token(std::string_view target) {
+std::optional<std::string> query_param(std::string_view target, std::string_view name) {
     auto q = target.find('?');
     if (q == std::string_view::npos) return std::nullopt;
     auto fields = util::form_fields(target.substr(q + 1));
     if (!fields) return std::nullopt;
     for (auto& [key, value] : *fields) {
-        if (key == "token") return std::move(value);
+        if (key == name) return std::move(value);
     }
     return std::nullopt;
 }

@@ -46,6 +46,7 @@ ws_session::~ws_session() {
     if (registered_) shard_.users().remove(who_.user_id, serial_);
     shard_.rooms().leave_all(*this);
     release_queue(false);
+    release_held();
     shard_.detach(*this);
     shard_.stats().connections_open.fetch_sub(1, std::memory_order_relaxed);
     if (authenticated_) {
@@ -55,7 +56,8 @@ ws_session::~ws_session() {
 }
 
 void ws_session::start(shard& owner, boost::asio::ip::tcp::socket socket, std::string_view response,
-                       auth_result auth, std::string_view leftover) {
+                       auth_result auth, std::string_view leftover,
+                       std::optional<std::string> since) {
     // The socket leaves Asio's reactor: from here the shard's poller watches it.
     boost::system::error_code ec;
     socket.set_option(boost::asio::ip::tcp::no_delay(true), ec);
@@ -73,7 +75,7 @@ void ws_session::start(shard& owner, boost::asio::ip::tcp::socket socket, std::s
     ++s->ops_;  // the session must outlive this function whatever happens below
     s->queue(realtime::out_frame::make_raw(response));
     if (auto* who = std::get_if<auth::principal>(&auth)) {
-        s->accept(*who);
+        s->accept(*who, std::move(since));
     } else if (std::get<auth::token_error>(auth) == auth::token_error::expired) {
         s->close(close_code::token_expired, "token expired");
     } else {
@@ -87,14 +89,35 @@ void ws_session::start(shard& owner, boost::asio::ip::tcp::socket socket, std::s
     s->maybe_destroy();
 }
 
-void ws_session::accept(const auth::principal& who) {
+void ws_session::accept(const auth::principal& who, std::optional<std::string> since) {
     who_ = who;
     authenticated_ = true;
     shard_.stats().connections_by_role[static_cast<std::size_t>(who.who)].fetch_add(
         1, std::memory_order_relaxed);
-    send_text(realtime::connected_message(who));
-    for (const auto& room : realtime::automatic_rooms(who)) {
-        shard_.rooms().join(*this, room, realtime::max_rooms_per_socket);
+    // Joined on this thread, where events are delivered: every event after live_from_
+    // reaches this socket live.
+    live_from_ = shard_.last_event_id;
+    auto rooms = realtime::automatic_rooms(who);
+    for (const auto& room : rooms) shard_.rooms().join(*this, room, realtime::max_rooms_per_socket);
+    if (!since) {
+        send_text(realtime::connected_message(who, live_from_));
+    } else {
+        // Live events wait while the log is read; `connected` goes first when it answers.
+        resuming_ = true;
+        ++ops_;
+        realtime::resume_request request{std::move(*since), std::move(rooms), live_from_};
+        auto back = [this, &io = shard_.io()](realtime::resume_answer answer) {
+            boost::asio::post(io, [this, answer = std::move(answer)]() mutable {
+                finish_resume(std::move(answer));
+                --ops_;
+                maybe_destroy();
+            });
+        };
+        if (shard_.resumer) {
+            shard_.resumer->resume(std::move(request), std::move(back));
+        } else {
+            back({});
+        }
     }
     registered_ = true;
     for (auto old : shard_.users().add(who.user_id, {&shard_, serial_})) {
@@ -110,6 +133,60 @@ void ws_session::accept(const auth::principal& who) {
     next_ping_ms_ = util::steady_ms() + shard_.settings().ping_interval_ms;
     tokens_ = shard_.settings().rate_limit_per_s;
     tokens_refilled_us_ = util::steady_us();
+}
+
+void ws_session::finish_resume(realtime::resume_answer answer) {
+    resuming_ = false;
+    if (state_ != state::open) return release_held();
+    using outcome = realtime::resume_answer::outcome;
+    if (answer.result == outcome::unavailable) {
+        release_held();
+        return close(close_code::try_again_later, "event log unavailable; retry");
+    }
+    const bool recovered = answer.result == outcome::replayed;
+    send_text(realtime::connected_message(who_, live_from_, recovered));
+    if (!recovered) {
+        send_text(realtime::resync_message(realtime::resync_reason(answer.result), live_from_));
+    } else {
+        skip_through_ = answer.since;
+        // Bounded by REPLAY_LIMIT events of at most 64 KiB each: never a slow consumer for
+        // what it asked to be sent at once.
+        for (const auto& text : answer.events) {
+            realtime::frame_ref f(realtime::out_frame::make(realtime::opcode::text, text));
+            f->retain();
+            queue(f.get());
+        }
+        shard_.stats().messages_out.fetch_add(answer.events.size(), std::memory_order_relaxed);
+    }
+    for (auto& [f, id] : held_) {
+        if (id == 0 || id > skip_through_) {
+            queue(f);  // the reference held_ had
+        } else {
+            f->release();
+        }
+    }
+    held_.clear();
+    held_bytes_ = 0;
+}
+
+bool ws_session::hold(realtime::out_frame* f, std::int64_t event_id) {
+    held_bytes_ += f->size();
+    if (held_bytes_ > shard_.settings().send_queue_bytes) {
+        shard_.stats().slow_consumer_drops.fetch_add(1, std::memory_order_relaxed);
+        release_held();
+        resuming_ = false;
+        close(close_code::policy_violation, "slow consumer");
+        return false;
+    }
+    f->retain();
+    held_.emplace_back(f, event_id);
+    return true;
+}
+
+void ws_session::release_held() {
+    for (auto& held : held_) held.first->release();
+    held_.clear();
+    held_bytes_ = 0;
 }
 
 void ws_session::reassign_cities(const std::vector<std::int64_t>& cities) {
@@ -148,8 +225,10 @@ void ws_session::queue(realtime::out_frame* f) {
     }
 }
 
-bool ws_session::push(realtime::out_frame* f) {
+bool ws_session::push(realtime::out_frame* f, std::int64_t event_id) {
     if (state_ != state::open) return false;
+    if (event_id != 0 && event_id <= skip_through_) return false;  // it came with the replay
+    if (resuming_) return hold(f, event_id);
     if (queued_bytes_ + f->size() > shard_.settings().send_queue_bytes) {
         shard_.stats().slow_consumer_drops.fetch_add(1, std::memory_order_relaxed);
         // What it has not read yet is dropped: that backlog is the problem.
@@ -163,7 +242,7 @@ bool ws_session::push(realtime::out_frame* f) {
 }
 
 void ws_session::reply(realtime::out_frame* f) {
-    push(f);
+    push(f, 0);
     shard_.stats().messages_out.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -424,7 +503,7 @@ void ws_session::handle(std::string_view message) {
 bool ws_session::on_ping(std::string_view payload) {
     if (!spend_token()) return false;
     realtime::frame_ref pong(realtime::out_frame::make(realtime::opcode::pong, payload));
-    push(pong.get());
+    push(pong.get(), 0);
     return state_ == state::open;
 }
 

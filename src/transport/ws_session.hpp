@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -11,6 +12,7 @@
 #include "auth/principal.hpp"
 #include "realtime/frame.hpp"
 #include "realtime/hub.hpp"
+#include "realtime/resume.hpp"
 #include "transport/poller.hpp"
 #include "transport/ws_reader.hpp"
 
@@ -29,11 +31,13 @@ public:
     using auth_result = std::variant<auth::principal, auth::token_error>;
 
     // Takes over an upgraded socket. `response` (the 101) is sent first; `leftover` holds
-    // bytes the client sent after its handshake request.
+    // bytes the client sent after its handshake request; `since` is the position it resumes
+    // from (PROTOCOL.md §10), when it asked to.
     static void start(shard& owner, boost::asio::ip::tcp::socket socket, std::string_view response,
-                      auth_result auth, std::string_view leftover);
+                      auth_result auth, std::string_view leftover,
+                      std::optional<std::string> since);
 
-    bool push(realtime::out_frame* f) override;
+    bool push(realtime::out_frame* f, std::int64_t event_id) override;
     void on_events(std::uint32_t events) override;
 
     // A manager's cities changed: leave the old city rooms, join the new ones.
@@ -59,7 +63,13 @@ private:
     ws_session(shard& owner, int fd);
     ~ws_session();
 
-    void accept(const auth::principal& who);
+    void accept(const auth::principal& who, std::optional<std::string> since);
+    // The log's answer to a resume: `connected`, the replay or a `resync`, then what
+    // arrived meanwhile.
+    void finish_resume(realtime::resume_answer answer);
+    // While a resume is read, frames wait here (in order) rather than in the send queue.
+    bool hold(realtime::out_frame* f, std::int64_t event_id);
+    void release_held();
     void queue(realtime::out_frame* f);  // takes a reference
     void send_text(std::string_view json);
     // A reply of ours, counted as a message out (events are counted where they fan out).
@@ -95,6 +105,13 @@ private:
     std::uint32_t head_offset_ = 0;
     std::size_t queued_bytes_ = 0;
 
+    // Resume (PROTOCOL.md §10): the live stream starts after live_from_; events up to
+    // skip_through_ came with the replay (or the client had them) and are not sent again.
+    std::vector<std::pair<realtime::out_frame*, std::int64_t>> held_;
+    std::size_t held_bytes_ = 0;
+    std::int64_t live_from_ = 0;
+    std::int64_t skip_through_ = 0;
+
     auth::principal who_;
     std::int64_t next_ping_ms_ = 0;
     std::int64_t close_deadline_ms_ = 0;
@@ -107,6 +124,7 @@ private:
     std::uint8_t ops_ = 0;  // pending posted continuations and calls that must finish first
     state state_ = state::open;
     bool authenticated_ = false;
+    bool resuming_ = false;
     bool dirty_ = false;
     bool awaiting_pong_ = false;
     bool waiting_writable_ = false;

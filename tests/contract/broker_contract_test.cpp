@@ -57,14 +57,15 @@ std::string label(char prefix, int i) {
     return s;
 }
 
-// What a server publishes: a JSON event with a type; `label` tells the events apart.
+// What a server publishes: a JSON event with a type and a log id; `label` tells the events
+// apart (ordering by id is the sequencer's business, not the broker's).
 std::string payload(const std::string& label) {
-    return R"({"type":"test","data":{"label":")" + label + R"("}})";
+    return R"({"type":"test","id":1,"data":{"label":")" + label + R"("}})";
 }
 
 std::shared_ptr<const realtime::event> event(const std::string& label) {
     return std::make_shared<const realtime::event>(
-        realtime::event{{"admin-orders", "user-1"}, payload(label)});
+        realtime::event{1, {"admin-orders", "user-1"}, payload(label)});
 }
 
 // Waits (bounded) until `b` is subscribed: readiness is what /readyz reports too.

@@ -1,7 +1,9 @@
 // The order rules and the repository contract, run against every database: SQLite in a
 // temporary folder and a real PostgreSQL started for the suite.
+#include "domain/order_json.hpp"
 #include "domain/order_service.hpp"
 #include "domain/user_ids.hpp"
+#include "eventlog/event_entries.hpp"
 
 #include <gtest/gtest.h>
 
@@ -26,15 +28,25 @@ struct recorded {
     std::vector<std::string> rooms;
     std::string type;
     boost::json::value data;
+    std::int64_t id = 0;
 };
 
+// The real mapping to rooms; records what was announced after commit.
 struct recording_sink : event_sink {
     std::vector<recorded> events;
-    void publish(std::vector<std::string> rooms, std::string_view type,
-                 boost::json::value data) override {
-        events.push_back({std::move(rooms), std::string(type), std::move(data)});
+    std::vector<logged_event> entries(const domain_event& e) const override {
+        return eventlog::entries_of(e);
+    }
+    void committed(std::vector<logged_event> logged) override {
+        for (auto& e : logged)
+            events.push_back({std::move(e.rooms), e.type, boost::json::parse(e.data), e.id});
     }
 };
+
+std::int64_t append(repository& repo, std::vector<std::string> rooms, std::string type,
+                    std::string data, std::int64_t at) {
+    return repo.append_event({0, std::move(rooms), std::move(type), std::move(data), at}).id;
+}
 
 auth::principal as(auth::role r, std::int64_t id, std::vector<std::int64_t> cities = {}) {
     return {.user_id = id, .who = r, .city_ids = std::move(cities), .expires_at = 0};
@@ -114,6 +126,7 @@ TEST_P(OrderService, CreatesAnOrderWithTotalsAndEvents) {
                   .comment = "door 3"};
     auto o = service_->create(as(auth::role::user, 10), req);
     EXPECT_EQ(o.subtotal, 101100);
+    EXPECT_EQ(sink_.events.at(0).data, to_json(o)) << "the order object as the 201 has it";
     EXPECT_EQ(o.total, 101100);
     EXPECT_EQ(o.bonuses_earned, 5055);
     EXPECT_EQ(o.status, order_status::pending);
@@ -375,20 +388,20 @@ TEST_P(OrderService, OutboxKeepsEachOrdersChangesInOrder) {
     EXPECT_EQ(due[1].entity_id, second.id);
     EXPECT_TRUE(take(now).empty()) << "leased records are not handed out again";
     // A failed delivery keeps the order's later changes waiting behind it.
-    EXPECT_TRUE(repo_->outbox_failed(due[0].id, "me", 1, "HTTP 503", now + 60'000));
-    EXPECT_TRUE(repo_->outbox_sent(due[1].id, "me", now));
+    EXPECT_TRUE(repo_->outbox_failed(due[0].id, "me", 1, "HTTP 503", now + 60'000, nullptr));
+    EXPECT_TRUE(repo_->outbox_sent(due[1].id, "me", now, nullptr));
     EXPECT_TRUE(take(now + 2 * lease).empty());
     const auto later = now + 60'000;
     due = take(later);
     ASSERT_EQ(due.size(), 1u);
     EXPECT_EQ(status_of(due[0]), "pending");
     EXPECT_EQ(due[0].last_error, "HTTP 503");
-    EXPECT_TRUE(repo_->outbox_sent(due[0].id, "me", later));
+    EXPECT_TRUE(repo_->outbox_sent(due[0].id, "me", later, nullptr));
     for (const char* expected : {"confirmed", "preparing"}) {
         due = take(later);
         ASSERT_EQ(due.size(), 1u) << expected;
         EXPECT_EQ(status_of(due[0]), expected);
-        EXPECT_TRUE(repo_->outbox_sent(due[0].id, "me", later));
+        EXPECT_TRUE(repo_->outbox_sent(due[0].id, "me", later, nullptr));
     }
     EXPECT_TRUE(take(later).empty());
     EXPECT_EQ(repo_->pending_outbox(), 0);
@@ -407,9 +420,10 @@ TEST_P(OrderService, OnlyTheLeaseHolderRecordsAnOutcome) {
     ASSERT_EQ(slow.size(), 1u);
     auto fast = repo_->due_outbox(now + 1001, 1, "fast", 1000);
     ASSERT_EQ(fast.size(), 1u) << "the lease ran out: another worker takes the record";
-    EXPECT_TRUE(repo_->outbox_sent(fast[0].id, "fast", now + 1002));
-    EXPECT_FALSE(repo_->outbox_failed(slow[0].id, "slow", 1, "Connection timeout", now + 5000));
-    EXPECT_FALSE(repo_->outbox_sent(slow[0].id, "slow", now + 1003));
+    EXPECT_TRUE(repo_->outbox_sent(fast[0].id, "fast", now + 1002, nullptr));
+    EXPECT_FALSE(
+        repo_->outbox_failed(slow[0].id, "slow", 1, "Connection timeout", now + 5000, nullptr));
+    EXPECT_FALSE(repo_->outbox_sent(slow[0].id, "slow", now + 1003, nullptr));
     EXPECT_EQ(repo_->pending_outbox(), 0);
     EXPECT_TRUE(repo_->failed_outbox(10).empty());
     EXPECT_TRUE(repo_->due_outbox(now + 10'000, 1, "slow", 1000).empty());
@@ -435,9 +449,9 @@ TEST_P(OrderService, EventIdsAreDenseAndCommitInOrder) {
             ready.count_down();
             go.wait();
             for (int i = 0; i < each; ++i) {
-                got[w].push_back(connections[w]->append_event(
-                    {"admin-orders", "user-" + std::to_string(w + 1)}, "test",
-                    R"({"n":)" + std::to_string(i) + "}", util::unix_millis()));
+                got[w].push_back(append(*connections[w],
+                                        {"admin-orders", "user-" + std::to_string(w + 1)}, "test",
+                                        R"({"n":)" + std::to_string(i) + "}", util::unix_millis()));
             }
             ++done;
         });
@@ -464,10 +478,10 @@ TEST_P(OrderService, EventIdsAreDenseAndCommitInOrder) {
 
 TEST_P(OrderService, EventReplayReadsOnlyTheRoomsAskedForInIdOrder) {
     const auto now = util::unix_millis();
-    const auto a = repo_->append_event({"admin-orders", "city-1-orders"}, "new-order", "{}", now);
-    const auto b = repo_->append_event({"user-5"}, "order-created", R"({"x":1})", now);
-    const auto c = repo_->append_event({"user-6"}, "order-created", "{}", now);
-    const auto d = repo_->append_event({"user-5", "admin-orders"}, "bonus-updated", "{}", now);
+    const auto a = append(*repo_, {"admin-orders", "city-1-orders"}, "new-order", "{}", now);
+    const auto b = append(*repo_, {"user-5"}, "order-created", R"({"x":1})", now);
+    const auto c = append(*repo_, {"user-6"}, "order-created", "{}", now);
+    const auto d = append(*repo_, {"user-5", "admin-orders"}, "bonus-updated", "{}", now);
     auto ids = [](const std::vector<logged_event>& events) {
         std::vector<std::int64_t> out;
         for (const auto& e : events) out.push_back(e.id);
@@ -488,17 +502,66 @@ TEST_P(OrderService, EventReplayReadsOnlyTheRoomsAskedForInIdOrder) {
     EXPECT_EQ(got[0].rooms, std::vector<std::string>{"user-5"});
 }
 
+// An order's events commit with it: after the 201 the log holds exactly what was announced,
+// and a refused order or a lost status race leaves no event behind.
+TEST_P(OrderService, AnEventIsLoggedIffItsChangeCommitted) {
+    auto user = as(auth::role::user, 10);
+    auto o = service_->create(user, simple(10000));
+    ASSERT_EQ(sink_.events.size(), 2u);
+    auto logged = repo_->events_after(0, {"user-10", "admin-orders"}, 100);
+    ASSERT_EQ(logged.size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(logged[i].id, sink_.events[i].id);
+        EXPECT_EQ(logged[i].type, sink_.events[i].type);
+        EXPECT_EQ(boost::json::parse(logged[i].data), sink_.events[i].data);
+    }
+    EXPECT_EQ(boost::json::parse(logged[0].data).at("id").as_int64(), o.id);
+
+    const auto head = repo_->event_head();
+    EXPECT_EQ(refusal([&] { service_->create(user, simple(1000, 500)); }),
+              error::kind::unprocessable)
+        << "no bonuses to spend";
+    // A status change that loses the race (the order moved meanwhile) commits nothing.
+    repo_->change_status(o.id, order_status::pending, order_status::confirmed, {}, {});
+    EXPECT_FALSE(repo_->change_status(o.id, order_status::pending, order_status::cancelled, {},
+                                      [](const order&, std::optional<kopecks>) {
+                                          ADD_FAILURE() << "asked for events of a lost race";
+                                          return std::vector<logged_event>{};
+                                      }));
+    EXPECT_EQ(repo_->event_head(), head) << "a refused change logs nothing";
+    EXPECT_EQ(repo_->events_after(0, {"user-10", "admin-orders"}, 100).size(), 2u);
+    EXPECT_EQ(sink_.events.size(), 2u);
+}
+
+// When the events callback throws (the transaction fails half-way), the order is not
+// stored and no event is logged: the two are one fact.
+TEST_P(OrderService, AFailedOrderTransactionLeavesNeitherOrderNorEvent) {
+    order o;
+    o.user_id = 10;
+    o.city_id = moscow_;
+    o.items = {{"Soup", 100, 1}};
+    o.subtotal = o.total = 100;
+    EXPECT_THROW(
+        repo_->create_order(o,
+                            [](const order&, std::optional<kopecks>) -> std::vector<logged_event> {
+                                throw std::runtime_error("failed after the insert");
+                            }),
+        std::runtime_error);
+    EXPECT_EQ(repo_->event_head(), 0);
+    EXPECT_TRUE(repo_->list_orders({}).empty());
+}
+
 TEST_P(OrderService, EventsArePrunedByAgeAndIdsAreNeverReused) {
     EXPECT_EQ(repo_->event_head(), 0);
     EXPECT_EQ(repo_->oldest_event_id(), 0);
-    for (std::int64_t at : {1000, 2000, 3000}) repo_->append_event({"admin-orders"}, "t", "{}", at);
+    for (std::int64_t at : {1000, 2000, 3000}) append(*repo_, {"admin-orders"}, "t", "{}", at);
     EXPECT_EQ(repo_->prune_events(2500, 100), 2);
     EXPECT_EQ(repo_->oldest_event_id(), 3);
     EXPECT_EQ(repo_->event_head(), 3);
     EXPECT_EQ(repo_->events_after(0, {"admin-orders"}, 100).size(), 1u);
     EXPECT_EQ(repo_->prune_events(10'000, 100), 1);
     EXPECT_EQ(repo_->oldest_event_id(), 0);
-    EXPECT_EQ(repo_->append_event({"admin-orders"}, "t", "{}", 4000), 4)
+    EXPECT_EQ(append(*repo_, {"admin-orders"}, "t", "{}", 4000), 4)
         << "the counter, not the largest id left, hands out ids";
 }
 
@@ -517,8 +580,8 @@ TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
     earn.items = {{"Feast", 100000, 1}};
     earn.subtotal = earn.total = 100000;
     earn.bonuses_earned = 5000;
-    const auto id = setup.create_order(earn)->first.id;
-    setup.change_status(id, order_status::pending, order_status::completed, {"earned", 5000});
+    const auto id = setup.create_order(earn, {})->placed.id;
+    setup.change_status(id, order_status::pending, order_status::completed, {"earned", 5000}, {});
 
     std::atomic<int> wins{0};
     std::vector<std::thread> instances;
@@ -536,7 +599,7 @@ TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
             spend.bonuses_used = 5000;
             ready.count_down();
             go.wait();
-            if (repo.create_order(spend)) ++wins;
+            if (repo.create_order(spend, {})) ++wins;
         });
     }
     ready.wait();
@@ -557,7 +620,7 @@ TEST(PostgresInstances, OutboxWorkersOnSeveralInstancesTakeDifferentRows) {
         o.city_id = city;
         o.items = {{"x", 100, 1}};
         o.subtotal = o.total = 100;
-        a.create_order(o);
+        a.create_order(o, {});
     }
     const auto now = util::unix_millis();
     auto first = a.due_outbox(now, 12, "a", 60'000);
@@ -568,7 +631,8 @@ TEST(PostgresInstances, OutboxWorkersOnSeveralInstancesTakeDifferentRows) {
         for (const auto& s : second) EXPECT_NE(r.id, s.id);
     }
     EXPECT_TRUE(a.due_outbox(now, 12, "a", 60'000).empty());
-    a.outbox_failed(first[0].id, "a", 1, "HTTP 503", now);  // due again at once, lease released
+    a.outbox_failed(first[0].id, "a", 1, "HTTP 503", now,
+                    nullptr);  // due again at once, lease released
     EXPECT_EQ(b.due_outbox(now + 1, 12, "b", 60'000).size(), 1u);
 }
 

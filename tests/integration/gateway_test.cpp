@@ -44,11 +44,13 @@ TEST(Gateway, AcceptsTheTokenOnAnyPathAndInTheAuthorizationHeader) {
     server_process server;
     raw_client path(server.port());
     ASSERT_EQ(path.handshake("/socket/deep?x=1&token=" + server.token(7, "user")), 101);
-    EXPECT_EQ(path.read_text(), R"({"type":"connected","data":{"userId":7,"role":"user"}})");
+    EXPECT_EQ(path.read_text(),
+              R"({"type":"connected","data":{"userId":7,"role":"user","lastEventId":0}})");
     raw_client header(server.port());
     ASSERT_EQ(header.handshake("/", "Authorization: Bearer " + server.token(8, "ceo") + "\r\n"),
               101);
-    EXPECT_EQ(header.read_text(), R"({"type":"connected","data":{"userId":8,"role":"ceo"}})");
+    EXPECT_EQ(header.read_text(),
+              R"({"type":"connected","data":{"userId":8,"role":"ceo","lastEventId":0}})");
 }
 
 TEST(Gateway, BadTokensUpgradeThenCloseWithoutAnythingElse) {

@@ -1,7 +1,7 @@
 // PROTOCOL.md §2 with Node's ws: tokens, close codes, origins.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, sign, token, SECRET } from './lib/server.mjs';
+import { startServer, Client, sign, token, SECRET, greeting } from './lib/server.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -11,14 +11,14 @@ const now = () => Math.floor(Date.now() / 1000);
 
 test('a valid token in the query gets connected with userId and role first', async () => {
   const c = await Client.connect(server.wsUrl(token(123, 'admin')));
-  assert.deepEqual(await c.next(), { type: 'connected', data: { userId: 123, role: 'admin' } });
+  assert.deepEqual(greeting(await c.next()), { type: 'connected', data: { userId: 123, role: 'admin' } });
   await c.close();
 });
 
 test('the Authorization header works too, and a numeric sub stands for userId', async () => {
   const tok = sign({ sub: '77', role: 'user', exp: now() + 60 });
   const c = await Client.connect(`ws://127.0.0.1:${server.port}/any/path`, { headers: { authorization: `Bearer ${tok}` } });
-  assert.deepEqual(await c.next(), { type: 'connected', data: { userId: 77, role: 'user' } });
+  assert.deepEqual(greeting(await c.next()), { type: 'connected', data: { userId: 77, role: 'user' } });
   await c.close();
 });
 

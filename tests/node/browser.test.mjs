@@ -2,7 +2,7 @@
 // WebSocket API in a real Chromium, including the close codes a failed handshake would hide.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, token, sign } from './lib/server.mjs';
+import { startServer, token, sign, greeting, logged } from './lib/server.mjs';
 import { launchBrowser, findChromium } from './lib/browser.mjs';
 
 // A suite that cannot run fails: a missing browser must not pass for a working one.
@@ -44,7 +44,7 @@ test('a page connects with ?token=, is greeted, pings and joins rooms', async ()
   ]);
   assert.equal(result.code, 1000);
   assert.equal(result.clean, true);
-  assert.deepEqual(result.seen, [
+  assert.deepEqual([greeting(result.seen[0]), ...result.seen.slice(1)], [
     { type: 'connected', data: { userId: 12, role: 'manager' } },
     { type: 'pong' },
     { type: 'room-joined', data: { roomId: 'city-3-orders' } },
@@ -78,7 +78,7 @@ test('a page receives events published for its rooms', async () => {
     window.waiting = check;
     check();
   })`);
-  assert.deepEqual(inbox, [
+  assert.deepEqual([greeting(inbox[0]), logged(inbox[1])], [
     { type: 'connected', data: { userId: 1, role: 'admin' } },
     { type: 'new-order', data: order },
   ]);

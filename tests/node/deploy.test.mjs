@@ -3,14 +3,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { startServer, Client, token } from './lib/server.mjs';
+import { startServer, Client, token, greeting, logged } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
+import { startPostgres } from './lib/postgres.mjs';
 import { startNginx } from './lib/nginx.mjs';
 
 test('two instances behind nginx serve sockets and HTTP as one', async () => {
+  // Instances behind one name share one database (one event log) and one Redis.
+  const pg = await startPostgres();
   const redis = await startRedis();
-  const a = await startServer([], { REDIS_URL: redis.url });
-  const b = await startServer([], { REDIS_URL: redis.url });
+  const a = await startServer([], { REDIS_URL: redis.url, DATABASE_URL: pg.url });
+  const b = await startServer([], { REDIS_URL: redis.url, DATABASE_URL: pg.url });
   const nginx = await startNginx([a.port, b.port]);
   try {
     for (const srv of [a, b]) {
@@ -21,7 +24,7 @@ test('two instances behind nginx serve sockets and HTTP as one', async () => {
     const sockets = [];
     for (let i = 0; i < 6; i++) {
       const c = await Client.connect(nginx.wsUrl(token(100 + i, 'admin')));
-      assert.deepEqual(await c.next(), { type: 'connected', data: { userId: 100 + i, role: 'admin' } });
+      assert.deepEqual(greeting(await c.next()), { type: 'connected', data: { userId: 100 + i, role: 'admin' } });
       sockets.push(c);
     }
     const opened = async (srv) => Number(/ordercast_connections_open (\d+)/.exec(await (await fetch(`${srv.base}/metrics`)).text())[1]);
@@ -36,10 +39,10 @@ test('two instances behind nginx serve sockets and HTTP as one', async () => {
     });
     const id = crypto.randomUUID();
     assert.equal((await publish('new-order', { id })).status, 202);
-    for (const c of sockets) assert.deepEqual(await c.next(), { type: 'new-order', data: { id } });
+    for (const c of sockets) assert.deepEqual(logged(await c.next()), { type: 'new-order', data: { id } });
     // Once each: a second event is the very next message everywhere.
     assert.equal((await publish('new-order', { id: 'second' })).status, 202);
-    for (const c of sockets) assert.deepEqual(await c.next(), { type: 'new-order', data: { id: 'second' } });
+    for (const c of sockets) assert.deepEqual(logged(await c.next()), { type: 'new-order', data: { id: 'second' } });
 
     const missing = await fetch(`${nginx.base}/nope`);
     assert.equal(missing.status, 404);
@@ -52,5 +55,6 @@ test('two instances behind nginx serve sockets and HTTP as one', async () => {
     await a.stop();
     await b.stop();
     await redis.stop();
+    await pg.stop();
   }
 });

@@ -28,9 +28,13 @@ test('a frozen PostgreSQL: requests get 503 in bounded time, readyz says so, SIG
     const t0 = Date.now();
     assert.equal((await readiness(srv)).status, 503);
     assert.ok(Date.now() - t0 < 500, 'readyz does not wait for the database');
-    // Sockets and publishing do not need the database.
-    assert.equal((await srv.publish(['admin-orders'], 'still-here', {})).status, 202);
-    assert.equal((await watcher.next()).type, 'still-here');
+    // Publishing logs the event first (PROTOCOL.md §10): without the database it is refused
+    // in bounded time, never accepted and lost; open sockets stay open.
+    const p0 = Date.now();
+    const refused = await srv.publish(['admin-orders'], 'not-logged', {});
+    assert.equal(refused.status, 503);
+    assert.ok(Date.now() - p0 < 12000, `publish answered after ${Date.now() - p0} ms`);
+    assert.equal(watcher.ws.readyState, 1, 'the socket is still open');
 
     // A request in flight on the frozen database does not keep the server from stopping.
     const inFlight = api(srv, 'GET', '/api/orders', admin).catch(() => null);
@@ -89,8 +93,9 @@ test('a Redis that stops answering is noticed within 15 s, and delivery across i
   const redis = await startRedis();
   const proxy = await silentProxy(Number(new URL(redis.url).port));
   const url = `redis://127.0.0.1:${proxy.port}`;
-  const a = await startServer([], { REDIS_URL: url });
-  const b = await startServer([], { REDIS_URL: redis.url });
+  const pg = await startPostgres();
+  const a = await startServer([], { REDIS_URL: url, DATABASE_URL: pg.url });
+  const b = await startServer([], { REDIS_URL: redis.url, DATABASE_URL: pg.url });
   try {
     await eventually(async () => (await readiness(a)).status === 200, 10000);
     const onA = await connectAs(a, 1, 'admin');
@@ -114,5 +119,6 @@ test('a Redis that stops answering is noticed within 15 s, and delivery across i
     await b.stop();
     await proxy.close();
     await redis.stop();
+    await pg.stop();
   }
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, connectAs, Client, token, api, addStaff, telegramInitData, drainToFence } from './lib/server.mjs';
+import { startServer, connectAs, Client, token, api, addStaff, telegramInitData, drainToFence, greeting } from './lib/server.mjs';
 
 const admin = token(1, 'admin');
 let server;
@@ -234,7 +234,7 @@ test('staff log in with Argon2id passwords; wrong and unknown answer alike, slow
   assert.equal(ok.body.user.role, 'manager');
   assert.deepEqual(ok.body.user.cityIds, [moscow]);
   const socket = await Client.connect(server.wsUrl(ok.body.token));
-  assert.deepEqual(await socket.next(), { type: 'connected', data: { userId: ok.body.user.id, role: 'manager' } });
+  assert.deepEqual(greeting(await socket.next()), { type: 'connected', data: { userId: ok.body.user.id, role: 'manager' } });
   await socket.close();
 
   const timed = async (login) => {
@@ -266,7 +266,7 @@ test('Telegram Mini App initData logs a customer in', async () => {
     const again = await api(tg, 'POST', '/api/auth/telegram', null, { initData });
     assert.equal(again.body.user.id, res.body.user.id, 'the same Telegram user is the same user');
     const socket = await Client.connect(tg.wsUrl(res.body.token));
-    assert.deepEqual(await socket.next(), { type: 'connected', data: { userId: res.body.user.id, role: 'user' } });
+    assert.deepEqual(greeting(await socket.next()), { type: 'connected', data: { userId: res.body.user.id, role: 'user' } });
     await socket.close();
 
     const fields = new URLSearchParams(initData);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { startServer, connectAs, Client, token, sign, api, addStaff, telegramInitData, SECRET, drainToFence, eventually, readiness } from './lib/server.mjs';
+import { startServer, connectAs, Client, token, sign, api, addStaff, telegramInitData, SECRET, drainToFence, eventually, readiness, greeting } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 import { startGulyash } from './lib/fake-gulyash.mjs';
@@ -89,7 +89,7 @@ test('users ordercast creates never share ids with the existing backend\'s users
   assert.equal(refused.body.error, 'unknown-user');
   assert.equal(await closeCode(server.wsUrl(ghost)), 4001);
   const ann = await Client.connect(server.wsUrl(tg.body.token));
-  assert.deepEqual(await ann.next(), { type: 'connected', data: { userId: tg.body.user.id, role: 'user' } });
+  assert.deepEqual(greeting(await ann.next()), { type: 'connected', data: { userId: tg.body.user.id, role: 'user' } });
   await ann.close();
 });
 

@@ -230,7 +230,7 @@ void pg_repository::record_outbox(const order& o) {
         {p(o.id), util::to_json_text(to_json(o)), p(now), util::iso8601_now()});
 }
 
-std::optional<std::pair<order, kopecks>> pg_repository::create_order(order o) {
+std::optional<created_order> pg_repository::create_order(order o, const order_events& events) {
     transaction tx(db_);
     const std::string now = util::iso8601_now();
     if (o.bonuses_used > 0) {
@@ -262,8 +262,9 @@ std::optional<std::pair<order, kopecks>> pg_repository::create_order(order o) {
             {p(o.user_id), p(o.id), p(o.bonuses_used), p(balance), now});
     }
     record_outbox(o);
+    auto logged = log_events(events, o, balance);
     tx.commit();
-    return std::pair{std::move(o), balance};
+    return created_order{std::move(o), balance, std::move(logged)};
 }
 
 std::optional<order> pg_repository::find_order(std::int64_t id) {
@@ -294,7 +295,8 @@ std::vector<order> pg_repository::list_orders(const order_filter& f) {
 
 std::optional<status_change> pg_repository::change_status(std::int64_t id, order_status from,
                                                           order_status to,
-                                                          const bonus_effect& effect) {
+                                                          const bonus_effect& effect,
+                                                          const order_events& events) {
     transaction tx(db_);
     const std::string now = util::iso8601_now();
     auto moved =
@@ -302,7 +304,7 @@ std::optional<status_change> pg_repository::change_status(std::int64_t id, order
                  {p(to_string(to)), now, p(id), p(to_string(from))});
     if (moved.affected() == 0) return std::nullopt;
     auto updated = find_order(id);
-    status_change result{*updated, std::nullopt};
+    status_change result{*updated, std::nullopt, {}};
     if (!effect.type.empty() && effect.amount > 0) {
         db_.exec("UPDATE users SET bonus_balance = bonus_balance + $1 WHERE id = $2",
                  {p(effect.amount), p(updated->user_id)});
@@ -315,6 +317,7 @@ std::optional<status_change> pg_repository::change_status(std::int64_t id, order
              now});
     }
     record_outbox(*updated);
+    result.events = log_events(events, result.updated, result.balance);
     tx.commit();
     return result;
 }
@@ -353,25 +356,38 @@ std::vector<outbox_record> pg_repository::due_outbox(std::int64_t now_ms, int li
     return records;
 }
 
-bool pg_repository::outbox_sent(std::int64_t id, std::string_view owner, std::int64_t now_ms) {
-    return db_.exec(
-                  "UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = '', "
-                  "lease_until_ms = 0, sent_ms = $3, updated_at = $4 WHERE id = $1 AND "
-                  "lease_owner = $2 AND status = 'pending'",
-                  {p(id), p(owner), p(now_ms), util::iso8601_now()})
-               .affected() == 1;
+bool pg_repository::outbox_sent(std::int64_t id, std::string_view owner, std::int64_t now_ms,
+                                logged_event* event) {
+    transaction tx(db_);
+    const bool held = db_.exec(
+                             "UPDATE outbox SET status = 'sent', attempts = attempts + 1, "
+                             "last_error = '', lease_until_ms = 0, sent_ms = $3, updated_at = $4 "
+                             "WHERE id = $1 AND lease_owner = $2 AND status = 'pending'",
+                             {p(id), p(owner), p(now_ms), util::iso8601_now()})
+                          .affected() == 1;
+    if (!held) return false;
+    if (event) insert_event(*event);
+    tx.commit();
+    return true;
 }
 
 bool pg_repository::outbox_failed(std::int64_t id, std::string_view owner, int attempts,
                                   std::string_view error,
-                                  std::optional<std::int64_t> next_attempt_ms) {
-    return db_.exec(
-                  "UPDATE outbox SET status = $2, attempts = $3, last_error = $4, "
-                  "next_attempt_ms = $5, lease_until_ms = 0, updated_at = $6 WHERE id = $1 AND "
-                  "lease_owner = $7 AND status = 'pending'",
-                  {p(id), std::string(next_attempt_ms ? "pending" : "failed"), p(attempts),
-                   p(error), p(next_attempt_ms.value_or(0)), util::iso8601_now(), p(owner)})
-               .affected() == 1;
+                                  std::optional<std::int64_t> next_attempt_ms,
+                                  logged_event* event) {
+    transaction tx(db_);
+    const bool held =
+        db_.exec(
+               "UPDATE outbox SET status = $2, attempts = $3, last_error = $4, "
+               "next_attempt_ms = $5, lease_until_ms = 0, updated_at = $6 WHERE id = $1 AND "
+               "lease_owner = $7 AND status = 'pending'",
+               {p(id), std::string(next_attempt_ms ? "pending" : "failed"), p(attempts), p(error),
+                p(next_attempt_ms.value_or(0)), util::iso8601_now(), p(owner)})
+            .affected() == 1;
+    if (!held) return false;
+    if (event) insert_event(*event);
+    tx.commit();
+    return true;
 }
 
 int pg_repository::prune_outbox(std::int64_t before_ms, int limit) {
@@ -402,22 +418,51 @@ std::int64_t pg_repository::pending_outbox() {
     return db_.exec("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").int64(0, 0);
 }
 
-std::int64_t pg_repository::append_event(const std::vector<std::string>& rooms,
-                                         std::string_view type, std::string_view data,
-                                         std::int64_t now_ms) {
-    transaction tx(db_);
+void pg_repository::insert_event(logged_event& e) {
     // The counter row's lock is held to COMMIT: the next appender waits, so ids commit in
-    // the order they are handed out, with no holes.
-    const auto id =
-        db_.exec("UPDATE event_head SET id = id + 1 WHERE one = 1 RETURNING id").int64(0, 0);
+    // the order they are handed out, with no holes. Taken last in each transaction, so the
+    // lock is held for as little as possible.
+    e.id = db_.exec("UPDATE event_head SET id = id + 1 WHERE one = 1 RETURNING id").int64(0, 0);
+    if (e.created_ms == 0) e.created_ms = util::unix_millis();
     db_.exec("INSERT INTO events (id, rooms, type, data, created_ms) VALUES ($1, $2, $3, $4, $5)",
-             {p(id), join_rooms(rooms), p(type), p(data), p(now_ms)});
-    for (const auto& room : rooms) {
+             {p(e.id), join_rooms(e.rooms), p(e.type), p(e.data), p(e.created_ms)});
+    for (const auto& room : e.rooms) {
         db_.exec("INSERT INTO event_rooms (room, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                 {p(room), p(id)});
+                 {p(room), p(e.id)});
     }
+}
+
+std::vector<logged_event> pg_repository::log_events(const order_events& events, const order& stored,
+                                                    std::optional<kopecks> balance) {
+    if (!events) return {};
+    auto entries = events(stored, balance);
+    for (auto& e : entries) insert_event(e);
+    return entries;
+}
+
+logged_event pg_repository::append_event(logged_event e) {
+    transaction tx(db_);
+    insert_event(e);
     tx.commit();
-    return id;
+    return e;
+}
+
+std::vector<logged_event> pg_repository::events_from(std::int64_t after_id, int limit) {
+    auto r = db_.exec(
+        "SELECT id, rooms, type, data, created_ms FROM events WHERE id > $1 ORDER BY id LIMIT $2",
+        {p(after_id), p(static_cast<std::int64_t>(limit))});
+    std::vector<logged_event> events;
+    for (int i = 0; i < r.rows(); ++i) {
+        events.push_back(
+            {r.int64(i, 0), split_rooms(r.text(i, 1)), r.text(i, 2), r.text(i, 3), r.int64(i, 4)});
+    }
+    return events;
+}
+
+std::string pg_repository::log_name(std::string_view candidate) {
+    db_.exec("INSERT INTO settings (key, value) VALUES ('event_log', $1) ON CONFLICT DO NOTHING",
+             {p(candidate)});
+    return db_.exec("SELECT value FROM settings WHERE key = 'event_log'").text(0, 0);
 }
 
 std::vector<logged_event> pg_repository::events_after(std::int64_t after_id,

@@ -32,22 +32,25 @@ public:
     std::vector<std::int64_t> manager_cities(std::int64_t user_id) override;
     void set_manager_cities(std::int64_t user_id, const std::vector<std::int64_t>& cities) override;
 
-    std::optional<std::pair<domain::order, domain::kopecks>> create_order(domain::order o) override;
+    std::optional<domain::created_order> create_order(domain::order o,
+                                                      const domain::order_events& events) override;
     std::optional<domain::order> find_order(std::int64_t id) override;
     std::vector<domain::order> list_orders(const domain::order_filter& filter) override;
     std::optional<domain::status_change> change_status(std::int64_t id, domain::order_status from,
                                                        domain::order_status to,
-                                                       const domain::bonus_effect& effect) override;
+                                                       const domain::bonus_effect& effect,
+                                                       const domain::order_events& events) override;
     std::pair<domain::kopecks, std::vector<domain::bonus_operation>> bonuses(std::int64_t user_id,
                                                                              int limit) override;
 
     std::vector<domain::outbox_record> due_outbox(std::int64_t now_ms, int limit,
                                                   std::string_view owner,
                                                   std::int64_t lease_ms) override;
-    bool outbox_sent(std::int64_t id, std::string_view owner, std::int64_t now_ms) override;
+    bool outbox_sent(std::int64_t id, std::string_view owner, std::int64_t now_ms,
+                     domain::logged_event* event) override;
     bool outbox_failed(std::int64_t id, std::string_view owner, int attempts,
-                       std::string_view error,
-                       std::optional<std::int64_t> next_attempt_ms) override;
+                       std::string_view error, std::optional<std::int64_t> next_attempt_ms,
+                       domain::logged_event* event) override;
     int prune_outbox(std::int64_t before_ms, int limit) override;
     void mark_sync_on() override;
     void release_stale_outbox_leases() override {}
@@ -56,8 +59,9 @@ public:
                        std::int64_t now_ms) override;
     std::int64_t pending_outbox() override;
 
-    std::int64_t append_event(const std::vector<std::string>& rooms, std::string_view type,
-                              std::string_view data, std::int64_t now_ms) override;
+    domain::logged_event append_event(domain::logged_event e) override;
+    std::vector<domain::logged_event> events_from(std::int64_t after_id, int limit) override;
+    std::string log_name(std::string_view candidate) override;
     std::vector<domain::logged_event> events_after(std::int64_t after_id,
                                                    const std::vector<std::string>& rooms,
                                                    int limit) override;
@@ -69,6 +73,12 @@ public:
     void cancel() override { db_.cancel(); }
 
 private:
+    // Logs `e` inside the transaction under way: takes the next id from the counter row.
+    void insert_event(domain::logged_event& e);
+    // The entries `events` makes of a stored change, logged in its transaction.
+    std::vector<domain::logged_event> log_events(const domain::order_events& events,
+                                                 const domain::order& stored,
+                                                 std::optional<domain::kopecks> balance);
     void migrate();
     void backfill_keys();
     domain::kopecks balance_of(std::int64_t user_id);

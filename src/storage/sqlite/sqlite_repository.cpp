@@ -239,7 +239,7 @@ void sqlite_repository::record_bonus(std::int64_t user_id, std::int64_t order_id
         .step();
 }
 
-std::optional<std::pair<order, kopecks>> sqlite_repository::create_order(order o) {
+std::optional<created_order> sqlite_repository::create_order(order o, const order_events& events) {
     transaction tx(db_);
     const std::string now = util::iso8601_now();
     if (o.bonuses_used > 0) {
@@ -279,8 +279,9 @@ std::optional<std::pair<order, kopecks>> sqlite_repository::create_order(order o
     const kopecks balance = balance_of(o.user_id);
     if (o.bonuses_used > 0) record_bonus(o.user_id, o.id, "used", o.bonuses_used, balance, now);
     record_outbox(o);
+    auto logged = log_events(events, o, balance);
     tx.commit();
-    return std::pair{std::move(o), balance};
+    return created_order{std::move(o), balance, std::move(logged)};
 }
 
 std::optional<order> sqlite_repository::find_order(std::int64_t id) {
@@ -323,7 +324,8 @@ std::vector<order> sqlite_repository::list_orders(const order_filter& f) {
 
 std::optional<status_change> sqlite_repository::change_status(std::int64_t id, order_status from,
                                                               order_status to,
-                                                              const bonus_effect& effect) {
+                                                              const bonus_effect& effect,
+                                                              const order_events& events) {
     transaction tx(db_);
     const std::string now = util::iso8601_now();
     db_.prepare("UPDATE orders SET status = ?1, updated_at = ?2 WHERE id = ?3 AND status = ?4")
@@ -334,7 +336,7 @@ std::optional<status_change> sqlite_repository::change_status(std::int64_t id, o
         .step();
     if (db_.changes() == 0) return std::nullopt;
     auto updated = find_order(id);
-    status_change result{*updated, std::nullopt};
+    status_change result{*updated, std::nullopt, {}};
     if (!effect.type.empty() && effect.amount > 0) {
         db_.prepare("UPDATE users SET bonus_balance = bonus_balance + ?1 WHERE id = ?2")
             .bind(1, effect.amount)
@@ -344,6 +346,7 @@ std::optional<status_change> sqlite_repository::change_status(std::int64_t id, o
         record_bonus(updated->user_id, id, effect.type, effect.amount, *result.balance, now);
     }
     record_outbox(*updated);
+    result.events = log_events(events, result.updated, result.balance);
     tx.commit();
     return result;
 }
@@ -418,7 +421,9 @@ std::vector<outbox_record> sqlite_repository::due_outbox(std::int64_t now_ms, in
     return records;
 }
 
-bool sqlite_repository::outbox_sent(std::int64_t id, std::string_view owner, std::int64_t now_ms) {
+bool sqlite_repository::outbox_sent(std::int64_t id, std::string_view owner, std::int64_t now_ms,
+                                    logged_event* event) {
+    transaction tx(db_);
     db_.prepare(
            "UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = '', "
            "lease_until_ms = 0, sent_ms = ?3, updated_at = ?4 WHERE id = ?1 AND lease_owner = ?2 "
@@ -428,12 +433,17 @@ bool sqlite_repository::outbox_sent(std::int64_t id, std::string_view owner, std
         .bind(3, now_ms)
         .bind(4, util::iso8601_now())
         .step();
-    return db_.changes() == 1;
+    if (db_.changes() != 1) return false;
+    if (event) insert_event(*event);
+    tx.commit();
+    return true;
 }
 
 bool sqlite_repository::outbox_failed(std::int64_t id, std::string_view owner, int attempts,
                                       std::string_view error,
-                                      std::optional<std::int64_t> next_attempt_ms) {
+                                      std::optional<std::int64_t> next_attempt_ms,
+                                      logged_event* event) {
+    transaction tx(db_);
     db_.prepare(
            "UPDATE outbox SET status = ?2, attempts = ?3, last_error = ?4, next_attempt_ms = ?5, "
            "lease_until_ms = 0, updated_at = ?6 WHERE id = ?1 AND lease_owner = ?7 AND status = "
@@ -446,7 +456,10 @@ bool sqlite_repository::outbox_failed(std::int64_t id, std::string_view owner, i
         .bind(6, util::iso8601_now())
         .bind(7, owner)
         .step();
-    return db_.changes() == 1;
+    if (db_.changes() != 1) return false;
+    if (event) insert_event(*event);
+    tx.commit();
+    return true;
 }
 
 void sqlite_repository::release_stale_outbox_leases() {
@@ -492,29 +505,62 @@ std::int64_t sqlite_repository::pending_outbox() {
     return st.int64(0);
 }
 
-std::int64_t sqlite_repository::append_event(const std::vector<std::string>& rooms,
-                                             std::string_view type, std::string_view data,
-                                             std::int64_t now_ms) {
-    transaction tx(db_);
+void sqlite_repository::insert_event(logged_event& e) {
     auto head = db_.prepare("UPDATE event_head SET id = id + 1 WHERE one = 1 RETURNING id");
     if (!head.step()) throw storage_error("sqlite: the event log has no head row");
-    const std::int64_t id = head.int64(0);
+    e.id = head.int64(0);
+    if (e.created_ms == 0) e.created_ms = util::unix_millis();
     db_.prepare(
            "INSERT INTO events (id, rooms, type, data, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)")
-        .bind(1, id)
-        .bind(2, join_rooms(rooms))
-        .bind(3, type)
-        .bind(4, data)
-        .bind(5, now_ms)
+        .bind(1, e.id)
+        .bind(2, join_rooms(e.rooms))
+        .bind(3, e.type)
+        .bind(4, e.data)
+        .bind(5, e.created_ms)
         .step();
-    for (const auto& room : rooms) {
+    for (const auto& room : e.rooms) {
         db_.prepare("INSERT OR IGNORE INTO event_rooms (room, event_id) VALUES (?1, ?2)")
             .bind(1, room)
-            .bind(2, id)
+            .bind(2, e.id)
             .step();
     }
+}
+
+std::vector<logged_event> sqlite_repository::log_events(const order_events& events,
+                                                        const order& stored,
+                                                        std::optional<kopecks> balance) {
+    if (!events) return {};
+    auto entries = events(stored, balance);
+    for (auto& e : entries) insert_event(e);
+    return entries;
+}
+
+logged_event sqlite_repository::append_event(logged_event e) {
+    transaction tx(db_);
+    insert_event(e);
     tx.commit();
-    return id;
+    return e;
+}
+
+std::vector<logged_event> sqlite_repository::events_from(std::int64_t after_id, int limit) {
+    auto st = db_.prepare(
+        "SELECT id, rooms, type, data, created_ms FROM events WHERE id > ?1 ORDER BY id LIMIT ?2");
+    st.bind(1, after_id).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<logged_event> events;
+    while (st.step()) {
+        events.push_back(
+            {st.int64(0), split_rooms(st.text(1)), st.text(2), st.text(3), st.int64(4)});
+    }
+    return events;
+}
+
+std::string sqlite_repository::log_name(std::string_view candidate) {
+    db_.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES ('event_log', ?1)")
+        .bind(1, candidate)
+        .step();
+    auto st = db_.prepare("SELECT value FROM settings WHERE key = 'event_log'");
+    st.step();
+    return st.text(0);
 }
 
 std::vector<logged_event> sqlite_repository::events_after(std::int64_t after_id,

@@ -133,6 +133,23 @@ export class Client {
   }
 }
 
+// An event addressed to rooms (PROTOCOL.md §3.1): checks it carries its log position, a
+// positive integer, and returns it without it, for comparing with what was published.
+export function logged(msg) {
+  if (!Number.isSafeInteger(msg.id) || msg.id < 1) throw new Error(`event without a log id: ${JSON.stringify(msg)}`);
+  const { id, ...rest } = msg;
+  return rest;
+}
+
+// The `connected` greeting for userId and role: checks its lastEventId (a position, >= 0)
+// and returns it without it.
+export function greeting(msg) {
+  const last = msg.data?.lastEventId;
+  if (msg.type !== 'connected' || !Number.isSafeInteger(last) || last < 0) throw new Error(`not a connected greeting: ${JSON.stringify(msg)}`);
+  const { lastEventId, ...data } = msg.data;
+  return { ...msg, data };
+}
+
 // Connects and consumes the `connected` greeting.
 export async function connectAs(server, userId, role, extra) {
   const c = await Client.connect(server.wsUrl(token(userId, role, extra)));

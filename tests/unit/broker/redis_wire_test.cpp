@@ -39,12 +39,14 @@ TEST(RedisUrl, ReadsAPasswordAndAnAclUserPercentDecoded) {
 }
 
 TEST(RedisWire, EncodesAndDecodesEvents) {
-    realtime::event e{{"admin-orders", "user-5"}, R"({"type":"x","data":{"text":"a\nb,c"}})"};
+    realtime::event e{
+        42, {"admin-orders", "user-5"}, R"({"type":"x","id":42,"data":{"text":"a\nb,c"}})"};
     auto decoded = redis_broker::decode(redis_broker::encode("abc123", e));
     ASSERT_TRUE(decoded);
     EXPECT_EQ(decoded->instance, "abc123");
     const auto* got = std::get_if<realtime::event>(&decoded->body);
     ASSERT_TRUE(got);
+    EXPECT_EQ(got->id, 42);
     EXPECT_EQ(got->rooms, e.rooms);
     EXPECT_EQ(got->payload, e.payload);
 }
@@ -62,13 +64,17 @@ TEST(RedisWire, EncodesAndDecodesManagerCityChanges) {
 }
 
 TEST(RedisWire, RefusesWhatNoInstanceWouldPublish) {
-    const std::string ok = R"({"type":"x","data":{}})";
+    const std::string ok = R"({"type":"x","id":1,"data":{}})";
     for (const std::string& bad :
          {std::string(), std::string("no-newline"), std::string("id\nno-second-newline"),
           "id\n\n" + ok, "\nadmin-orders\n" + ok, "id\nadmin-orders,\n" + ok,
           "id\nuser-9007199254740992\n" + ok, "id\nlobby\n" + ok,
           std::string("id\nadmin-orders\n{\"type\":\"x\",\"data\":\"\xc3\x28\"}"),
           std::string("id\nadmin-orders\n[1,2]"), std::string("id\nadmin-orders\n{\"data\":{}}"),
+          // Every event is logged: one without its log position cannot be put in order.
+          std::string("id\nadmin-orders\n{\"type\":\"x\",\"data\":{}}"),
+          std::string("id\nadmin-orders\n{\"type\":\"x\",\"id\":0,\"data\":{}}"),
+          std::string("id\nadmin-orders\n{\"type\":\"x\",\"id\":\"7\",\"data\":{}}"),
           "id\nadmin-orders\n{\"type\":\"x\",\"pad\":\"" + std::string(70000, 'a') + "\"}",
           std::string("id\n!manager-cities\n0:1"), std::string("id\n!manager-cities\n5:1,,2"),
           std::string("id\n!manager-cities\n5")}) {

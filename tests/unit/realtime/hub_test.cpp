@@ -8,7 +8,7 @@ namespace {
 struct recorder : subscriber {
     std::vector<std::string> got;
     bool full = false;  // refuses what it is pushed, like a socket closed as a slow consumer
-    bool push(out_frame* f) override {
+    bool push(out_frame* f, std::int64_t) override {
         if (full) return false;
         got.emplace_back(f->data() + 2, f->size() - 2);
         return true;
@@ -25,7 +25,7 @@ TEST(Hub, DeliversToEveryMemberOfEachRoomOnce) {
     frame_ref f(out_frame::make(opcode::text, "hi"));
     std::vector<std::string> rooms = {"admin-orders", "city-1-orders", "city-1-orders",
                                       "nobody-here"};
-    EXPECT_EQ(h.deliver(rooms, f.get()), 2u);
+    EXPECT_EQ(h.deliver(rooms, f.get(), 1), 2u);
     EXPECT_EQ(a.got, std::vector<std::string>{"hi"});
     EXPECT_EQ(b.got, std::vector<std::string>{"hi"});
     EXPECT_TRUE(c.got.empty());
@@ -39,7 +39,7 @@ TEST(Hub, CountsOnlyTheMembersThatQueuedTheEvent) {
     h.join(b, "admin-orders", 256);
     frame_ref f(out_frame::make(opcode::text, "hi"));
     std::vector<std::string> rooms = {"admin-orders"};
-    EXPECT_EQ(h.deliver(rooms, f.get()), 1u);
+    EXPECT_EQ(h.deliver(rooms, f.get(), 1), 1u);
 }
 
 TEST(Hub, LeavingKeepsTheOtherMembersReachable) {
@@ -51,7 +51,7 @@ TEST(Hub, LeavingKeepsTheOtherMembersReachable) {
     h.leave_all(s[2]);
     frame_ref f(out_frame::make(opcode::text, "x"));
     std::vector<std::string> rooms = {"admin-orders"};
-    EXPECT_EQ(h.deliver(rooms, f.get()), 2u);
+    EXPECT_EQ(h.deliver(rooms, f.get(), 1), 2u);
     EXPECT_EQ(s[1].got.size(), 1u);
     EXPECT_EQ(s[3].got.size(), 1u);
     h.leave_all(s[1]);

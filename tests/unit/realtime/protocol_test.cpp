@@ -51,7 +51,15 @@ TEST(Protocol, NamesWhatIsWrongWithBadMessages) {
 
 TEST(Protocol, SerializesServerMessagesInTheSeedShape) {
     auth::principal p{.user_id = 123, .who = auth::role::admin, .city_ids = {}, .expires_at = 0};
-    EXPECT_EQ(connected_message(p), R"({"type":"connected","data":{"userId":123,"role":"admin"}})");
+    EXPECT_EQ(connected_message(p, 4711),
+              R"({"type":"connected","data":{"userId":123,"role":"admin","lastEventId":4711}})");
+    EXPECT_EQ(
+        connected_message(p, 9, true),
+        R"({"type":"connected","data":{"userId":123,"role":"admin","lastEventId":9,"recovered":true}})");
+    EXPECT_EQ(resync_message("too-many", 12),
+              R"({"type":"resync","data":{"reason":"too-many","lastEventId":12}})");
+    EXPECT_EQ(logged_event_message(7, "new-order", R"({"id":1})"),
+              R"({"type":"new-order","id":7,"data":{"id":1}})");
     EXPECT_EQ(pong_message(), R"({"type":"pong"})");
     EXPECT_EQ(room_reply("room-joined", "user-1"),
               R"({"type":"room-joined","data":{"roomId":"user-1"}})");

@@ -18,11 +18,14 @@ TEST(WsHandshake, RefusesKeysThatAreNotSixteenBytes) {
 }
 
 TEST(WsHandshake, FindsThePercentDecodedTokenInTheQuery) {
-    EXPECT_EQ(query_token("/?token=abc.def.ghi"), "abc.def.ghi");
-    EXPECT_EQ(query_token("/ws/any/path?x=1&token=a%2Eb"), "a.b");
-    EXPECT_FALSE(query_token("/?tok=abc"));
-    EXPECT_FALSE(query_token("/"));
-    EXPECT_FALSE(query_token("not a target"));
+    EXPECT_EQ(query_param("/?token=abc.def.ghi", "token"), "abc.def.ghi");
+    EXPECT_EQ(query_param("/ws/any/path?x=1&token=a%2Eb", "token"), "a.b");
+    EXPECT_FALSE(query_param("/?tok=abc", "token"));
+    EXPECT_FALSE(query_param("/", "token"));
+    EXPECT_FALSE(query_param("not a target", "token"));
+    EXPECT_EQ(query_param("/?token=t&since=42", "since"), "42");
+    EXPECT_EQ(query_param("/?since=", "since"), "");
+    EXPECT_FALSE(query_param("/?token=t", "since"));
 }
 
 TEST(WsHandshake, MatchesOriginsExactly) {

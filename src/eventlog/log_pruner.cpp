@@ -1,0 +1,50 @@
+#include "eventlog/log_pruner.hpp"
+
+#include <algorithm>
+
+#include "storage/on_db.hpp"
+#include "util/clock.hpp"
+#include "util/guarded.hpp"
+
+namespace ordercast::eventlog {
+
+std::chrono::milliseconds log_pruner::interval(std::int64_t retention_s) {
+    return std::clamp<std::chrono::milliseconds>(std::chrono::milliseconds(retention_s * 100),
+                                                 std::chrono::seconds(1), std::chrono::minutes(1));
+}
+
+log_pruner::log_pruner(storage::db_worker& db, std::int64_t retention_s)
+    : db_(db), retention_ms_(retention_s * 1000), thread_([this, every = interval(retention_s)] {
+          util::run_guarded("event log pruner", [this, every] {
+              std::unique_lock lock(lock_);
+              while (!wake_.wait_for(lock, every, [this] { return stopping_; })) {
+                  lock.unlock();
+                  run();
+                  lock.lock();
+              }
+          });
+      }) {}
+
+log_pruner::~log_pruner() {
+    {
+        std::lock_guard guard(lock_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+}
+
+void log_pruner::run() {
+    const auto before = util::unix_millis() - retention_ms_;
+    for (;;) {
+        auto n = storage::on_db(
+            db_, [before](domain::repository& repo) { return repo.prune_events(before, batch); });
+        if (!n) return;  // the database is away or busy: next round
+        pruned_.fetch_add(static_cast<std::uint64_t>(*n), std::memory_order_relaxed);
+        if (*n < batch) return;
+        std::lock_guard guard(lock_);
+        if (stopping_) return;
+    }
+}
+
+}  // namespace ordercast::eventlog

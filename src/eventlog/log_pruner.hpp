@@ -1,0 +1,42 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#include "storage/db_worker.hpp"
+
+namespace ordercast::eventlog {
+
+// Deletes events older than the retention from the log, in the background: batches of
+// `batch` rows, one short transaction each, so no write lock is ever held for long and
+// orders interleave with the pruning.
+class log_pruner {
+public:
+    log_pruner(storage::db_worker& db, std::int64_t retention_s);
+    ~log_pruner();
+    log_pruner(const log_pruner&) = delete;
+    log_pruner& operator=(const log_pruner&) = delete;
+
+    static constexpr int batch = 1000;
+    // How often it looks: a tenth of the retention, between 1 s and 1 min.
+    static std::chrono::milliseconds interval(std::int64_t retention_s);
+
+    std::uint64_t pruned() const { return pruned_.load(std::memory_order_relaxed); }
+
+private:
+    void run();
+
+    storage::db_worker& db_;
+    std::int64_t retention_ms_;
+    std::atomic<std::uint64_t> pruned_{0};
+    std::mutex lock_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace ordercast::eventlog

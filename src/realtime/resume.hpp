@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ordercast::realtime {
+
+// A socket that reconnected with `?since=N` (PROTOCOL.md §10).
+struct resume_request {
+    std::string since;               // as the client sent it
+    std::vector<std::string> rooms;  // the rooms it joined at connect
+    std::int64_t live_from = 0;      // its live stream brings the events after this id
+};
+
+struct resume_answer {
+    enum class outcome : std::uint8_t {
+        replayed,         // `events` are all it missed up to live_from
+        history_expired,  // resync reasons (PROTOCOL.md §10)
+        too_many,
+        unknown_position,
+        unavailable,  // the log could not be read now: the client should retry later
+    } result = outcome::unavailable;
+    std::int64_t since = 0;           // N, when it parsed
+    std::vector<std::string> events;  // the frames' JSON text, in id order
+};
+
+std::string_view resync_reason(resume_answer::outcome o);
+
+// Serves resumes off the network threads.
+class resumer {
+public:
+    virtual ~resumer() = default;
+    // `done` runs once, on any thread.
+    virtual void resume(resume_request r, std::function<void(resume_answer)> done) = 0;
+};
+
+}  // namespace ordercast::realtime
