@@ -74,12 +74,12 @@ int loop::new_socket(std::uint16_t port) {
     return fd;
 }
 
-connection& loop::open_websocket(const std::string& token) {
+connection& loop::open_websocket(const std::string& token, const std::string& query) {
     auto* c = new connection;
     const std::size_t n = next_port_++ % (1 + extra_ports_.size());
     c->fd = new_socket(n == 0 ? port_ : extra_ports_[n - 1]);
     c->index = static_cast<std::uint32_t>(conns_.size());
-    c->out = "GET /?token=" + token + " HTTP/1.1\r\nHost: " + host_ +
+    c->out = "GET /?token=" + token + query + " HTTP/1.1\r\nHost: " + host_ +
              "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
     conns_.push_back(c);
@@ -144,6 +144,25 @@ void loop::flush(connection& c) {
         return;  // the read side will see the close
     }
     update_interest(c, false);
+}
+
+void loop::drop_websockets() {
+    std::vector<connection*> kept;
+    for (auto* c : conns_) {
+        if (c->type != connection::kind::websocket) {
+            c->index = static_cast<std::uint32_t>(kept.size());
+            kept.push_back(c);
+            continue;
+        }
+        if (c->fd >= 0) {
+            epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c->fd, nullptr);
+            ::close(c->fd);
+        }
+        delete c;
+    }
+    conns_.swap(kept);
+    open_ = 0;
+    closed_ = 0;
 }
 
 void loop::close(connection& c, handlers& h) {

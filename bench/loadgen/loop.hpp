@@ -17,9 +17,11 @@ struct connection {
     enum class state : std::uint8_t { connecting, handshake, open, closed } st = state::connecting;
     int fd = -1;
     std::uint32_t index = 0;
-    std::string out;            // bytes not yet written
-    std::string in;             // bytes not yet parsed
-    std::uint64_t sent_ns = 0;  // echo / publish start
+    std::string out;                 // bytes not yet written
+    std::string in;                  // bytes not yet parsed
+    std::uint64_t sent_ns = 0;       // echo / publish / connect start
+    std::int64_t last_event_id = 0;  // the storm: the last event id seen, and how many came
+    std::uint32_t events = 0;
     bool want_write = false;
     bool upgraded = false;  // 101 received; `open` once `connected` arrives
 };
@@ -38,9 +40,12 @@ public:
     loop(std::string host, std::uint16_t port, std::vector<std::string> sources);
     ~loop();
 
-    // Starts a WebSocket client connection with `token`, from the next source address,
-    // to the next of the server ports (round robin; publishers use the first).
-    connection& open_websocket(const std::string& token);
+    // Starts a WebSocket client connection with `token` (and `query`, e.g. "&since=42"),
+    // from the next source address, to the next of the server ports (round robin;
+    // publishers use the first).
+    connection& open_websocket(const std::string& token, const std::string& query = "");
+    // Closes every WebSocket connection (the client drops) and forgets them.
+    void drop_websockets();
     void add_port(std::uint16_t port) { extra_ports_.push_back(port); }
     connection& open_http();
     void send(connection& c, std::string_view bytes);

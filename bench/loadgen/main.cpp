@@ -5,6 +5,7 @@
 //   loadgen ... --scenario connect --connections 10000
 //   loadgen ... --scenario hold --connections 15000 --hold-s 10
 //   loadgen ... --scenario fanout --port2 P2   (subscribers split over two instances)
+//   loadgen ... --scenario storm --connections 10000 --events 50 --server-pid PID
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -19,31 +20,13 @@
 #include "auth/jwt.hpp"
 #include "latency.hpp"
 #include "loop.hpp"
+#include "scenario.hpp"
 #include "util/clock.hpp"
 
 using namespace ordercast;
 using namespace ordercast::bench;
 
-namespace {
-
-struct options {
-    std::string host = "127.0.0.1";
-    std::uint16_t port = 3000;
-    std::uint16_t port2 = 0;  // a second instance: sockets alternate between the two
-    std::string secret;
-    std::string scenario = "fanout";
-    std::size_t connections = 1000;
-    std::size_t events = 100;
-    std::size_t window = 16;    // publishes in flight
-    std::size_t producers = 0;  // HTTP connections carrying them (0: one per publish in flight)
-    std::size_t sources = 8;
-    double duration_s = 5;
-    double hold_s = 10;
-    std::size_t concurrency = 512;  // handshakes in flight while connecting
-    double timeout_s = 120;
-    long server_pid = 0;       // with it: the server's CPU time (user+sys) during the measurement
-    bool parsed_ping = false;  // echo `{"type": "ping"}`, which misses the byte-exact fast path
-};
+namespace ordercast::bench {
 
 // The server's user+sys CPU time so far, in microseconds (from /proc/PID/stat); 0 without
 // a pid.
@@ -109,12 +92,12 @@ double seconds_since(std::uint64_t start) {
     return static_cast<double>(now_ns() - start) / 1e9;
 }
 
-// Opens `n` sockets (at most `concurrency` handshakes at a time) and waits for every
-// `connected`. Returns the seconds it took, or a negative number when it timed out.
-double connect_all(loop& l, const options& o, std::size_t n, auth::role role, handlers& h) {
+double connect_all(loop& l, const options& o, std::size_t n, auth::role role, handlers& h,
+                   const std::string& query) {
     std::size_t started = 0;
     auto start_one = [&] {
-        l.open_websocket(token(o, static_cast<std::int64_t>(started + 1), role));
+        auto& c = l.open_websocket(token(o, static_cast<std::int64_t>(started + 1), role), query);
+        c.sent_ns = now_ns();
         ++started;
     };
     auto user_open = h.on_open;
@@ -130,6 +113,10 @@ double connect_all(loop& l, const options& o, std::size_t n, auth::role role, ha
     double took = seconds_since(begin);
     return ok && l.closed_count() == 0 ? took : -took;
 }
+
+}  // namespace ordercast::bench
+
+namespace {
 
 std::uint64_t parse_t(std::string_view payload) {
     auto at = payload.find("\"t\":");
@@ -278,6 +265,7 @@ int main(int argc, char** argv) {
         if (o.scenario == "echo") return echo(o);
         if (o.scenario == "connect") return connect_rate(o);
         if (o.scenario == "hold") return hold(o);
+        if (o.scenario == "storm") return storm(o);
     } catch (const std::exception& e) {
         std::printf("%s error=%s\n", o.scenario.c_str(), e.what());
         return 1;

@@ -322,21 +322,19 @@ void router::publish_event(const request& req, respond_fn respond) {
     ctx_.metrics.count_publish();
     // Logged in its own transaction before the 202: a client that resumes gets it even when
     // this instance dies right after answering.
-    ctx_.db.post(
-        [this, e = std::move(e), respond](domain::repository& repo) mutable {
-            try {
-                e = repo.append_event(std::move(e));
-            } catch (const storage::storage_error&) {
-                respond(error_response(http::status::service_unavailable, "database-unavailable",
-                                       "the database cannot be reached; try again"));
-                throw;  // marks the database unhealthy
-            }
-            ctx_.sink.announce(e, [respond](std::size_t recipients) {
-                respond(json_response(http::status::accepted,
-                                      json::object{{"recipients", recipients}}));
-            });
-        },
-        [respond] { respond(database_busy()); });
+    ctx_.appender.append(std::move(e), [this, respond](domain::logged_event logged,
+                                                       eventlog::appender::failure failed) {
+        using failure = eventlog::appender::failure;
+        if (failed == failure::busy) return respond(database_busy());
+        if (failed == failure::unavailable) {
+            return respond(error_response(http::status::service_unavailable, "database-unavailable",
+                                          "the database cannot be reached; try again"));
+        }
+        ctx_.sink.announce(logged, [respond](std::size_t recipients) {
+            respond(
+                json_response(http::status::accepted, json::object{{"recipients", recipients}}));
+        });
+    });
 }
 
 }  // namespace ordercast::api

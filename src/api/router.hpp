@@ -12,6 +12,7 @@
 #include "api/rate_window.hpp"
 #include "auth/jwt.hpp"
 #include "broker/broker.hpp"
+#include "eventlog/appender.hpp"
 #include "eventlog/log_sink.hpp"
 #include "metrics/registry.hpp"
 #include "realtime/event.hpp"
@@ -26,8 +27,9 @@ struct api_context {
     realtime::delivery& local;
     metrics::registry& metrics;
     storage::db_worker& db;
-    util::worker& hasher;      // password hashing, off the network and database threads
-    eventlog::log_sink& sink;  // domain events: logged, then announced
+    util::worker& hasher;          // password hashing, off the network and database threads
+    eventlog::log_sink& sink;      // domain events: logged, then announced
+    eventlog::appender& appender;  // published events: logged in group commits
     int bonus_percent = 5;
     std::string jwt_secret;
     std::int64_t token_ttl_s = 86400;

@@ -151,6 +151,9 @@ int serve(const config::config& cfg) {
     eventlog::log_pruner pruner(db, cfg.event_retention_s);
     util::worker hasher;
     eventlog::log_sink sink(events);
+    eventlog::appender published(db, [&shards](std::function<void()> f) {
+        boost::asio::post(shards.at(0).io(), std::move(f));
+    });
     metrics.add_section(
         [&](std::string& out) { eventlog::render(out, in_order, sink, replay_stats, pruner); });
     sync::sync_stats sync_stats;
@@ -176,6 +179,7 @@ int serve(const config::config& cfg) {
         .db = db,
         .hasher = hasher,
         .sink = sink,
+        .appender = published,
         .bonus_percent = cfg.bonus_earn_percent,
         .jwt_secret = cfg.jwt_secret,
         .token_ttl_s = cfg.token_ttl_s,

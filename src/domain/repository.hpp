@@ -138,8 +138,14 @@ public:
     // The event log. Ids are dense and increase in commit order: a counter row updated in
     // the appending transaction orders the committers (its row lock on PostgreSQL, the one
     // writer on SQLite), so a reader that sees id N+2 and not N+1 knows N+1 is coming.
-    // Logs `e` in a transaction of its own; fills in and returns its id and time.
-    virtual logged_event append_event(logged_event e) = 0;
+    // Logs `events` in one transaction of their own (a group commit), in order; fills in
+    // and returns their ids and times.
+    virtual std::vector<logged_event> append_events(std::vector<logged_event> events) = 0;
+    logged_event append_event(logged_event e) {
+        std::vector<logged_event> one;
+        one.push_back(std::move(e));
+        return std::move(append_events(std::move(one)).front());
+    }
     // Up to `limit` events after `after_id` addressed to any of `rooms`, in id order (read
     // through the room index, not by scanning the log).
     virtual std::vector<logged_event> events_after(std::int64_t after_id,

@@ -440,11 +440,11 @@ std::vector<logged_event> pg_repository::log_events(const order_events& events, 
     return entries;
 }
 
-logged_event pg_repository::append_event(logged_event e) {
+std::vector<logged_event> pg_repository::append_events(std::vector<logged_event> events) {
     transaction tx(db_);
-    insert_event(e);
+    for (auto& e : events) insert_event(e);
     tx.commit();
-    return e;
+    return events;
 }
 
 std::vector<logged_event> pg_repository::events_from(std::int64_t after_id, int limit) {

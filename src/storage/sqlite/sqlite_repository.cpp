@@ -535,11 +535,11 @@ std::vector<logged_event> sqlite_repository::log_events(const order_events& even
     return entries;
 }
 
-logged_event sqlite_repository::append_event(logged_event e) {
+std::vector<logged_event> sqlite_repository::append_events(std::vector<logged_event> events) {
     transaction tx(db_);
-    insert_event(e);
+    for (auto& e : events) insert_event(e);
     tx.commit();
-    return e;
+    return events;
 }
 
 std::vector<logged_event> sqlite_repository::events_from(std::int64_t after_id, int limit) {

@@ -57,7 +57,8 @@ public:
                        std::int64_t now_ms) override;
     std::int64_t pending_outbox() override;
 
-    domain::logged_event append_event(domain::logged_event e) override;
+    std::vector<domain::logged_event> append_events(
+        std::vector<domain::logged_event> events) override;
     std::vector<domain::logged_event> events_from(std::int64_t after_id, int limit) override;
     std::string log_name(std::string_view candidate) override;
     std::vector<domain::logged_event> events_after(std::int64_t after_id,

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# What the event log costs on the hot path (issue 11): the fan-out scenario of compare.sh on
+# this build (every event logged to SQLite before it is delivered) against the build from
+# before the log (commit $baseline, built once into build/baseline-<commit>).
+#   bench/durability.sh [--subscribers N] [--events K] [--window W] [--repeat R]
+# Method as in compare.sh: server pinned to core 0 with one network thread, the load
+# generator pinned to core 1; both binaries run the same scenario alternately, R times each,
+# and the median run of each is reported. Server CPU per delivery is user+sys from /proc.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+baseline=8b80740
+subscribers=10000 events=200 window=16 repeat=3
+while (($#)); do
+    case $1 in
+        --subscribers) subscribers=$2 ;;
+        --events) events=$2 ;;
+        --window) window=$2 ;;
+        --repeat) repeat=$2 ;;
+        *) echo "durability.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift 2
+done
+
+./scripts/bootstrap.sh
+./scripts/build.sh >/dev/null
+old=build/baseline-$baseline
+if [[ ! -x $old/ordercast ]]; then
+    rm -rf "$old.src"
+    git worktree add --detach "$old.src" "$baseline" >/dev/null 2>&1 || git worktree add -f --detach "$old.src" "$baseline"
+    cmake -S "$old.src" -B "$old" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$old" --target ordercast -j "$(nproc)" >/dev/null
+    git worktree remove --force "$old.src"
+fi
+ulimit -n "$(ulimit -Hn)"
+secret=bench-secret-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+# Runs the fan-out once on binary $1; prints the load generator's line.
+once() {
+    local db=$work/$RANDOM.db
+    taskset -c 0 "$1" --port 0 --host 127.0.0.1 --jwt-secret "$secret" --database-url "sqlite://$db" \
+        --threads 1 --rate-limit-per-s 1000000 --log-level info 2>"$work/server.log" &
+    local pid=$! port=
+    for _ in $(seq 200); do
+        port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$work/server.log" | head -1 | cut -d: -f2) && [[ -n $port ]] && break
+        sleep 0.05
+    done
+    taskset -c 1 build/release/loadgen --port "$port" --secret "$secret" --server-pid "$pid" --scenario fanout \
+        --connections "$subscribers" --events "$events" --window "$window" --timeout-s 120
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+}
+
+declare -A lines
+for _ in $(seq "$repeat"); do
+    lines[new]+="$(once build/release/ordercast)"$'\n'
+    lines[old]+="$(once "$old/ordercast")"$'\n'
+done
+median() {
+    printf '%s' "${lines[$1]}" | awk 'NF { for (i = 1; i <= NF; i++) if ($i ~ /^deliveries_per_s=/) print substr($i, 18), $0 }' |
+        sort -n | awk -v n="$repeat" 'NR == int((n + 1) / 2) { $1 = ""; print substr($0, 2) }'
+}
+field() { grep -o "$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2; }
+new=$(median new)
+old=$(median old)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+echo "| fan-out ($subscribers subscribers, $events events, $window producers) | event log (this build) | before the log ($baseline) | log / before |"
+echo "|---|---:|---:|---:|"
+for key in deliveries_per_s server_cpu_us_per_delivery p50_ms p99_ms lost; do
+    a=$(field "$key" "$new") b=$(field "$key" "$old")
+    echo "| $key | $a | $b | $( [[ $b != 0 && $b != 0.* || $b =~ [1-9] ]] && ratio "$a" "$b" || echo -) |"
+done
+echo
+echo "machine: $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d); server pinned to core 0 (1 network thread, SQLite),"
+echo "load generator pinned to core 1; median of $repeat runs each, alternating"

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "auth/principal.hpp"
+#include "loop.hpp"
+
+namespace ordercast::bench {
+
+struct options {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 3000;
+    std::uint16_t port2 = 0;  // a second instance: sockets alternate between the two
+    std::string secret;
+    std::string scenario = "fanout";
+    std::size_t connections = 1000;
+    std::size_t events = 100;
+    std::size_t window = 16;    // publishes in flight
+    std::size_t producers = 0;  // HTTP connections carrying them (0: one per publish in flight)
+    std::size_t sources = 8;
+    double duration_s = 5;
+    double hold_s = 10;
+    std::size_t concurrency = 512;  // handshakes in flight while connecting
+    double timeout_s = 120;
+    long server_pid = 0;       // with it: the server's CPU time (user+sys) during the measurement
+    bool parsed_ping = false;  // echo `{"type": "ping"}`, which misses the byte-exact fast path
+};
+
+// What the scenarios share (main.cpp).
+std::uint64_t server_cpu_us(long pid);
+std::string token(const options& o, std::int64_t user_id, auth::role role);
+std::vector<std::string> source_addresses(std::size_t n);
+double seconds_since(std::uint64_t start);
+// Opens `n` sockets for users 1..n (at most `concurrency` handshakes at a time), each URL
+// ending in `query` (e.g. "&since=42"), and waits for every `connected`. Returns the seconds
+// it took, or a negative number when it timed out or a socket was refused.
+double connect_all(loop& l, const options& o, std::size_t n, auth::role role, handlers& h,
+                   const std::string& query = "");
+// A reconnect storm after missed events (PROTOCOL.md §10), see storm.cpp.
+int storm(const options& o);
+
+}  // namespace ordercast::bench
