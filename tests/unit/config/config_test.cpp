@@ -25,6 +25,16 @@ TEST(Config, DefaultsFollowTheProtocol) {
     EXPECT_EQ(c.send_queue_bytes, 1u << 20);
     EXPECT_EQ(c.rate_limit_per_s, 100u);
     EXPECT_TRUE(c.allowed_origins.empty());
+    EXPECT_EQ(c.event_retention_s, 86400);
+    EXPECT_EQ(c.replay_limit, 1000);
+}
+
+TEST(Config, ReadsTheEventLogSettingsFromEnvAndFlags) {
+    auto c = load(
+        {"--replay-limit", "50"},
+        env_of({{"JWT_SECRET", secret}, {"EVENT_RETENTION_S", "3600"}, {"REPLAY_LIMIT", "7"}}));
+    EXPECT_EQ(c.event_retention_s, 3600);
+    EXPECT_EQ(c.replay_limit, 50) << "the flag wins";
 }
 
 TEST(Config, FlagsOverrideTheEnvironmentInBothSpellings) {
@@ -82,6 +92,10 @@ TEST(Config, RefusesValuesOutOfRangeWithTheVariableNamed) {
                                                            {"--ping-interval-ms", "0"},
                                                            {"--log-level", "loud"},
                                                            {"--log-format", "xml"},
+                                                           {"--event-retention-s", "0"},
+                                                           {"--event-retention-s", "1y"},
+                                                           {"--replay-limit", "0"},
+                                                           {"--replay-limit", "100001"},
                                                            {"--no-such-flag", "1"},
                                                            {"--port"}}) {
         EXPECT_THROW(load(args, env), config_error) << args[0];
