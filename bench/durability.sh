@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-baseline=8b80740
+baseline=8b80740  # bench/baseline.sh builds it
 subscribers=10000 events=200 window=16 repeat=3
 while (($#)); do
     case $1 in
@@ -24,14 +24,7 @@ done
 
 ./scripts/bootstrap.sh
 ./scripts/build.sh >/dev/null
-old=build/baseline-$baseline
-if [[ ! -x $old/ordercast ]]; then
-    rm -rf "$old.src"
-    git worktree add --detach "$old.src" "$baseline" >/dev/null 2>&1 || git worktree add -f --detach "$old.src" "$baseline"
-    cmake -S "$old.src" -B "$old" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build "$old" --target ordercast -j "$(nproc)" >/dev/null
-    git worktree remove --force "$old.src"
-fi
+old=$(./bench/baseline.sh)
 ulimit -n "$(ulimit -Hn)"
 secret=bench-secret-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 work=$(mktemp -d)
@@ -56,7 +49,7 @@ once() {
 declare -A lines
 for _ in $(seq "$repeat"); do
     lines[new]+="$(once build/release/ordercast)"$'\n'
-    lines[old]+="$(once "$old/ordercast")"$'\n'
+    lines[old]+="$(once "$old")"$'\n'
 done
 median() {
     printf '%s' "${lines[$1]}" | awk 'NF { for (i = 1; i <= NF; i++) if ($i ~ /^deliveries_per_s=/) print substr($i, 18), $0 }' |

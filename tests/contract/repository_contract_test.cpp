@@ -586,6 +586,26 @@ TEST_P(OrderService, AResumeReplaysExactlyTheMissedEventsOrRefusesWithAReason) {
     EXPECT_EQ(plan("6", 6).result, outcome::replayed);
 }
 
+// A group commit logs a batch in order; the data comes back byte for byte whatever it holds.
+TEST_P(OrderService, AGroupCommitKeepsOrderAndDataByteForByte) {
+    const std::vector<std::string> data = {R"({"s":"quote \" backslash \\ comma , braces {} "})",
+                                           R"({"s":"кириллица ☕ \u0001","n":[1,2]})", "{}"};
+    std::vector<logged_event> batch;
+    for (std::size_t i = 0; i < data.size(); ++i)
+        batch.push_back({0, {"admin-orders", "user-" + std::to_string(i + 1)}, "t", data[i], 0});
+    const auto logged = repo_->append_events(std::move(batch));
+    ASSERT_EQ(logged.size(), 3u);
+    EXPECT_EQ(logged[0].id, 1);
+    EXPECT_EQ(logged[2].id, 3);
+    const auto back = repo_->events_after(0, {"admin-orders"}, 10);
+    ASSERT_EQ(back.size(), 3u);
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        EXPECT_EQ(back[i].data, data[i]);
+        EXPECT_EQ(back[i].rooms, logged[i].rooms);
+    }
+    EXPECT_EQ(repo_->events_after(0, {"user-2"}, 10).at(0).id, 2);
+}
+
 TEST_P(OrderService, EventsArePrunedByAgeAndIdsAreNeverReused) {
     EXPECT_EQ(repo_->event_head(), 0);
     EXPECT_EQ(repo_->oldest_event_id(), 0);

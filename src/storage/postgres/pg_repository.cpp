@@ -49,6 +49,22 @@ std::vector<outbox_record> read_outbox(const result& r) {
     return records;
 }
 
+// A text[] literal: every element quoted, `"` and `\` escaped, so any text (JSON included)
+// passes as it is.
+std::string text_array(const std::vector<std::string_view>& items) {
+    std::string text = "{";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) text += ',';
+        text += '"';
+        for (char c : items[i]) {
+            if (c == '"' || c == '\\') text += '\\';
+            text += c;
+        }
+        text += '"';
+    }
+    return text + "}";
+}
+
 std::string id_array(const std::vector<std::int64_t>& ids) {
     std::string text = "{";
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -419,30 +435,61 @@ std::int64_t pg_repository::pending_outbox() {
 }
 
 void pg_repository::insert_event(logged_event& e) {
+    std::vector<logged_event> one;
+    one.push_back(std::move(e));
+    insert_events(one);
+    e = std::move(one.front());
+}
+
+void pg_repository::insert_events(std::vector<logged_event>& events) {
+    if (events.empty()) return;
     // The counter row's lock is held to COMMIT: the next appender waits, so ids commit in
-    // the order they are handed out, with no holes. Taken last in each transaction, so the
-    // lock is held for as little as possible.
-    e.id = db_.exec("UPDATE event_head SET id = id + 1 WHERE one = 1 RETURNING id").int64(0, 0);
-    if (e.created_ms == 0) e.created_ms = util::unix_millis();
-    db_.exec("INSERT INTO events (id, rooms, type, data, created_ms) VALUES ($1, $2, $3, $4, $5)",
-             {p(e.id), join_rooms(e.rooms), p(e.type), p(e.data), p(e.created_ms)});
-    for (const auto& room : e.rooms) {
-        db_.exec("INSERT INTO event_rooms (room, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                 {p(room), p(e.id)});
+    // the order they are handed out, with no holes. Taken at the end of each transaction,
+    // so the lock is held for as little as possible; three statements however many events.
+    const auto n = static_cast<std::int64_t>(events.size());
+    const auto last =
+        db_.exec("UPDATE event_head SET id = id + $1 WHERE one = 1 RETURNING id", {p(n)})
+            .int64(0, 0);
+    const auto now = util::unix_millis();
+    std::vector<std::int64_t> ids, created, room_event_ids;
+    std::vector<std::string> room_lists;
+    std::vector<std::string_view> types, data, room_names;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        auto& e = events[i];
+        e.id = last - n + 1 + static_cast<std::int64_t>(i);
+        if (e.created_ms == 0) e.created_ms = now;
+        ids.push_back(e.id);
+        created.push_back(e.created_ms);
+        room_lists.push_back(join_rooms(e.rooms));
+        types.push_back(e.type);
+        data.push_back(e.data);
+        for (const auto& room : e.rooms) {
+            room_names.push_back(room);
+            room_event_ids.push_back(e.id);
+        }
     }
+    const std::vector<std::string_view> lists(room_lists.begin(), room_lists.end());
+    db_.exec(
+        "INSERT INTO events (id, rooms, type, data, created_ms) SELECT * FROM "
+        "unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[])",
+        {id_array(ids), text_array(lists), text_array(types), text_array(data), id_array(created)});
+    db_.exec(
+        "INSERT INTO event_rooms (room, event_id) SELECT * FROM unnest($1::text[], $2::bigint[]) "
+        "ON CONFLICT DO NOTHING",
+        {text_array(room_names), id_array(room_event_ids)});
 }
 
 std::vector<logged_event> pg_repository::log_events(const order_events& events, const order& stored,
                                                     std::optional<kopecks> balance) {
     if (!events) return {};
     auto entries = events(stored, balance);
-    for (auto& e : entries) insert_event(e);
+    insert_events(entries);
     return entries;
 }
 
 std::vector<logged_event> pg_repository::append_events(std::vector<logged_event> events) {
     transaction tx(db_);
-    for (auto& e : events) insert_event(e);
+    insert_events(events);
     tx.commit();
     return events;
 }

@@ -76,6 +76,8 @@ public:
 private:
     // Logs `e` inside the transaction under way: takes the next id from the counter row.
     void insert_event(domain::logged_event& e);
+    // The same for several, in order, in three statements.
+    void insert_events(std::vector<domain::logged_event>& events);
     // The entries `events` makes of a stored change, logged in its transaction.
     std::vector<domain::logged_event> log_events(const domain::order_events& events,
                                                  const domain::order& stored,
