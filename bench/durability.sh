@@ -8,6 +8,7 @@
 # and the median run of each is reported. Server CPU per delivery is user+sys from /proc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 baseline=8b80740  # bench/baseline.sh builds it
 subscribers=10000 events=200 window=16 repeat=3
@@ -35,11 +36,8 @@ once() {
     local db=$work/$RANDOM.db
     taskset -c 0 "$1" --port 0 --host 127.0.0.1 --jwt-secret "$secret" --database-url "sqlite://$db" \
         --threads 1 --rate-limit-per-s 1000000 --log-level info 2>"$work/server.log" &
-    local pid=$! port=
-    for _ in $(seq 200); do
-        port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$work/server.log" | head -1 | cut -d: -f2) && [[ -n $port ]] && break
-        sleep 0.05
-    done
+    local pid=$! port
+    port=$(wait_port "$pid" "$work/server.log")
     taskset -c 1 build/release/loadgen --port "$port" --secret "$secret" --server-pid "$pid" --scenario fanout \
         --connections "$subscribers" --events "$events" --window "$window" --timeout-s 120
     kill "$pid"
@@ -51,19 +49,13 @@ for _ in $(seq "$repeat"); do
     lines[new]+="$(once build/release/ordercast)"$'\n'
     lines[old]+="$(once "$old")"$'\n'
 done
-median() {
-    printf '%s' "${lines[$1]}" | awk 'NF { for (i = 1; i <= NF; i++) if ($i ~ /^deliveries_per_s=/) print substr($i, 18), $0 }' |
-        sort -n | awk -v n="$repeat" 'NR == int((n + 1) / 2) { $1 = ""; print substr($0, 2) }'
-}
-field() { grep -o "$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2; }
-new=$(median new)
-old=$(median old)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+new=$(printf '%s' "${lines[new]}" | median_line deliveries_per_s "$repeat")
+old=$(printf '%s' "${lines[old]}" | median_line deliveries_per_s "$repeat")
 echo "| fan-out ($subscribers subscribers, $events events, $window producers) | event log (this build) | before the log ($baseline) | log / before |"
 echo "|---|---:|---:|---:|"
 for key in deliveries_per_s server_cpu_us_per_delivery p50_ms p99_ms lost; do
     a=$(field "$key" "$new") b=$(field "$key" "$old")
-    echo "| $key | $a | $b | $( [[ $b != 0 && $b != 0.* || $b =~ [1-9] ]] && ratio "$a" "$b" || echo -) |"
+    echo "| $key | $a | $b | $(ratio "$a" "$b") |"
 done
 echo
 echo "machine: $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d); server pinned to core 0 (1 network thread, SQLite),"

@@ -9,6 +9,7 @@
 # DATABASE_POOL=4, pinned to core 0 with PostgreSQL; the load generator pinned to core 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 baseline=8b80740  # bench/baseline.sh builds it
 events=20000 subscribers=100 window=16 repeat=3
@@ -47,11 +48,8 @@ once() {
     taskset -c 0 "$1" --port 0 --host 127.0.0.1 --jwt-secret "$secret" --threads 1 \
         --database-url "postgresql://postgres@127.0.0.1:$pgport/bench$n" \
         --rate-limit-per-s 1000000 --log-level info 2>"$work/server.log" &
-    local pid=$! port=
-    for _ in $(seq 200); do
-        port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$work/server.log" | head -1 | cut -d: -f2) && [[ -n $port ]] && break
-        sleep 0.05
-    done
+    local pid=$! port
+    port=$(wait_port "$pid" "$work/server.log")
     taskset -c 1 build/release/loadgen --port "$port" --secret "$secret" --server-pid "$pid" --scenario fanout \
         --connections "$subscribers" --events "$events" --window "$window" --timeout-s 300
     kill "$pid"
@@ -63,13 +61,8 @@ for _ in $(seq "$repeat"); do
     lines[new]+="$(once build/release/ordercast)"$'\n'
     lines[old]+="$(once "$old")"$'\n'
 done
-median() {
-    printf '%s' "${lines[$1]}" | awk 'NF { for (i = 1; i <= NF; i++) if ($i ~ /^seconds=/) print substr($i, 9), $0 }' |
-        sort -n | awk -v n="$repeat" 'NR == int((n + 1) / 2) { $1 = ""; print substr($0, 2) }'
-}
-field() { grep -o "$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2; }
-new=$(median new)
-old=$(median old)
+new=$(printf '%s' "${lines[new]}" | median_line seconds "$repeat")
+old=$(printf '%s' "${lines[old]}" | median_line seconds "$repeat")
 rate() { awk -v e="$events" -v s="$1" 'BEGIN { printf "%.0f", e / s }'; }
 echo "| $events events to $subscribers subscribers, $window in flight, PostgreSQL | event log (this build) | before the log ($baseline) |"
 echo "|---|---:|---:|"

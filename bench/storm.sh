@@ -9,6 +9,7 @@
 # last missed event; p50/p99 are per subscriber, from its connect to its last missed event.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 subscribers=10000 events=50 repeat=3 concurrency=512 threads=1
 while (($#)); do
@@ -32,15 +33,9 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 taskset -c 0 build/release/ordercast --port 0 --host 127.0.0.1 --jwt-secret "$secret" \
     --database-url "sqlite://$work/ordercast.db" --threads "$threads" \
-    --rate-limit-per-s 1000000 --log-level warn 2>"$work/server.log" &
+    --rate-limit-per-s 1000000 --log-level info 2>"$work/server.log" &
 pid=$!
-port=
-for _ in $(seq 200); do
-    port=$(ss -ltnpH 2>/dev/null | awk -v p="pid=$pid," '$0 ~ p { n = split($4, a, ":"); print a[n]; exit }')
-    [[ -n $port ]] && break
-    sleep 0.05
-done
-[[ -n $port ]] || { cat "$work/server.log" >&2; exit 1; }
+port=$(wait_port "$pid" "$work/server.log")
 
 lines=()
 for _ in $(seq "$repeat"); do
@@ -48,8 +43,7 @@ for _ in $(seq "$repeat"); do
         --connections "$subscribers" --events "$events" --concurrency "$concurrency" --server-pid "$pid")")
 done
 printf '%s\n' "${lines[@]}"
-median=$(printf '%s\n' "${lines[@]}" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^seconds=/) print substr($i, 9), $0 }' |
-    sort -n | awk -v n="$repeat" 'NR == int((n + 1) / 2) { $1 = ""; print substr($0, 2) }')
+median=$(printf '%s\n' "${lines[@]}" | median_line seconds "$repeat")
 echo
 echo "median: $median"
 echo "machine: $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d); server pinned to core 0 ($threads network thread(s), SQLite);"

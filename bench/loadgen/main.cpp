@@ -118,14 +118,6 @@ double connect_all(loop& l, const options& o, std::size_t n, auth::role role, ha
 
 namespace {
 
-std::uint64_t parse_t(std::string_view payload) {
-    auto at = payload.find("\"t\":");
-    std::uint64_t t = 0;
-    if (at != std::string_view::npos)
-        std::from_chars(payload.data() + at + 4, payload.data() + payload.size(), t);
-    return t;
-}
-
 int fanout(const options& o) {
     loop l(o.host, o.port, source_addresses(o.sources));
     if (o.port2) l.add_port(o.port2);
@@ -150,7 +142,7 @@ int fanout(const options& o) {
     };
     h.on_message = [&](connection&, std::string_view payload) {
         std::uint64_t now = now_ns();
-        lat.add((now - parse_t(payload)) / 1000);
+        lat.add((now - number_after<std::uint64_t>(payload, R"("t":)")) / 1000);
         ++deliveries;
         last_ns = now;
     };

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "auth/principal.hpp"
@@ -28,6 +30,15 @@ struct options {
     long server_pid = 0;       // with it: the server's CPU time (user+sys) during the measurement
     bool parsed_ping = false;  // echo `{"type": "ping"}`, which misses the byte-exact fast path
 };
+
+// The number that follows the first `key` (e.g. `"t":`) in a JSON text; 0 without one.
+template <typename T>
+T number_after(std::string_view payload, std::string_view key) {
+    T value = 0;
+    if (auto at = payload.find(key); at != std::string_view::npos)
+        std::from_chars(payload.data() + at + key.size(), payload.data() + payload.size(), value);
+    return value;
+}
 
 // What the scenarios share (main.cpp).
 std::uint64_t server_cpu_us(long pid);

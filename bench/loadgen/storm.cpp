@@ -1,7 +1,6 @@
 // A reconnect storm (PROTOCOL.md §10): N subscribers connected, all drop, events are
 // published while they are away, all come back at once with `?since=`. Every missed event
 // must arrive exactly once, in id order, or the run fails.
-#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -12,12 +11,9 @@
 namespace ordercast::bench {
 namespace {
 
+// An event's log id (the first "id" of the frame: the top-level one).
 std::int64_t event_id(std::string_view payload) {
-    auto at = payload.find("\"id\":");
-    std::int64_t id = 0;
-    if (at != std::string_view::npos)
-        std::from_chars(payload.data() + at + 5, payload.data() + payload.size(), id);
-    return id;
+    return number_after<std::int64_t>(payload, R"("id":)");
 }
 
 // The server's peak resident memory so far (VmHWM), in KiB; 0 without a pid.

@@ -7,25 +7,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, Client, token, api, logged, eventually } from './lib/server.mjs';
+import { startServer, Client, token, api, logged, eventually, drainToFence } from './lib/server.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server.stop(); });
 
 const resumeUrl = (srv, tok, since) => `${srv.wsUrl(tok)}&since=${encodeURIComponent(since)}`;
-
-// Reads messages until the fence published now to `room` arrives; returns those before it.
-async function untilFence(srv, client, room) {
-  const fence = crypto.randomUUID();
-  assert.equal((await srv.publish([room], 'fence', { fence })).status, 202);
-  const seen = [];
-  for (;;) {
-    const msg = await client.next(10000);
-    if (msg.type === 'fence' && msg.data.fence === fence) return seen;
-    seen.push(msg);
-  }
-}
 
 async function hello(client) {
   const msg = await client.next();
@@ -91,8 +79,8 @@ test('a resume while a publisher keeps publishing has no gap and no duplicate at
   await publishing;
 
   // Each fence goes to the socket's own room, so neither sees the other's.
-  const reference = (await untilFence(server, witness, 'user-62')).map((m) => m.id);
-  const after = (await untilFence(server, mover, 'user-61')).map((m) => m.id);
+  const reference = (await drainToFence(server, witness, 'user-62')).map((m) => m.id);
+  const after = (await drainToFence(server, mover, 'user-61')).map((m) => m.id);
   assert.equal(reference.length, total);
   assert.deepEqual(after, reference.filter((id) => id > lastSeen), 'exactly the rest, in order');
   await Promise.all([witness.close(), mover.close()]);
@@ -106,7 +94,7 @@ test('since = the head: recovered, nothing replayed, then live', async () => {
   const c = await Client.connect(resumeUrl(server, tok, lastEventId));
   const greeting = await hello(c);
   assert.deepEqual(greeting, { userId: 71, role: 'admin', lastEventId, recovered: true });
-  assert.deepEqual(await untilFence(server, c, 'admin-orders'), []);
+  assert.deepEqual(await drainToFence(server, c, 'admin-orders'), []);
   await c.close();
 });
 
@@ -160,7 +148,7 @@ test('too-many: more than REPLAY_LIMIT events for its rooms gives resync, never 
     const greeting = await hello(six);
     assert.equal(greeting.recovered, false);
     assert.deepEqual(await six.next(), { type: 'resync', data: { reason: 'too-many', lastEventId: greeting.lastEventId } });
-    assert.deepEqual(await untilFence(srv, six, 'admin-orders'), [], 'nothing replayed');
+    assert.deepEqual(await drainToFence(srv, six, 'admin-orders'), [], 'nothing replayed');
     await six.close();
     const metrics = await (await fetch(`${srv.base}/metrics`)).text();
     assert.match(metrics, /ordercast_replays_total\{result="too-many"\} 1/);
@@ -202,7 +190,7 @@ test('a customer resuming gets its own events only, never another customer\'s or
   await server.publish(['admin-orders'], 'staff-only', {});
   const c = await Client.connect(resumeUrl(server, token(101, 'user'), lastEventId));
   assert.equal((await hello(c)).recovered, true);
-  const got = await untilFence(server, c, 'user-101');
+  const got = await drainToFence(server, c, 'user-101');
   assert.deepEqual(got.map((m) => [m.type, m.data.id]), [['order-created', mine.id]]);
   await c.close();
 });
