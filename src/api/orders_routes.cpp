@@ -31,23 +31,22 @@ domain::new_order parse_new_order(const request& req) {
     for (const auto& v : items->as_array()) {
         if (!v.is_object()) throw bad_request("bad-items", "every item must be an object");
         const auto& item = v.as_object();
-        const auto* name = item.if_contains("name");
+        // Names and prices come from the menu: a request that names its own is refused, not
+        // half-believed.
+        if (item.contains("name") || item.contains("price") || !item.contains("menuItemId")) {
+            throw bad_request("bad-items",
+                              "items come from the menu: send {\"menuItemId\", \"quantity\"} "
+                              "(GET /api/menu lists them); names and prices are the menu's");
+        }
+        auto id = util::json_id(item.at("menuItemId"));
+        if (!id) throw bad_request("bad-items", "menuItemId is an integer from 1 to 2^53-1");
         const auto* quantity = item.if_contains("quantity");
-        auto price =
-            item.if_contains("price") ? domain::parse_roubles(item.at("price")) : std::nullopt;
-        if (!name || !name->is_string())
-            throw bad_request("bad-items", "every item needs a string 'name'");
-        if (!price)
-            throw bad_request(
-                "bad-items",
-                "prices are numbers of roubles, at least 0, with at most two decimals");
         if (!quantity || !quantity->is_int64())
             throw bad_request("bad-items", "quantities are whole numbers");
         std::int64_t q = quantity->as_int64();
         if (q < 1 || q > domain::max_quantity)
             throw bad_request("bad-items", "quantities are 1 to 1000");
-        order.items.push_back(
-            {std::string(name->as_string()), *price, static_cast<std::int32_t>(q)});
+        order.items.push_back({*id, static_cast<std::int32_t>(q)});
     }
     if (const auto* used = o.if_contains("bonuses_used"); used && !used->is_null()) {
         auto amount = domain::parse_roubles(*used);

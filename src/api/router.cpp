@@ -161,6 +161,9 @@ void router::handle(const request& req, respond_fn respond, std::string_view cli
         {v::get, {"api", "orders", "{id}"}, true, &router::route_get_order},
         {v::patch, {"api", "orders", "{id}", "status"}, true, &router::route_change_status},
         {v::get, {"api", "bonuses"}, true, &router::route_bonuses},
+        {v::get, {"api", "menu"}, true, &router::route_list_menu},
+        {v::post, {"api", "menu"}, true, &router::route_add_menu_item},
+        {v::patch, {"api", "menu", "{id}"}, true, &router::route_change_menu_item},
         {v::get, {"api", "cities"}, true, &router::route_list_cities},
         {v::post, {"api", "cities"}, true, &router::route_add_city},
         {v::put, {"api", "managers", "{id}", "cities"}, true, &router::route_manager_cities},
@@ -209,6 +212,15 @@ void router::route_publish(const call& c, respond_fn respond) {
 }
 void router::route_telegram_login(const call& c, respond_fn respond) {
     telegram_login(c.req, std::move(respond));
+}
+void router::route_list_menu(const call& c, respond_fn respond) {
+    list_menu(c.who, c.query, std::move(respond));
+}
+void router::route_add_menu_item(const call& c, respond_fn respond) {
+    add_menu_item(c.who, c.req, std::move(respond));
+}
+void router::route_change_menu_item(const call& c, respond_fn respond) {
+    change_menu_item(c.who, c.ids[0], c.req, std::move(respond));
 }
 void router::route_staff_login(const call& c, respond_fn respond) {
     staff_login(c.req, c.client, std::move(respond));

@@ -76,6 +76,9 @@ private:
     void route_change_status(const call& c, respond_fn respond);
     void route_bonuses(const call& c, respond_fn respond);
     void route_list_cities(const call& c, respond_fn respond);
+    void route_list_menu(const call& c, respond_fn respond);
+    void route_add_menu_item(const call& c, respond_fn respond);
+    void route_change_menu_item(const call& c, respond_fn respond);
     void route_add_city(const call& c, respond_fn respond);
     void route_manager_cities(const call& c, respond_fn respond);
     void route_failed_syncs(const call& c, respond_fn respond);
@@ -94,6 +97,10 @@ private:
                        respond_fn respond);
     void bonuses(const auth::principal& who, respond_fn respond);
     void list_cities(respond_fn respond);
+    void list_menu(const auth::principal& who, std::string_view query, respond_fn respond);
+    void add_menu_item(const auth::principal& who, const request& req, respond_fn respond);
+    void change_menu_item(const auth::principal& who, std::int64_t id, const request& req,
+                          respond_fn respond);
     void add_city(const auth::principal& who, const request& req, respond_fn respond);
     void set_manager_cities(const auth::principal& who, std::int64_t user_id, const request& req,
                             respond_fn respond);

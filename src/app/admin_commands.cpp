@@ -21,14 +21,14 @@ int fail(const std::string& message) {
     return 2;
 }
 
+}  // namespace
+
 std::string database_url(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i + 1 < args.size(); ++i) {
         if (args[i] == "--database-url") return args[i + 1];
     }
     return config::process_env("DATABASE_URL").value_or("sqlite://data/ordercast.db");
 }
-
-}  // namespace
 
 int migrate_command(const std::vector<std::string>& args) {
     const std::string url = database_url(args);

@@ -5,6 +5,9 @@
 
 namespace ordercast::app {
 
+// `--database-url URL` among `args`, else DATABASE_URL, else the default.
+std::string database_url(const std::vector<std::string>& args);
+
 // `ordercast migrate [--database-url URL]`: creates the database or brings its schema up
 // to date, then prints the schema version.
 int migrate_command(const std::vector<std::string>& args);

@@ -4,6 +4,7 @@
 
 #include "app/admin_commands.hpp"
 #include "app/logging.hpp"
+#include "app/menu_command.hpp"
 #include "app/server.hpp"
 #include "app/token_command.hpp"
 #include "config/config.hpp"
@@ -17,12 +18,18 @@ int main(int argc, char** argv) {
         return app::migrate_command({args.begin() + 1, args.end()});
     if (!args.empty() && args[0] == "user")
         return app::user_command({args.begin() + 1, args.end()});
+    if (!args.empty() && args[0] == "menu")
+        return app::menu_command({args.begin() + 1, args.end()});
+    if (!args.empty() && args[0] == "city")
+        return app::city_command({args.begin() + 1, args.end()});
     if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
         std::cout << "usage: ordercast [options]      serve HTTP and WebSocket on one port\n"
                      "       ordercast token --help   print a signed token\n"
                      "       ordercast migrate        create or update the database schema\n"
                      "       ordercast user add --login L --role R [--city-id C]...   add staff "
-                     "(password on stdin)\n\n"
+                     "(password on stdin)\n"
+                     "       ordercast menu import FILE   add or update menu items from JSON\n"
+                     "       ordercast city add NAME      add a city\n\n"
                      "Each option can also be given as the environment variable named beside it:\n"
                   << config::usage();
         return 0;

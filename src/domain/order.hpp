@@ -9,7 +9,10 @@
 
 namespace ordercast::domain {
 
+// One line of an order: the menu item, and its name and price as they were when the order
+// was placed.
 struct order_item {
+    std::int64_t menu_item_id = 0;  // 0 for orders placed before the menu existed
     std::string name;
     kopecks price = 0;
     std::int32_t quantity = 0;

@@ -8,8 +8,12 @@ namespace json = boost::json;
 json::value to_json(const order& o) {
     json::array items;
     for (const auto& i : o.items) {
-        items.push_back(json::object{
-            {"name", i.name}, {"price", to_roubles(i.price)}, {"quantity", i.quantity}});
+        json::object line{{"menuItemId", nullptr},
+                          {"name", i.name},
+                          {"price", to_roubles(i.price)},
+                          {"quantity", i.quantity}};
+        if (i.menu_item_id) line["menuItemId"] = i.menu_item_id;
+        items.push_back(std::move(line));
     }
     return json::object{
         {"id", o.id},
@@ -26,6 +30,16 @@ json::value to_json(const order& o) {
         {"created_at", o.created_at},
         {"updated_at", o.updated_at},
     };
+}
+
+json::value to_json(const menu_item& m) {
+    json::array cities;
+    for (auto c : m.cities) cities.push_back(c);
+    return json::object{{"id", m.id},
+                        {"name", m.name},
+                        {"price", to_roubles(m.price)},
+                        {"cityIds", std::move(cities)},
+                        {"available", m.available}};
 }
 
 json::value to_json(const city& c) {

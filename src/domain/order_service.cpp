@@ -24,8 +24,8 @@ std::optional<auth::principal> resolve_principal(repository& repo, auth::princip
     return who;
 }
 
-void order_service::require_known(const auth::principal& who) {
-    require(!is_own_user_id(who.user_id) || repo_.user_role(who.user_id).has_value(),
+void require_known(repository& repo, const auth::principal& who) {
+    require(!is_own_user_id(who.user_id) || repo.user_role(who.user_id).has_value(),
             error::kind::unauthorized, "unknown-user",
             "the token names no user of this server; log in again");
 }
@@ -54,20 +54,12 @@ order order_service::create(const auth::principal& who, const new_order& request
             "bad-items", "an order has 1 to 100 items");
     require(request.comment.size() <= max_comment, error::kind::bad_request, "bad-comment",
             "comment is at most 2000 bytes");
-    kopecks subtotal = 0;
-    for (const auto& item : request.items) {
-        require(!item.name.empty() && item.name.size() <= max_item_name, error::kind::bad_request,
-                "bad-items", "every item needs a name of 1 to 200 bytes");
-        require(item.price >= 0 && item.price <= max_amount, error::kind::bad_request, "bad-items",
-                "prices are 0 to 10,000,000 roubles");
-        require(item.quantity >= 1 && item.quantity <= max_quantity, error::kind::bad_request,
+    for (const auto& line : request.items) {
+        require(line.quantity >= 1 && line.quantity <= max_quantity, error::kind::bad_request,
                 "bad-items", "quantities are 1 to 1000");
-        subtotal += item.price * item.quantity;
     }
     require(request.bonuses_used >= 0 && request.bonuses_used <= max_amount,
             error::kind::bad_request, "bad-bonuses", "bonuses_used is 0 to 10,000,000 roubles");
-    require(request.bonuses_used <= subtotal, error::kind::unprocessable, "bonuses-exceed-subtotal",
-            "bonuses_used is more than the order's subtotal");
     if (!is_own_user_id(who.user_id)) repo_.ensure_user(who.user_id, auth::to_string(who.who));
     require(repo_.city_exists(request.city_id), error::kind::unprocessable, "unknown-city",
             "no such city");
@@ -75,14 +67,14 @@ order order_service::create(const auth::principal& who, const new_order& request
     order o;
     o.user_id = who.user_id;
     o.city_id = request.city_id;
-    o.items = request.items;
+    for (const auto& line : request.items)
+        o.items.push_back({line.menu_item_id, {}, 0, line.quantity});
     o.comment = request.comment;
-    o.subtotal = subtotal;
     o.bonuses_used = request.bonuses_used;
-    o.total = subtotal - request.bonuses_used;
-    o.bonuses_earned = percent_of(o.total, bonus_percent_);
     auto stored = repo_.create_order(
-        std::move(o), [this](const order& placed, std::optional<kopecks> balance) {
+        std::move(o),
+        [this](order& priced, const std::vector<menu_item>& menu) { price(priced, menu); },
+        [this](const order& placed, std::optional<kopecks> balance) {
             std::vector<domain_event> happened{order_created{placed}};
             if (placed.bonuses_used > 0)
                 happened.push_back(bonus_changed{placed.user_id, balance.value_or(0), "used",
@@ -93,6 +85,29 @@ order order_service::create(const auth::principal& who, const new_order& request
             "bonuses_used is more than the bonus balance");
     events_.committed(std::move(stored->events));
     return stored->placed;
+}
+
+void order_service::price(order& o, const std::vector<menu_item>& menu) const {
+    kopecks subtotal = 0;
+    for (auto& line : o.items) {
+        auto it = std::find_if(menu.begin(), menu.end(),
+                               [&](const menu_item& m) { return m.id == line.menu_item_id; });
+        const std::string which = "menu item " + std::to_string(line.menu_item_id);
+        require(it != menu.end(), error::kind::unprocessable, "unknown-item",
+                which + " does not exist");
+        require(it->available, error::kind::unprocessable, "unknown-item",
+                which + " ('" + it->name + "') is not available");
+        require(it->sold_in(o.city_id), error::kind::unprocessable, "unknown-item",
+                which + " ('" + it->name + "') is not sold in city " + std::to_string(o.city_id));
+        line.name = it->name;
+        line.price = it->price;
+        subtotal += it->price * line.quantity;
+    }
+    require(o.bonuses_used <= subtotal, error::kind::unprocessable, "bonuses-exceed-subtotal",
+            "bonuses_used is more than the order's subtotal");
+    o.subtotal = subtotal;
+    o.total = subtotal - o.bonuses_used;
+    o.bonuses_earned = percent_of(o.total, bonus_percent_);
 }
 
 order order_service::change_status(const auth::principal& who, std::int64_t order_id,

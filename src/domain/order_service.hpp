@@ -14,9 +14,16 @@
 
 namespace ordercast::domain {
 
+// What a customer orders: menu items and how many of each. Names and prices come from the
+// menu, never from the request.
+struct ordered_line {
+    std::int64_t menu_item_id = 0;
+    std::int32_t quantity = 0;
+};
+
 struct new_order {
     std::int64_t city_id = 0;
-    std::vector<order_item> items;
+    std::vector<ordered_line> items;
     kopecks bonuses_used = 0;
     std::string comment;
 };
@@ -24,12 +31,15 @@ struct new_order {
 inline constexpr std::size_t max_items = 100;
 inline constexpr std::int32_t max_quantity = 1000;
 inline constexpr std::size_t max_comment = 2000;
-inline constexpr std::size_t max_item_name = 200;
 
 // The principal a token stands for, as the database knows it: nothing when its userId is in
 // ordercast's own range but names no user ordercast created; a manager the database knows
 // gets the database's cities in place of the token's.
 std::optional<auth::principal> resolve_principal(repository& repo, auth::principal who);
+
+// Refuses (401 unknown-user) a token whose userId is in ordercast's own range but names no
+// user ordercast created.
+void require_known(repository& repo, const auth::principal& who);
 
 // Orders, statuses and bonuses (PROTOCOL.md §7): who may do what, the rules, and the
 // events each change logs in its own transaction and announces once committed. Throws
@@ -50,9 +60,9 @@ public:
     std::vector<std::int64_t> cities_of(const auth::principal& who);
 
 private:
-    // Refuses (401) a token whose userId is in ordercast's own range but names no user
-    // ordercast created.
-    void require_known(const auth::principal& who);
+    void require_known(const auth::principal& who) { domain::require_known(repo_, who); }
+    // Names and prices the lines of `o` from `menu` (inside its transaction) and totals it.
+    void price(order& o, const std::vector<menu_item>& menu) const;
     bool can_see(const auth::principal& who, const order& o);
     // What `happened` is written to the event log as.
     std::vector<logged_event> log_entries(const std::vector<domain_event>& happened);

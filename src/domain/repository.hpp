@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/logged_event.hpp"
+#include "domain/menu.hpp"
 #include "domain/order.hpp"
 
 namespace ordercast::domain {
@@ -39,6 +40,11 @@ struct created_order {
     kopecks balance = 0;
     std::vector<logged_event> events;  // what the order wrote to the event log
 };
+
+// Prices a new order from the menu inside its transaction: given the menu items its lines
+// name (read so that a concurrent change of them waits), fills in each line's name and price
+// and the order's totals, or throws domain::error.
+using order_pricing = std::function<void(order& o, const std::vector<menu_item>& menu)>;
 
 // The log entries an order change writes with it, given what was stored and the bonus
 // balance after it (when bonuses moved). Called inside the change's transaction.
@@ -91,10 +97,25 @@ public:
     virtual void set_manager_cities(std::int64_t user_id,
                                     const std::vector<std::int64_t>& cities) = 0;
 
-    // Stores a new order (id, number and timestamps are filled in) and the log entries
-    // `events` makes of it. When it spends bonuses the balance is debited in the same
-    // transaction; nothing is stored and nothing is returned when the balance is short.
-    virtual std::optional<created_order> create_order(order o, const order_events& events) = 0;
+    // The menu (PROTOCOL.md §7). Items sold in `city_id` (all of them without one), only
+    // the available ones when asked, by id.
+    virtual std::vector<menu_item> list_menu(std::optional<std::int64_t> city_id,
+                                             bool available_only) = 0;
+    virtual std::optional<menu_item> find_menu_item(std::int64_t id) = 0;
+    // Nothing when its name (compared by util::text_key) is taken.
+    virtual std::optional<menu_item> add_menu_item(const menu_item& item) = 0;
+    virtual std::pair<menu_write, menu_item> update_menu_item(std::int64_t id,
+                                                              const menu_patch& patch) = 0;
+    // Adds each item, or updates the one with its name, all in one transaction; returns how
+    // many were added.
+    virtual int import_menu(const std::vector<menu_item>& items) = 0;
+
+    // Stores a new order (id, number and timestamps are filled in), priced by `price` from
+    // the menu (when given), and the log entries `events` makes of it. When it spends
+    // bonuses the balance is debited in the same transaction; nothing is stored and nothing
+    // is returned when the balance is short.
+    virtual std::optional<created_order> create_order(order o, const order_pricing& price,
+                                                      const order_events& events) = 0;
     virtual std::optional<order> find_order(std::int64_t id) = 0;
     virtual std::vector<order> list_orders(const order_filter& filter) = 0;
     // Moves the order from `from` to `to` with `effect`, only if it is still in `from`, and

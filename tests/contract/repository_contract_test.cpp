@@ -1,5 +1,6 @@
 // The order rules and the repository contract, run against every database: SQLite in a
 // temporary folder and a real PostgreSQL started for the suite.
+#include "domain/menu_service.hpp"
 #include "domain/order_json.hpp"
 #include "domain/order_service.hpp"
 #include "domain/user_ids.hpp"
@@ -87,9 +88,17 @@ protected:
         std::filesystem::remove_all(dir_);
     }
 
+    // A new menu item at `price`, sold in `cities` (every city when empty); returns its id.
+    std::int64_t dish(kopecks price, std::vector<std::int64_t> cities = {}) {
+        menu_item m;
+        m.name = "Dish " + std::to_string(++dishes_);
+        m.price = price;
+        m.cities = std::move(cities);
+        return repo_->add_menu_item(m)->id;
+    }
     new_order simple(kopecks price, kopecks bonuses = 0) {
         return {.city_id = moscow_,
-                .items = {{"Borscht", price, 1}},
+                .items = {{dish(price), 1}},
                 .bonuses_used = bonuses,
                 .comment = ""};
     }
@@ -118,11 +127,12 @@ protected:
     recording_sink sink_;
     std::unique_ptr<order_service> service_;
     std::int64_t moscow_ = 0, kazan_ = 0;
+    int dishes_ = 0;
 };
 
 TEST_P(OrderService, CreatesAnOrderWithTotalsAndEvents) {
     new_order req{.city_id = moscow_,
-                  .items = {{"Pizza", 50050, 2}, {"Tea", 1000, 1}},
+                  .items = {{dish(50050), 2}, {dish(1000), 1}},
                   .bonuses_used = 0,
                   .comment = "door 3"};
     auto o = service_->create(as(auth::role::user, 10), req);
@@ -149,28 +159,21 @@ TEST_P(OrderService, ValidatesOrders) {
     EXPECT_EQ(refusal([&] { service_->create(user, new_order{.city_id = moscow_}); }, &code),
               error::kind::bad_request);
     EXPECT_EQ(code, "bad-items");
+    const auto soup = dish(100);
     new_order many{.city_id = moscow_};
-    many.items.assign(101, order_item{"x", 100, 1});
+    many.items.assign(101, ordered_line{soup, 1});
     EXPECT_EQ(refusal([&] { service_->create(user, many); }), error::kind::bad_request);
     EXPECT_EQ(refusal([&] {
-                  service_->create(user, {.city_id = moscow_, .items = {{"", 100, 1}}});
+                  service_->create(user, {.city_id = moscow_, .items = {{soup, 0}}});
               }),
               error::kind::bad_request);
     EXPECT_EQ(refusal([&] {
-                  service_->create(user, {.city_id = moscow_, .items = {{"x", -1, 1}}});
-              }),
-              error::kind::bad_request);
-    EXPECT_EQ(refusal([&] {
-                  service_->create(user, {.city_id = moscow_, .items = {{"x", 100, 0}}});
-              }),
-              error::kind::bad_request);
-    EXPECT_EQ(refusal([&] {
-                  service_->create(user, {.city_id = moscow_, .items = {{"x", 100, 1001}}});
+                  service_->create(user, {.city_id = moscow_, .items = {{soup, 1001}}});
               }),
               error::kind::bad_request);
     EXPECT_EQ(refusal(
                   [&] {
-                      service_->create(user, {.city_id = 999, .items = {{"x", 100, 1}}});
+                      service_->create(user, {.city_id = 999, .items = {{soup, 1}}});
                   },
                   &code),
               error::kind::unprocessable);
@@ -330,7 +333,7 @@ TEST_P(OrderService, NamesThatDifferOnlyInCaseOrSpacesAreOne) {
 
 TEST_P(OrderService, ListsNewestFirstWithFiltersAndACursor) {
     for (int i = 0; i < 5; ++i) service_->create(as(auth::role::user, 10), simple(1000 + i));
-    service_->create(as(auth::role::user, 11), {.city_id = kazan_, .items = {{"x", 1, 1}}});
+    service_->create(as(auth::role::user, 11), {.city_id = kazan_, .items = {{dish(1), 1}}});
     auto mine = service_->list(as(auth::role::user, 10), {.limit = 3});
     ASSERT_EQ(mine.size(), 3u);
     EXPECT_GT(mine[0].id, mine[1].id);
@@ -431,6 +434,127 @@ TEST_P(OrderService, OnlyTheLeaseHolderRecordsAnOutcome) {
     // Sent records go once their retention is over, not before.
     EXPECT_EQ(repo_->prune_outbox(now + 1002, 100), 0);
     EXPECT_EQ(repo_->prune_outbox(now + 1003, 100), 1);
+}
+
+// The menu (PROTOCOL.md §7): who may change it, what an item may be, who sees what.
+TEST_P(OrderService, OnlyAdminsAndTheCeoChangeTheMenuAndItsRulesHold) {
+    menu_service menu(*repo_);
+    const auto admin = as(auth::role::admin, 1);
+    std::string code;
+    for (auto r : {auth::role::manager, auth::role::user, auth::role::service}) {
+        EXPECT_EQ(refusal([&] { menu.add(as(r, 5, {moscow_}), {.name = "Kvass", .price = 100}); }),
+                  error::kind::forbidden);
+        EXPECT_EQ(refusal([&] { menu.change(as(r, 5, {moscow_}), 1, {.price = 1}); }),
+                  error::kind::forbidden);
+    }
+    auto kvass = menu.add(as(auth::role::ceo, 2), {.name = "  Kvass ", .price = 12050});
+    EXPECT_EQ(kvass.name, "Kvass");
+    EXPECT_TRUE(kvass.available);
+    EXPECT_TRUE(kvass.cities.empty());
+    EXPECT_EQ(refusal([&] { menu.add(admin, {.name = "KVASS", .price = 1}); }, &code),
+              error::kind::conflict);
+    EXPECT_EQ(code, "menu-item-exists");
+    EXPECT_EQ(refusal([&] { menu.add(admin, {.name = "   ", .price = 1}); }, &code),
+              error::kind::bad_request);
+    EXPECT_EQ(refusal([&] { menu.add(admin, {.name = std::string(201, 'x'), .price = 1}); }),
+              error::kind::bad_request);
+    EXPECT_EQ(
+        refusal([&] { menu.add(admin, {.name = "Pie", .price = 1, .cities = {999}}); }, &code),
+        error::kind::unprocessable);
+    EXPECT_EQ(code, "unknown-city");
+    auto pie = menu.add(admin, {.name = "Pie", .price = 300, .cities = {kazan_, kazan_}});
+    EXPECT_EQ(pie.cities, std::vector<std::int64_t>{kazan_});
+    EXPECT_EQ(refusal([&] { menu.change(admin, 9999, {.price = 1}); }), error::kind::not_found);
+    EXPECT_EQ(refusal([&] { menu.change(admin, pie.id, {.name = "kvass"}); }, &code),
+              error::kind::conflict);
+    auto hidden = menu.change(admin, kvass.id, {.price = 13000, .available = false});
+    EXPECT_EQ(hidden.price, 13000);
+    EXPECT_FALSE(hidden.available);
+    EXPECT_EQ(hidden.name, "Kvass") << "what a patch leaves out stays";
+
+    auto ids = [](const std::vector<menu_item>& items) {
+        std::vector<std::int64_t> out;
+        for (const auto& m : items) out.push_back(m.id);
+        return out;
+    };
+    EXPECT_EQ(ids(menu.list(admin, std::nullopt)), (std::vector<std::int64_t>{kvass.id, pie.id}));
+    EXPECT_EQ(ids(menu.list(admin, moscow_)), std::vector<std::int64_t>{kvass.id})
+        << "the pie is sold in Kazan only";
+    EXPECT_EQ(ids(menu.list(as(auth::role::user, 10), std::nullopt)),
+              std::vector<std::int64_t>{pie.id})
+        << "customers see what is available";
+    EXPECT_TRUE(menu.list(as(auth::role::user, 10), moscow_).empty());
+    EXPECT_EQ(refusal([&] { menu.list(admin, 999); }), error::kind::not_found);
+}
+
+TEST_P(OrderService, AnOrderTakesNamesAndPricesFromTheMenuOrIsRefusedNamingTheItem) {
+    menu_service menu(*repo_);
+    const auto admin = as(auth::role::admin, 1);
+    const auto user = as(auth::role::user, 10);
+    auto soup = menu.add(admin, {.name = "Soup", .price = 25050});
+    auto o = service_->create(user, {.city_id = moscow_, .items = {{soup.id, 3}}});
+    ASSERT_EQ(o.items.size(), 1u);
+    EXPECT_EQ(o.items[0].menu_item_id, soup.id);
+    EXPECT_EQ(o.items[0].name, "Soup");
+    EXPECT_EQ(o.items[0].price, 25050);
+    EXPECT_EQ(o.subtotal, 75150);
+    EXPECT_EQ(to_json(o).at("items").at(0).at("menuItemId").as_int64(), soup.id);
+
+    auto tea = menu.add(admin, {.name = "Tea", .price = 100});
+    menu.change(admin, tea.id, {.available = false});
+    auto pie = menu.add(admin, {.name = "Pie", .price = 100, .cities = {kazan_}});
+    std::string code;
+    for (auto [id, says] : std::vector<std::pair<std::int64_t, std::string>>{
+             {9999, "menu item 9999 does not exist"},
+             {tea.id, "('Tea') is not available"},
+             {pie.id, "('Pie') is not sold in city " + std::to_string(moscow_)}}) {
+        try {
+            service_->create(user, {.city_id = moscow_, .items = {{soup.id, 1}, {id, 1}}});
+            ADD_FAILURE() << "ordered " << id;
+        } catch (const error& e) {
+            EXPECT_EQ(e.type, error::kind::unprocessable);
+            EXPECT_EQ(e.code, "unknown-item");
+            EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_EQ(service_->list(user, {.limit = 10}).size(), 1u) << "refused orders store nothing";
+    EXPECT_EQ(service_->create(user, {.city_id = kazan_, .items = {{pie.id, 1}}}).total, 100);
+}
+
+TEST_P(OrderService, ChangingTheMenuNeverChangesAnOrderAlreadyPlacedNorItsBonuses) {
+    menu_service menu(*repo_);
+    const auto admin = as(auth::role::admin, 1);
+    auto feast = menu.add(admin, {.name = "Feast", .price = 100000});
+    auto placed =
+        service_->create(as(auth::role::user, 10), {.city_id = moscow_, .items = {{feast.id, 1}}});
+    menu.change(admin, feast.id, {.name = "Banquet", .price = 999999, .available = false});
+    for (auto s : {order_status::confirmed, order_status::preparing, order_status::ready,
+                   order_status::completed}) {
+        service_->change_status(admin, placed.id, s);
+    }
+    auto now = repo_->find_order(placed.id);
+    EXPECT_EQ(now->items[0].name, "Feast");
+    EXPECT_EQ(now->items[0].price, 100000);
+    EXPECT_EQ(now->total, 100000);
+    EXPECT_EQ(repo_->bonuses(10, 10).first, 5000) << "5 % of the price it was placed at";
+}
+
+TEST_P(OrderService, AMenuImportAddsNewItemsAndUpdatesThoseItNames) {
+    menu_service menu(*repo_);
+    menu.add(as(auth::role::admin, 1), {.name = "Soup", .price = 100});
+    EXPECT_EQ(menu.import({{.name = " soup ", .price = 150, .available = false},
+                           {.name = "Bread", .price = 30, .cities = {kazan_}}}),
+              1);
+    auto all = repo_->list_menu(std::nullopt, false);
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0].price, 150);
+    EXPECT_FALSE(all[0].available);
+    EXPECT_EQ(all[1].cities, std::vector<std::int64_t>{kazan_});
+    std::string code;
+    EXPECT_EQ(
+        refusal([&] { menu.import({{.name = "Kvass", .price = 1, .cities = {999}}}); }, &code),
+        error::kind::unprocessable);
+    EXPECT_EQ(repo_->list_menu(std::nullopt, false).size(), 2u) << "nothing of a refused import";
 }
 
 // The event log (PROTOCOL.md §10). Eight writers on connections of their own, released
@@ -540,10 +664,10 @@ TEST_P(OrderService, AFailedOrderTransactionLeavesNeitherOrderNorEvent) {
     order o;
     o.user_id = 10;
     o.city_id = moscow_;
-    o.items = {{"Soup", 100, 1}};
+    o.items = {{0, "Soup", 100, 1}};
     o.subtotal = o.total = 100;
     EXPECT_THROW(
-        repo_->create_order(o,
+        repo_->create_order(o, {},
                             [](const order&, std::optional<kopecks>) -> std::vector<logged_event> {
                                 throw std::runtime_error("failed after the insert");
                             }),
@@ -632,10 +756,10 @@ TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
     order earn;
     earn.user_id = 10;
     earn.city_id = city;
-    earn.items = {{"Feast", 100000, 1}};
+    earn.items = {{0, "Feast", 100000, 1}};
     earn.subtotal = earn.total = 100000;
     earn.bonuses_earned = 5000;
-    const auto id = setup.create_order(earn, {})->placed.id;
+    const auto id = setup.create_order(earn, {}, {})->placed.id;
     setup.change_status(id, order_status::pending, order_status::completed, {"earned", 5000}, {});
 
     std::atomic<int> wins{0};
@@ -649,12 +773,12 @@ TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
             order spend;
             spend.user_id = 10;
             spend.city_id = city;
-            spend.items = {{"Pie", 5000, 1}};
+            spend.items = {{0, "Pie", 5000, 1}};
             spend.subtotal = 5000;
             spend.bonuses_used = 5000;
             ready.count_down();
             go.wait();
-            if (repo.create_order(spend, {})) ++wins;
+            if (repo.create_order(spend, {}, {})) ++wins;
         });
     }
     ready.wait();
@@ -673,9 +797,9 @@ TEST(PostgresInstances, OutboxWorkersOnSeveralInstancesTakeDifferentRows) {
         order o;
         o.user_id = user;
         o.city_id = city;
-        o.items = {{"x", 100, 1}};
+        o.items = {{0, "x", 100, 1}};
         o.subtotal = o.total = 100;
-        a.create_order(o, {});
+        a.create_order(o, {}, {});
     }
     const auto now = util::unix_millis();
     auto first = a.due_outbox(now, 12, "a", 60'000);

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer, connectAs, token, api, readiness, eventually } from './lib/server.mjs';
+import { startServer, connectAs, token, api, readiness, eventually, lines } from './lib/server.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 import { startRedis } from './lib/redis.mjs';
 
@@ -15,10 +15,11 @@ test('a frozen PostgreSQL: requests get 503 in bounded time, readyz says so, SIG
     const admin = token(1, 'admin');
     const city = (await api(srv, 'POST', '/api/cities', admin, { name: 'Kazan' })).body.id;
     const watcher = await connectAs(srv, 1, 'admin');
+    const x = await lines(srv, { name: 'x', price: 1 });
     pg.freeze();
 
     const started = Date.now();
-    const stuck = await api(srv, 'POST', '/api/orders', token(5, 'user'), { city_id: city, items: [{ name: 'x', price: 1, quantity: 1 }] });
+    const stuck = await api(srv, 'POST', '/api/orders', token(5, 'user'), { city_id: city, items: x });
     const took = Date.now() - started;
     assert.equal(stuck.status, 503);
     assert.ok(['database-unavailable', 'database-busy'].includes(stuck.body.error), JSON.stringify(stuck.body));

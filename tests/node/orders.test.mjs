@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, connectAs, Client, token, api, addStaff, telegramInitData, drainToFence, greeting } from './lib/server.mjs';
+import { startServer, connectAs, Client, token, api, addStaff, telegramInitData, drainToFence, greeting, lines } from './lib/server.mjs';
 
 const admin = token(1, 'admin');
 let server;
@@ -27,7 +27,7 @@ async function advance(srv, id, ...statuses) {
 
 // Gives user `id` a balance of `roubles` by completing an order worth 20x that.
 async function giveBonus(srv, id, roubles, city) {
-  const res = await api(srv, 'POST', '/api/orders', token(id, 'user'), { city_id: city, items: [{ name: 'Feast', price: roubles * 20, quantity: 1 }] });
+  const res = await api(srv, 'POST', '/api/orders', token(id, 'user'), { city_id: city, items: await lines(srv, { name: 'Feast', price: roubles * 20, quantity: 1 }) });
   assert.equal(res.status, 201);
   await advance(srv, res.body.id, 'confirmed', 'preparing', 'ready', 'completed');
 }
@@ -48,7 +48,7 @@ test('an order and its status changes reach exactly the right sockets', async ()
   const remote = await connectAs(server, 21, 'manager', { cityIds: [kazan] });
 
   const created = await api(server, 'POST', '/api/orders', token(10, 'user'), {
-    city_id: moscow, items: [{ name: 'Pelmeni', price: 450.5, quantity: 2 }, { name: 'Kvas', price: 99, quantity: 1 }], comment: 'ring twice',
+    city_id: moscow, items: await lines(server, { name: 'Pelmeni', price: 450.5, quantity: 2 }, { name: 'Kvas', price: 99, quantity: 1 }), comment: 'ring twice',
   });
   assert.equal(created.status, 201);
   const order = created.body;
@@ -85,7 +85,7 @@ test('an order and its status changes reach exactly the right sockets', async ()
 test('spending, refunds and the ledger agree', async () => {
   await giveBonus(server, 30, 150.5, moscow);
   const user = token(30, 'user');
-  const spend = await api(server, 'POST', '/api/orders', user, { city_id: moscow, items: [{ name: 'Soup', price: 300, quantity: 1 }], bonuses_used: 100.25 });
+  const spend = await api(server, 'POST', '/api/orders', user, { city_id: moscow, items: await lines(server, { name: 'Soup', price: 300, quantity: 1 }), bonuses_used: 100.25 });
   assert.equal(spend.status, 201);
   assert.equal(spend.body.total, 199.75);
   assert.equal(spend.body.bonuses_used, 100.25);
@@ -103,8 +103,9 @@ test('spending, refunds and the ledger agree', async () => {
 test('ten simultaneous requests spending the same bonuses: exactly one succeeds (SQLite serialises them; the real race runs on PostgreSQL in the contract suite)', async () => {
   await giveBonus(server, 40, 100, moscow);
   const user = token(40, 'user');
+  const pie = await lines(server, { name: 'Pie', price: 500, quantity: 1 });
   const attempts = await Promise.all(Array.from({ length: 10 }, () => api(server, 'POST', '/api/orders', user, {
-    city_id: moscow, items: [{ name: 'Pie', price: 500, quantity: 1 }], bonuses_used: 100,
+    city_id: moscow, items: pie, bonuses_used: 100,
   })));
   assert.deepEqual(attempts.map((a) => a.status).sort(), [201, ...Array(9).fill(422)]);
   for (const a of attempts.filter((x) => x.status === 422)) assert.equal(a.body.error, 'insufficient-bonuses');
@@ -114,7 +115,7 @@ test('ten simultaneous requests spending the same bonuses: exactly one succeeds 
 });
 
 test('ten simultaneous completions credit bonuses once (serialised by SQLite; raced on PostgreSQL in the contract suite)', async () => {
-  const created = await api(server, 'POST', '/api/orders', token(50, 'user'), { city_id: moscow, items: [{ name: 'Cake', price: 2000, quantity: 1 }] });
+  const created = await api(server, 'POST', '/api/orders', token(50, 'user'), { city_id: moscow, items: await lines(server, { name: 'Cake', price: 2000, quantity: 1 }) });
   await advance(server, created.body.id, 'confirmed', 'preparing', 'ready');
   const attempts = await Promise.all(Array.from({ length: 10 }, () => api(server, 'PATCH', `/api/orders/${created.body.id}/status`, admin, { status: 'completed' })));
   assert.deepEqual(attempts.map((a) => a.status).sort(), [200, ...Array(9).fill(409)]);
@@ -127,7 +128,7 @@ test('reading orders: who sees what, newest first, with a cursor', async () => {
   const u = token(60, 'user');
   const ids = [];
   for (let i = 0; i < 5; i++) {
-    ids.push((await api(server, 'POST', '/api/orders', u, { city_id: kazan, items: [{ name: `Dish ${i}`, price: 10, quantity: 1 }] })).body.id);
+    ids.push((await api(server, 'POST', '/api/orders', u, { city_id: kazan, items: await lines(server, { name: `Dish ${i}`, price: 10 }) })).body.id);
   }
   const page1 = await api(server, 'GET', '/api/orders?limit=3', u);
   assert.deepEqual(page1.body.orders.map((o) => o.id), ids.slice(2).reverse());
@@ -147,16 +148,39 @@ test('reading orders: who sees what, newest first, with a cursor', async () => {
 
 test('bad requests get clear errors', async () => {
   const u = token(70, 'user');
+  const x = await lines(server, { name: 'x', price: 1 });
   const cases = [
     ['POST', '/api/orders', u, '{nope', 400, 'bad-json'],
     ['POST', '/api/orders', u, { items: [] }, 400, 'bad-request'],
     ['POST', '/api/orders', u, { city_id: moscow, items: [] }, 400, 'bad-items'],
-    ['POST', '/api/orders', u, { city_id: moscow, items: [{ name: 'x', price: 1.005, quantity: 1 }] }, 400, 'bad-items'],
-    ['POST', '/api/orders', u, { city_id: moscow, items: [{ name: 'x', price: -1, quantity: 1 }] }, 400, 'bad-items'],
-    ['POST', '/api/orders', u, { city_id: moscow, items: [{ name: 'x', price: 1, quantity: 1001 }] }, 400, 'bad-items'],
-    ['POST', '/api/orders', u, { city_id: moscow, items: [{ name: 'x', price: 1, quantity: 1 }], bonuses_used: -5 }, 400, 'bad-bonuses'],
-    ['POST', '/api/orders', u, { city_id: 9999, items: [{ name: 'x', price: 1, quantity: 1 }] }, 422, 'unknown-city'],
-    ['POST', '/api/orders', u, { city_id: moscow, items: [{ name: 'x', price: 1, quantity: 1 }], bonuses_used: 2 }, 422, 'bonuses-exceed-subtotal'],
+    ['POST', '/api/orders', u, { city_id: moscow, items: [{ name: 'x', price: 1, quantity: 1 }] }, 400, 'bad-items'],
+    ['POST', '/api/orders', u, { city_id: moscow, items: [{ ...x[0], price: 0.01 }] }, 400, 'bad-items'],
+    ['POST', '/api/orders', u, { city_id: moscow, items: [{ menuItemId: x[0].menuItemId, quantity: 1001 }] }, 400, 'bad-items'],
+    ['POST', '/api/orders', u, { city_id: moscow, items: [{ menuItemId: 0, quantity: 1 }] }, 400, 'bad-items'],
+    ['POST', '/api/orders', u, { city_id: moscow, items: [{ menuItemId: '1', quantity: 1 }] }, 400, 'bad-items'],
+    ['POST', '/api/orders', u, { city_id: moscow, items: [{ menuItemId: 99999, quantity: 1 }] }, 422, 'unknown-item'],
+    ['POST', '/api/orders', u, { city_id: moscow, items: x, bonuses_used: -5 }, 400, 'bad-bonuses'],
+    ['POST', '/api/orders', u, { city_id: 9999, items: x }, 422, 'unknown-city'],
+    ['POST', '/api/orders', u, { city_id: moscow, items: x, bonuses_used: 2 }, 422, 'bonuses-exceed-subtotal'],
+    ['POST', '/api/menu', admin, { name: 'Soup', price: 1.005 }, 400, 'bad-price'],
+    ['POST', '/api/menu', admin, { name: 'Soup', price: -1 }, 400, 'bad-price'],
+    ['POST', '/api/menu', admin, { name: 'Soup', price: '100' }, 400, 'bad-price'],
+    ['POST', '/api/menu', admin, { name: 'Soup', price: 10000000.01 }, 400, 'bad-price'],
+    ['POST', '/api/menu', admin, { name: 'Soup' }, 400, 'bad-price'],
+    ['POST', '/api/menu', admin, { name: '  ', price: 1 }, 400, 'bad-name'],
+    ['POST', '/api/menu', admin, { name: 'y'.repeat(201), price: 1 }, 400, 'bad-name'],
+    ['POST', '/api/menu', admin, { name: 'Soup', price: 1, cityIds: 'all' }, 400, 'bad-cities'],
+    ['POST', '/api/menu', admin, { name: 'Soup', price: 1, cityIds: [9999] }, 422, 'unknown-city'],
+    ['POST', '/api/menu', admin, { name: ' X ', price: 1 }, 409, 'menu-item-exists'],
+    ['POST', '/api/menu', u, { name: 'Soup', price: 1 }, 403, 'forbidden'],
+    ['POST', '/api/menu', token(64, 'manager', { cityIds: [moscow] }), { name: 'Soup', price: 1 }, 403, 'forbidden'],
+    ['POST', '/api/menu', token(900, 'service'), { name: 'Soup', price: 1 }, 403, 'forbidden'],
+    ['PATCH', `/api/menu/${x[0].menuItemId}`, u, { price: 0 }, 403, 'forbidden'],
+    ['PATCH', '/api/menu/99999', admin, { price: 1 }, 404, 'not-found'],
+    ['PATCH', `/api/menu/${x[0].menuItemId}`, admin, { available: 'no' }, 400, 'bad-available'],
+    ['GET', '/api/menu?city_id=abc', u, undefined, 400, 'bad-query'],
+    ['GET', '/api/menu?city_id=9999', u, undefined, 404, 'not-found'],
+    ['GET', '/api/menu', null, undefined, 401, 'unauthorized'],
     ['POST', '/api/orders', null, { city_id: moscow, items: [] }, 401, 'unauthorized'],
     ['PATCH', '/api/orders/999999/status', admin, { status: 'confirmed' }, 404, 'not-found'],
     ['PATCH', '/api/orders/1/status', admin, { status: 'shipped' }, 400, 'bad-status'],
@@ -176,7 +200,7 @@ test('bad requests get clear errors', async () => {
     assert.equal(res.body.error, code, `${method} ${url}`);
     assert.equal(typeof res.body.message, 'string');
   }
-  const done = (await api(server, 'POST', '/api/orders', u, { city_id: moscow, items: [{ name: 'x', price: 1, quantity: 1 }] })).body;
+  const done = (await api(server, 'POST', '/api/orders', u, { city_id: moscow, items: await lines(server, { name: 'x', price: 1, quantity: 1 }) })).body;
   await advance(server, done.id, 'cancelled');
   const again = await api(server, 'PATCH', `/api/orders/${done.id}/status`, admin, { status: 'confirmed' });
   assert.equal(again.status, 409);
@@ -189,11 +213,11 @@ test('changing a manager\'s cities moves their open sockets between rooms at onc
   const manager = await connectAs(server, id, 'manager');  // the token names no cities
   const set = await api(server, 'PUT', `/api/managers/${id}/cities`, admin, [kazan]);
   assert.deepEqual(set.body, { userId: id, cityIds: [kazan] });
-  await api(server, 'POST', '/api/orders', token(81, 'user'), { city_id: kazan, items: [{ name: 'x', price: 1, quantity: 1 }] });
+  await api(server, 'POST', '/api/orders', token(81, 'user'), { city_id: kazan, items: await lines(server, { name: 'x', price: 1, quantity: 1 }) });
   let seen = await drainToFence(server, manager, `user-${id}`);
   assert.deepEqual(seen.map((m) => m.type), ['new-order']);
   await api(server, 'PUT', `/api/managers/${id}/cities`, admin, [moscow]);
-  await api(server, 'POST', '/api/orders', token(81, 'user'), { city_id: kazan, items: [{ name: 'x', price: 1, quantity: 1 }] });
+  await api(server, 'POST', '/api/orders', token(81, 'user'), { city_id: kazan, items: await lines(server, { name: 'x', price: 1, quantity: 1 }) });
   seen = await drainToFence(server, manager, `user-${id}`);
   assert.deepEqual(seen, [], 'no longer in the Kazan room');
   // A new socket of the same manager finds its cities in the database.
@@ -210,7 +234,7 @@ test('kill -9 keeps every committed order, status and balance', async () => {
     const city = await addCity(srv, 'Sochi');
     await giveBonus(srv, 90, 40, city);
     const u = token(90, 'user');
-    const a = (await api(srv, 'POST', '/api/orders', u, { city_id: city, items: [{ name: 'x', price: 100, quantity: 1 }], bonuses_used: 15 })).body;
+    const a = (await api(srv, 'POST', '/api/orders', u, { city_id: city, items: await lines(srv, { name: 'x', price: 100, quantity: 1 }), bonuses_used: 15 })).body;
     await advance(srv, a.id, 'confirmed', 'preparing');
     const before = { orders: (await api(srv, 'GET', '/api/orders?limit=100', u)).body, bonuses: (await api(srv, 'GET', '/api/bonuses', u)).body };
     assert.deepEqual((await srv.stop('SIGKILL')).signal, 'SIGKILL');

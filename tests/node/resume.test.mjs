@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, Client, token, api, logged, eventually, drainToFence } from './lib/server.mjs';
+import { startServer, Client, token, api, logged, eventually, drainToFence, lines } from './lib/server.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -184,7 +184,8 @@ test('a customer resuming gets its own events only, never another customer\'s or
   const probe = await Client.connect(server.wsUrl(token(101, 'user')));
   const { lastEventId } = await hello(probe);
   await probe.close();
-  const order = (who) => api(server, 'POST', '/api/orders', token(who, 'user'), { city_id: city, items: [{ name: 'Soup', price: 100, quantity: 1 }] });
+  const soup = await lines(server, { name: 'Soup', price: 100 });
+  const order = (who) => api(server, 'POST', '/api/orders', token(who, 'user'), { city_id: city, items: soup });
   const mine = (await order(101)).body;
   await order(102);
   await server.publish(['admin-orders'], 'staff-only', {});
@@ -205,7 +206,7 @@ test('kill -9 right after a 201: after a restart the resume brings order-created
     const customer = await Client.connect(srv.wsUrl(token(111, 'user')));
     const staffFrom = (await hello(staff)).lastEventId;
     const customerFrom = (await hello(customer)).lastEventId;
-    const created = await api(srv, 'POST', '/api/orders', token(111, 'user'), { city_id: city, items: [{ name: 'Tea', price: 100, quantity: 1 }] });
+    const created = await api(srv, 'POST', '/api/orders', token(111, 'user'), { city_id: city, items: await lines(srv, { name: 'Tea', price: 100, quantity: 1 }) });
     assert.equal(created.status, 201);
     await srv.stop('SIGKILL');
     await Promise.all([staff.closed, customer.closed]);

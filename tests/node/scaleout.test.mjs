@@ -2,7 +2,7 @@
 // reach every socket once, and local delivery survives Redis going away.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, connectAs, token, api, addStaff, drainToFence, readiness, eventually, logged } from './lib/server.mjs';
+import { startServer, connectAs, token, api, addStaff, drainToFence, readiness, eventually, logged, lines } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 import { startGulyash } from './lib/fake-gulyash.mjs';
@@ -104,7 +104,7 @@ test('two instances on one PostgreSQL and one Redis act as one server', async ()
     const adminOnB = await connectAs(b, 1, 'admin');
 
     // Placed on B, confirmed on A: every socket hears each change once, wherever it is.
-    const order = (await api(b, 'POST', '/api/orders', token(10, 'user'), { city_id: city, items: [{ name: 'Soup', price: 2000, quantity: 1 }] })).body;
+    const order = (await api(b, 'POST', '/api/orders', token(10, 'user'), { city_id: city, items: await lines(b, { name: 'Soup', price: 2000, quantity: 1 }) })).body;
     assert.equal((await api(a, 'PATCH', `/api/orders/${order.id}/status`, admin, { status: 'confirmed' })).status, 200);
     // Changes published on different instances have no order between them: compare sorted.
     const types = async (via, client, room) => (await drainToFence(via, client, room)).map((m) => m.type).filter((t) => !t.startsWith('sync-')).sort();
@@ -115,8 +115,9 @@ test('two instances on one PostgreSQL and one Redis act as one server', async ()
 
     // Bonuses spent from both instances at once: one order wins.
     for (const status of ['preparing', 'ready', 'completed']) await api(b, 'PATCH', `/api/orders/${order.id}/status`, admin, { status });
+    const pie = await lines(a, { name: 'Pie', price: 500 });
     const attempts = await Promise.all(Array.from({ length: 10 }, (_, i) => api(i % 2 ? a : b, 'POST', '/api/orders', token(10, 'user'), {
-      city_id: city, items: [{ name: 'Pie', price: 500, quantity: 1 }], bonuses_used: 100,
+      city_id: city, items: pie, bonuses_used: 100,
     })));
     assert.deepEqual(attempts.map((x) => x.status).sort(), [201, ...Array(9).fill(422)]);
 
@@ -135,9 +136,9 @@ test('two instances on one PostgreSQL and one Redis act as one server', async ()
     assert.equal((await api(a, 'PUT', `/api/managers/${olga}/cities`, admin, [kazan])).status, 200);
     // Everything below is published on A, so it reaches B in order, the control message
     // first; fences go through A too.
-    await api(a, 'POST', '/api/orders', token(11, 'user'), { city_id: kazan, items: [{ name: 'Tea', price: 100, quantity: 1 }] });
+    await api(a, 'POST', '/api/orders', token(11, 'user'), { city_id: kazan, items: await lines(a, { name: 'Tea', price: 100, quantity: 1 }) });
     assert.deepEqual(await types(a, olgaOnB, `user-${olga}`), ['new-order'], 'in the Kazan room on B');
-    await api(a, 'POST', '/api/orders', token(11, 'user'), { city_id: city, items: [{ name: 'Tea', price: 100, quantity: 1 }] });
+    await api(a, 'POST', '/api/orders', token(11, 'user'), { city_id: city, items: await lines(a, { name: 'Tea', price: 100, quantity: 1 }) });
     assert.deepEqual(await types(a, olgaOnB, `user-${olga}`), [], 'no longer in the Moscow room on B');
     const stale = token(olga, 'manager', { cityIds: [city] });
     assert.equal((await api(b, 'GET', `/api/orders/${order.id}`, stale)).status, 404);
@@ -163,12 +164,12 @@ test('two instances, Gulyash hanging then recovering: every change arrives once,
   try {
     const admin = token(1, 'admin');
     const city = (await api(a, 'POST', '/api/cities', admin, { name: 'Sochi' })).body.id;
-    const fromC = (await api(c, 'POST', '/api/orders', token(79, 'user'), { city_id: city, items: [{ name: 'Tea', price: 100, quantity: 1 }] })).body;
+    const fromC = (await api(c, 'POST', '/api/orders', token(79, 'user'), { city_id: city, items: await lines(c, { name: 'Tea', price: 100, quantity: 1 }) })).body;
     gulyash.setMode('hang');
     const orders = [];
     for (let i = 0; i < 4; i++) {
       const via = i % 2 ? a : b;
-      const o = (await api(via, 'POST', '/api/orders', token(70 + i, 'user'), { city_id: city, items: [{ name: 'Soup', price: 100, quantity: 1 }] })).body;
+      const o = (await api(via, 'POST', '/api/orders', token(70 + i, 'user'), { city_id: city, items: await lines(via, { name: 'Soup', price: 100, quantity: 1 }) })).body;
       for (const status of ['confirmed', 'preparing']) {
         assert.equal((await api(i % 2 ? b : a, 'PATCH', `/api/orders/${o.id}/status`, admin, { status })).status, 200);
       }
@@ -206,8 +207,9 @@ test('with PostgreSQL down requests get 503 and the server recovers without a re
   try {
     const admin = token(1, 'admin');
     const city = (await api(srv, 'POST', '/api/cities', admin, { name: 'Kazan' })).body.id;
+    const x = await lines(srv, { name: 'x', price: 1 });
     await pg.halt();
-    const down = await api(srv, 'POST', '/api/orders', token(5, 'user'), { city_id: city, items: [{ name: 'x', price: 1, quantity: 1 }] });
+    const down = await api(srv, 'POST', '/api/orders', token(5, 'user'), { city_id: city, items: x });
     assert.equal(down.status, 503);
     assert.equal(down.body.error, 'database-unavailable');
     // Readiness comes from a probe that runs every second in the background.
@@ -216,7 +218,7 @@ test('with PostgreSQL down requests get 503 and the server recovers without a re
     assert.equal((await fetch(`${srv.base}/healthz`)).status, 200, 'the process itself is fine');
 
     await pg.resume();
-    const up = await api(srv, 'POST', '/api/orders', token(5, 'user'), { city_id: city, items: [{ name: 'x', price: 1, quantity: 1 }] });
+    const up = await api(srv, 'POST', '/api/orders', token(5, 'user'), { city_id: city, items: x });
     assert.equal(up.status, 201);
     await eventually(async () => (await readiness(srv)).status === 200, 5000);
   } finally {

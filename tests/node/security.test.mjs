@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { startServer, connectAs, Client, token, sign, api, addStaff, telegramInitData, SECRET, drainToFence, eventually, readiness, greeting } from './lib/server.mjs';
+import { startServer, connectAs, Client, token, sign, api, addStaff, telegramInitData, SECRET, drainToFence, eventually, readiness, greeting, lines } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 import { startGulyash } from './lib/fake-gulyash.mjs';
@@ -22,7 +22,7 @@ async function addCity(srv, name) {
   return res.body.id;
 }
 
-const order = (city, price = 100) => ({ city_id: city, items: [{ name: 'Dish', price, quantity: 1 }] });
+const order = async (srv, city, price = 100) => ({ city_id: city, items: await lines(srv, { name: 'Dish', price }) });
 
 async function closeCode(url) {
   const c = new Client(url);
@@ -41,7 +41,7 @@ test('a manager moved to another city loses the old one at once, whatever the ol
   const id = await addStaff(server, 'petra', 'manager', 'a long password', [moscow]);
   // A token minted while Petra managed Moscow, naming it.
   const stale = token(id, 'manager', { cityIds: [moscow] });
-  const placed = await api(server, 'POST', '/api/orders', token(101, 'user'), order(moscow));
+  const placed = await api(server, 'POST', '/api/orders', token(101, 'user'), await order(server, moscow));
   assert.equal((await api(server, 'GET', `/api/orders/${placed.body.id}`, stale)).status, 200);
   const socket = await connectAs(server, id, 'manager', { cityIds: [moscow] });
 
@@ -52,13 +52,13 @@ test('a manager moved to another city loses the old one at once, whatever the ol
   assert.deepEqual((await api(server, 'GET', '/api/orders', stale)).body.orders, []);
 
   // The open socket left the Moscow room; a reconnect with the old token is not put back.
-  await api(server, 'POST', '/api/orders', token(101, 'user'), order(moscow));
+  await api(server, 'POST', '/api/orders', token(101, 'user'), await order(server, moscow));
   assert.deepEqual(await drainToFence(server, socket, `user-${id}`), []);
   const again = await connectAs(server, id, 'manager', { cityIds: [moscow] });
   const join = await again.request({ type: 'join-room', data: { roomId: `city-${moscow}-orders` } });
   assert.equal(join.type, 'error');
   assert.equal(join.data.code, 'forbidden');
-  await api(server, 'POST', '/api/orders', token(101, 'user'), order(kazan));
+  await api(server, 'POST', '/api/orders', token(101, 'user'), await order(server, kazan));
   assert.deepEqual((await drainToFence(server, again, `user-${id}`)).map((m) => m.type), ['new-order']);
   await Promise.all([socket.close(), again.close()]);
 });
@@ -76,7 +76,7 @@ test('users ordercast creates never share ids with the existing backend\'s users
   const tg = await api(server, 'POST', '/api/auth/telegram', null, { initData: telegramInitData(BOT, { id: 5550001, first_name: 'Ann' }) });
   assert.equal(tg.status, 200);
   assert.ok(tg.body.user.id >= 1e9, `Telegram user got id ${tg.body.user.id}`);
-  const mine = await api(server, 'POST', '/api/orders', tg.body.token, order(moscow));
+  const mine = await api(server, 'POST', '/api/orders', tg.body.token, await order(server, moscow));
   assert.equal(mine.status, 201);
   // A backend token for user 1 sees nothing of Ann's.
   assert.equal((await api(server, 'GET', `/api/orders/${mine.body.id}`, token(1, 'user'))).status, 404);
@@ -104,7 +104,7 @@ test('ids beyond 2^53-1 are refused in tokens, paths, bodies and rooms', async (
   raw[2] = crypto.createHmac('sha256', SECRET).update(`${raw[0]}.${raw[1]}`).digest('base64url');
   assert.equal(await closeCode(server.wsUrl(raw.join('.'))), 4001);
   assert.equal((await api(server, 'GET', `/api/orders/${big}`, admin)).status, 404);
-  const body = await api(server, 'POST', '/api/orders', token(7, 'user'), { city_id: big, items: [{ name: 'x', price: 1, quantity: 1 }] });
+  const body = await api(server, 'POST', '/api/orders', token(7, 'user'), { city_id: big, items: await lines(server, { name: 'x', price: 1, quantity: 1 }) });
   assert.equal(body.status, 400);
   const pub = await server.publish([`user-${big}`], 'x', {});
   assert.equal(pub.status, 400);
@@ -118,27 +118,28 @@ test('ids beyond 2^53-1 are refused in tokens, paths, bodies and rooms', async (
 
 test('only customers place orders, and nobody moves an order to mint bonuses', async () => {
   for (const role of ['manager', 'admin', 'ceo', 'service']) {
-    const res = await api(server, 'POST', '/api/orders', token(200, role, { cityIds: [moscow] }), order(moscow, 100000));
+    const res = await api(server, 'POST', '/api/orders', token(200, role, { cityIds: [moscow] }), await order(server, moscow, 100000));
     assert.equal(res.status, 403, role);
     assert.equal(res.body.error, 'forbidden');
   }
   // A backend admin token that happens to share the id of the customer.
-  const placed = await api(server, 'POST', '/api/orders', token(201, 'user'), order(moscow, 100000));
+  const placed = await api(server, 'POST', '/api/orders', token(201, 'user'), await order(server, moscow, 100000));
   const moved = await api(server, 'PATCH', `/api/orders/${placed.body.id}/status`, token(201, 'admin'), { status: 'confirmed' });
   assert.equal(moved.status, 403);
 });
 
 test('money: two decimals exactly, and earned bonuses round down', async () => {
   const u = token(300, 'user');
-  const third = await api(server, 'POST', '/api/orders', u, { city_id: moscow, items: [{ name: 'x', price: 5000.555, quantity: 1 }] });
+  // Prices are the menu's: a third decimal or more than 10,000,000 roubles never gets in.
+  const third = await api(server, 'POST', '/api/menu', admin, { name: 'Thirds', price: 5000.555 });
   assert.equal(third.status, 400);
-  assert.equal(third.body.error, 'bad-items');
-  const huge = await api(server, 'POST', '/api/orders', u, { city_id: moscow, items: [{ name: 'x', price: 10000000.01, quantity: 1 }] });
+  assert.equal(third.body.error, 'bad-price');
+  const huge = await api(server, 'POST', '/api/menu', admin, { name: 'Gold', price: 10000000.01 });
   assert.equal(huge.status, 400);
-  const dime = await api(server, 'POST', '/api/orders', u, { city_id: moscow, items: [{ name: 'Mint', price: 0.1, quantity: 1 }] });
+  const dime = await api(server, 'POST', '/api/orders', u, { city_id: moscow, items: await lines(server, { name: 'Mint', price: 0.1, quantity: 1 }) });
   assert.equal(dime.status, 201);
   assert.equal(dime.body.bonuses_earned, 0, 'a 0.10 order earns nothing, not 10 %');
-  const odd = await api(server, 'POST', '/api/orders', u, { city_id: moscow, items: [{ name: 'Tea', price: 10.1, quantity: 1 }] });
+  const odd = await api(server, 'POST', '/api/orders', u, { city_id: moscow, items: await lines(server, { name: 'Tea', price: 10.1, quantity: 1 }) });
   assert.equal(odd.body.bonuses_earned, 0.5, '5 % of 10.10 is 0.505, rounded down');
 });
 
@@ -147,13 +148,13 @@ test('one customer cannot flood every admin with orders: 429 with Retry-After', 
   try {
     const city = await addCity(srv, 'Omsk');
     const u = token(400, 'user');
-    for (let i = 0; i < 3; i++) assert.equal((await api(srv, 'POST', '/api/orders', u, order(city))).status, 201);
-    const res = await fetch(`${srv.base}/api/orders`, { method: 'POST', headers: { authorization: `Bearer ${u}`, 'content-type': 'application/json' }, body: JSON.stringify(order(city)) });
+    for (let i = 0; i < 3; i++) assert.equal((await api(srv, 'POST', '/api/orders', u, await order(srv, city))).status, 201);
+    const res = await fetch(`${srv.base}/api/orders`, { method: 'POST', headers: { authorization: `Bearer ${u}`, 'content-type': 'application/json' }, body: JSON.stringify(await order(srv, city)) });
     assert.equal(res.status, 429);
     assert.equal((await res.json()).error, 'too-many-orders');
     const wait = Number(res.headers.get('retry-after'));
     assert.ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
-    assert.equal((await api(srv, 'POST', '/api/orders', token(401, 'user'), order(city))).status, 201, 'others still order');
+    assert.equal((await api(srv, 'POST', '/api/orders', token(401, 'user'), await order(srv, city))).status, 201, 'others still order');
   } finally {
     await srv.stop();
   }
@@ -336,7 +337,7 @@ test('no password from any URL reaches the log', async () => {
   const srv = await startServer(['--log-level', 'debug'], { DATABASE_URL: dbUrl, REDIS_URL: redis.url, GULYASH_URL: gulyashUrl });
   try {
     const city = await addCity(srv, 'Tula');
-    await api(srv, 'POST', '/api/orders', token(600, 'user'), order(city));
+    await api(srv, 'POST', '/api/orders', token(600, 'user'), await order(srv, city));
     await redis.stop();  // errors and reconnects get logged too
     await eventually(async () => (await readiness(srv)).body.checks.broker === 'down', 10000);
     await redis.restart();

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, connectAs, token, api, logged } from './lib/server.mjs';
+import { startServer, connectAs, token, api, logged, lines } from './lib/server.mjs';
 import { startGulyash } from './lib/fake-gulyash.mjs';
 
 const admin = token(1, 'admin');
@@ -21,7 +21,7 @@ async function setup(env = {}, options = {}) {
 }
 
 async function placeOrder(server, city, user = 10) {
-  const res = await api(server, 'POST', '/api/orders', token(user, 'user'), { city_id: city, items: [{ name: 'Borscht', price: 300, quantity: 1 }] });
+  const res = await api(server, 'POST', '/api/orders', token(user, 'user'), { city_id: city, items: await lines(server, { name: 'Borscht', price: 300, quantity: 1 }) });
   assert.equal(res.status, 201);
   return res.body;
 }
@@ -49,6 +49,10 @@ test('a new order and its status change are delivered with the key and the order
     assert.equal(created.path, '/orders');
     assert.equal(created.auth, 'Bearer secret-key');
     assert.deepEqual(created.body, order);
+    // Gulyash learns which menu item each line is, with the name and price it was ordered at.
+    const [line] = created.body.items;
+    assert.ok(Number.isSafeInteger(line.menuItemId) && line.menuItemId > 0, JSON.stringify(line));
+    assert.deepEqual({ ...line, menuItemId: undefined }, { menuItemId: undefined, name: 'Borscht', price: 300, quantity: 1 });
     assert.equal(confirmed.body.status, 'confirmed');
     assert.ok(created.key && confirmed.key && created.key !== confirmed.key, 'one key per change');
     const metrics = await (await fetch(`${server.base}/metrics`)).text();

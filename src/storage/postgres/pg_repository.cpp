@@ -4,6 +4,7 @@
 
 #include "domain/order_json.hpp"
 #include "storage/order_items.hpp"
+#include "storage/postgres/pg_arrays.hpp"
 #include "storage/postgres/pg_migrations.hpp"
 #include "storage/room_list.hpp"
 #include "storage/storage_error.hpp"
@@ -47,31 +48,6 @@ std::vector<outbox_record> read_outbox(const result& r) {
     std::sort(records.begin(), records.end(),
               [](const auto& a, const auto& b) { return a.id < b.id; });
     return records;
-}
-
-// A text[] literal: every element quoted, `"` and `\` escaped, so any text (JSON included)
-// passes as it is.
-std::string text_array(const std::vector<std::string_view>& items) {
-    std::string text = "{";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) text += ',';
-        text += '"';
-        for (char c : items[i]) {
-            if (c == '"' || c == '\\') text += '\\';
-            text += c;
-        }
-        text += '"';
-    }
-    return text + "}";
-}
-
-std::string id_array(const std::vector<std::int64_t>& ids) {
-    std::string text = "{";
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        if (i) text += ',';
-        text += std::to_string(ids[i]);
-    }
-    return text + "}";
 }
 
 }  // namespace
@@ -246,8 +222,14 @@ void pg_repository::record_outbox(const order& o) {
         {p(o.id), util::to_json_text(to_json(o)), p(now), util::iso8601_now()});
 }
 
-std::optional<created_order> pg_repository::create_order(order o, const order_events& events) {
+std::optional<created_order> pg_repository::create_order(order o, const order_pricing& price,
+                                                         const order_events& events) {
     transaction tx(db_);
+    if (price) {
+        std::vector<std::int64_t> ids;
+        for (const auto& line : o.items) ids.push_back(line.menu_item_id);
+        price(o, menu_items_for_order(ids));
+    }
     const std::string now = util::iso8601_now();
     if (o.bonuses_used > 0) {
         // Check and debit in one statement; a concurrent spender waits for the row lock and

@@ -114,7 +114,26 @@ CREATE TABLE event_rooms (
 CREATE INDEX event_rooms_by_event ON event_rooms (event_id);
 )sql";
 
-constexpr std::array<migration, 5> all = {{{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}}};
+// The menu (PROTOCOL.md §7): orders take names and prices from it. No cities: sold in every
+// city.
+constexpr const char* v6 = R"sql(
+CREATE TABLE menu_items (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL UNIQUE,
+    price INTEGER NOT NULL CHECK (price >= 0),
+    available INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE menu_item_cities (
+    item_id INTEGER NOT NULL REFERENCES menu_items(id) ON DELETE CASCADE,
+    city_id INTEGER NOT NULL REFERENCES cities(id),
+    PRIMARY KEY (item_id, city_id)
+);
+)sql";
+
+constexpr std::array<migration, 6> all = {{{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}}};
 
 }  // namespace
 

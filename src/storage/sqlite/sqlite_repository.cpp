@@ -239,8 +239,14 @@ void sqlite_repository::record_bonus(std::int64_t user_id, std::int64_t order_id
         .step();
 }
 
-std::optional<created_order> sqlite_repository::create_order(order o, const order_events& events) {
+std::optional<created_order> sqlite_repository::create_order(order o, const order_pricing& price,
+                                                             const order_events& events) {
     transaction tx(db_);
+    if (price) {
+        std::vector<std::int64_t> ids;
+        for (const auto& line : o.items) ids.push_back(line.menu_item_id);
+        price(o, menu_items(ids));
+    }
     const std::string now = util::iso8601_now();
     if (o.bonuses_used > 0) {
         // The balance check and the debit are one statement: it can never go negative.

@@ -31,7 +31,15 @@ public:
     std::vector<std::int64_t> manager_cities(std::int64_t user_id) override;
     void set_manager_cities(std::int64_t user_id, const std::vector<std::int64_t>& cities) override;
 
+    std::vector<domain::menu_item> list_menu(std::optional<std::int64_t> city_id,
+                                             bool available_only) override;
+    std::optional<domain::menu_item> find_menu_item(std::int64_t id) override;
+    std::optional<domain::menu_item> add_menu_item(const domain::menu_item& item) override;
+    std::pair<domain::menu_write, domain::menu_item> update_menu_item(
+        std::int64_t id, const domain::menu_patch& patch) override;
+    int import_menu(const std::vector<domain::menu_item>& items) override;
     std::optional<domain::created_order> create_order(domain::order o,
+                                                      const domain::order_pricing& price,
                                                       const domain::order_events& events) override;
     std::optional<domain::order> find_order(std::int64_t id) override;
     std::vector<domain::order> list_orders(const domain::order_filter& filter) override;
@@ -71,6 +79,12 @@ public:
     bool healthy() override;
 
 private:
+    std::vector<domain::menu_item> read_menu(const std::string& where,
+                                             const std::function<void(statement&)>& bind);
+    std::vector<domain::menu_item> menu_items(const std::vector<std::int64_t>& ids);
+    void set_menu_cities(std::int64_t item_id, const std::vector<std::int64_t>& cities);
+    // Nothing when the name is taken.
+    std::optional<domain::menu_item> insert_menu_item(const domain::menu_item& item);
     // Logs `e` inside the transaction under way: takes the next id from the counter row.
     void insert_event(domain::logged_event& e);
     // The entries `events` makes of a stored change, logged in its transaction.

@@ -133,6 +133,28 @@ export class Client {
   }
 }
 
+// Order lines for POST /api/orders (PROTOCOL.md §7): a menu item for each wanted
+// `{name, price, quantity, cityIds?}`, created through the API (by an admin) the first time
+// a database is asked for it; returns `[{menuItemId, quantity}]`.
+const menus = new Map();
+export async function lines(srv, ...wanted) {
+  const menu = menus.get(srv.databaseUrl) ?? new Map();
+  menus.set(srv.databaseUrl, menu);
+  const out = [];
+  for (const { name, price, quantity = 1, cityIds = [] } of wanted) {
+    const key = JSON.stringify([name, price, cityIds]);
+    if (!menu.has(key)) {
+      const taken = [...menu.values()].some((m) => m.name === name);
+      const unique = taken ? `${name} (${price}${cityIds.length ? ` in ${cityIds}` : ''})` : name;
+      const res = await api(srv, 'POST', '/api/menu', token(1, 'admin'), { name: unique, price, cityIds });
+      if (res.status !== 201) throw new Error(`menu item ${unique}: ${res.status} ${JSON.stringify(res.body)}`);
+      menu.set(key, { id: res.body.id, name: unique });
+    }
+    out.push({ menuItemId: menu.get(key).id, quantity });
+  }
+  return out;
+}
+
 // An event addressed to rooms (PROTOCOL.md §3.1): checks it carries its log position, a
 // positive integer, and returns it without it, for comparing with what was published.
 export function logged(msg) {

@@ -39,10 +39,10 @@ TEST_F(SqliteRepository, KeepsCommittedWorkAcrossReopening) {
         domain::order o;
         o.user_id = 7;
         o.city_id = city->id;
-        o.items = {{"Soup", 30000, 1}};
+        o.items = {{0, "Soup", 30000, 1}};
         o.subtotal = o.total = 30000;
         o.bonuses_earned = 1500;
-        order_id = repo.create_order(o, {})->placed.id;
+        order_id = repo.create_order(o, {}, {})->placed.id;
         repo.change_status(order_id, domain::order_status::pending, domain::order_status::completed,
                            {"earned", 1500}, {});
     }
@@ -61,11 +61,11 @@ TEST_F(SqliteRepository, NeverLetsABalanceGoNegative) {
     domain::order o;
     o.user_id = 7;
     o.city_id = city->id;
-    o.items = {{"Soup", 100, 1}};
+    o.items = {{0, "Soup", 100, 1}};
     o.subtotal = 100;
     o.bonuses_used = 1;
     o.total = 99;
-    EXPECT_FALSE(repo.create_order(o, {})) << "no balance, no spending";
+    EXPECT_FALSE(repo.create_order(o, {}, {})) << "no balance, no spending";
     EXPECT_TRUE(repo.list_orders({.limit = 10}).empty()) << "and no order left behind";
 }
 
@@ -76,9 +76,9 @@ TEST_F(SqliteRepository, AppliesAStatusChangeOnlyFromTheExpectedStatus) {
     domain::order o;
     o.user_id = 7;
     o.city_id = city->id;
-    o.items = {{"Soup", 100, 1}};
+    o.items = {{0, "Soup", 100, 1}};
     o.subtotal = o.total = 100;
-    const auto id = repo.create_order(o, {})->placed.id;
+    const auto id = repo.create_order(o, {}, {})->placed.id;
     EXPECT_TRUE(repo.change_status(id, domain::order_status::pending,
                                    domain::order_status::confirmed, {}, {}));
     EXPECT_FALSE(repo.change_status(id, domain::order_status::pending,
@@ -112,10 +112,10 @@ TEST_F(SqliteRepository, KeepsTheWalSmallOverThousandsOfOrders) {
         domain::order o;
         o.user_id = 7;
         o.city_id = city->id;
-        o.items = {{"Soup with a long enough name to fill some pages", 30000, 1}};
+        o.items = {{0, "Soup with a long enough name to fill some pages", 30000, 1}};
         o.subtotal = o.total = 30000;
         o.comment = std::string(200, 'c');
-        ASSERT_TRUE(repo.create_order(o, {}));
+        ASSERT_TRUE(repo.create_order(o, {}, {}));
     }
     const auto wal = std::filesystem::file_size(path() + "-wal");
     // The WAL is checkpointed every ~1000 pages (4 MiB) and cut back to 8 MiB at most.

@@ -1,0 +1,76 @@
+#include "app/menu_command.hpp"
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "api/menu_json.hpp"
+#include "app/admin_commands.hpp"
+#include "domain/error.hpp"
+#include "domain/menu_service.hpp"
+#include "storage/database_url.hpp"
+#include "storage/storage_error.hpp"
+#include "util/text_key.hpp"
+
+namespace ordercast::app {
+namespace {
+
+int fail(const std::string& message) {
+    std::cerr << "ordercast: " << message << "\n";
+    return 2;
+}
+
+}  // namespace
+
+int menu_command(const std::vector<std::string>& args) {
+    if (args.size() < 2 || args[0] != "import" || args[1].starts_with("--"))
+        return fail("usage: ordercast menu import FILE [--database-url URL]");
+    std::ifstream in(args[1]);
+    if (!in) return fail("cannot read " + args[1]);
+    std::stringstream text;
+    text << in.rdbuf();
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(text.str(), ec);
+    if (ec || !parsed.is_array())
+        return fail(args[1] + ": expected a JSON array of {name, price, cityIds?, available?}");
+    std::vector<domain::menu_item> items;
+    for (std::size_t i = 0; i < parsed.as_array().size(); ++i) {
+        try {
+            items.push_back(api::menu_item_from_json(parsed.as_array()[i]));
+        } catch (const domain::error& e) {
+            return fail(args[1] + ": item " + std::to_string(i + 1) + ": " + e.what());
+        }
+    }
+    try {
+        auto repo = storage::open_repository(database_url(args), false);
+        const int added = domain::menu_service(*repo).import(std::move(items));
+        std::cout << "menu: " << added << " added, "
+                  << parsed.as_array().size() - static_cast<std::size_t>(added) << " updated\n";
+        return 0;
+    } catch (const domain::error& e) {
+        return fail(args[1] + ": " + e.what());
+    } catch (const storage::storage_error& e) {
+        std::cerr << "ordercast menu: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int city_command(const std::vector<std::string>& args) {
+    if (args.size() < 2 || args[0] != "add" || args[1].starts_with("--"))
+        return fail("usage: ordercast city add NAME [--database-url URL]");
+    const std::string name = util::tidy_name(args[1]);
+    if (name.empty() || name.size() > 200) return fail("a city's name is 1 to 200 bytes");
+    try {
+        auto repo = storage::open_repository(database_url(args), false);
+        auto city = repo->add_city(name);
+        if (!city) return fail("a city named '" + name + "' exists");
+        std::cout << "city " << city->id << " (" << city->name << ")\n";
+        return 0;
+    } catch (const storage::storage_error& e) {
+        std::cerr << "ordercast city: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace ordercast::app
