@@ -16,8 +16,17 @@ if [[ -z ${JWT_SECRET:-} ]]; then
     export JWT_SECRET
 fi
 
+# The development database starts with one city and a small demo menu, so that an order can
+# be placed at once (only when it is created here, never over an existing one).
+if [[ -z ${DATABASE_URL:-} && ! -e data/ordercast.db ]]; then
+    build/release/ordercast city add Moscow >/dev/null
+    build/release/ordercast menu import scripts/demo-menu.json >/dev/null
+    echo "data/ordercast.db: created with city 1 (Moscow) and the menu of scripts/demo-menu.json"
+fi
+
 port=${PORT:-3000}
 token=$(build/release/ordercast token --user-id 1 --role admin --ttl 86400)
+customer=$(build/release/ordercast token --user-id 10 --role user --ttl 86400)
 cat <<MSG
 ordercast on port $port. An admin token (24 h) is ready; in another terminal:
 
@@ -27,6 +36,12 @@ then send {"type":"ping"}. Publish an event to it with:
 
   curl -X POST localhost:$port/api/events -H "Authorization: Bearer $token" \\
        -d '{"rooms":["admin-orders"],"type":"new-order","data":{"id":1}}'
+
+or place an order from the demo menu as customer 10 (the socket gets new-order):
+
+  curl localhost:$port/api/menu -H "Authorization: Bearer $customer"
+  curl -X POST localhost:$port/api/orders -H "Authorization: Bearer $customer" \\
+       -d '{"city_id":1,"items":[{"menuItemId":1,"quantity":2}]}'
 
 MSG
 exec build/release/ordercast --port "$port" "$@"
