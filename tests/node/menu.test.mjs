@@ -101,7 +101,7 @@ test('changing or hiding a menu item leaves orders already placed, and their bon
   assert.equal((await api(server, 'GET', '/api/bonuses', token(32, 'user'))).body.balance, 50, '5 % of 1000, not of 5000');
 });
 
-test('ordercast menu import adds new items and updates those it names, in one step', async () => {
+test('ordercast menu import adds new items and updates those it names, in one step; ordercast city add', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercast-menu-'));
   try {
     const file = path.join(dir, 'menu.json');
@@ -124,6 +124,11 @@ test('ordercast menu import adds new items and updates those it names, in one st
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /item 2: .*roubles/);
     assert.ok(!(await api(server, 'GET', '/api/menu', admin)).body.items.some((i) => i.name === 'Fine'), 'all or nothing');
+    const city = spawnSync(process.env.ORDERCAST_BIN, ['city', 'add', ' Omsk ', '--database-url', server.databaseUrl], { encoding: 'utf8' });
+    assert.equal(city.status, 0, city.stderr);
+    const omsk = Number(/^city (\d+) \(Omsk\)$/m.exec(city.stdout)[1]);
+    assert.ok((await api(server, 'GET', '/api/cities', admin)).body.cities.some((c) => c.id === omsk && c.name === 'Omsk'));
+    assert.equal(spawnSync(process.env.ORDERCAST_BIN, ['city', 'add', 'OMSK', '--database-url', server.databaseUrl]).status, 2, 'names are unique');
     fs.writeFileSync(file, '{"not":"an array"}');
     assert.equal(run([file]).status, 2);
     assert.equal(run([path.join(dir, 'missing.json')]).status, 2);
