@@ -14,14 +14,11 @@
 #include "util/text_key.hpp"
 
 namespace ordercast::app {
-namespace {
 
 int fail(const std::string& message) {
     std::cerr << "ordercast: " << message << "\n";
     return 2;
 }
-
-}  // namespace
 
 std::string database_url(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i + 1 < args.size(); ++i) {

@@ -5,6 +5,9 @@
 
 namespace ordercast::app {
 
+// Says what is wrong with a command line on stderr; returns the exit code for it (2).
+int fail(const std::string& message);
+
 // `--database-url URL` among `args`, else DATABASE_URL, else the default.
 std::string database_url(const std::vector<std::string>& args);
 

@@ -14,14 +14,6 @@
 #include "util/text_key.hpp"
 
 namespace ordercast::app {
-namespace {
-
-int fail(const std::string& message) {
-    std::cerr << "ordercast: " << message << "\n";
-    return 2;
-}
-
-}  // namespace
 
 int menu_command(const std::vector<std::string>& args) {
     if (args.size() < 2 || args[0] != "import" || args[1].starts_with("--"))
