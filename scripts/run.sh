@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/bootstrap.sh
-./scripts/build.sh
+./scripts/build.sh --server-only
 
 if [[ -z ${JWT_SECRET:-} ]]; then
     mkdir -p data

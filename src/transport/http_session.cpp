@@ -13,6 +13,7 @@
 
 #include "api/router.hpp"
 #include "domain/user_ids.hpp"
+#include "transport/cors.hpp"
 #include "transport/ws_handshake.hpp"
 #include "transport/ws_session.hpp"
 #include "util/clock.hpp"
@@ -210,6 +211,8 @@ void http_session::on_read(beast::error_code ec) {
         return upgrade(req);
     }
     keep_alive_ = keep_alive_ && req.keep_alive();
+    const cors policy(ctx_.allowed_origins);
+    if (cors::is_preflight(req)) return reply(policy.preflight(req)), read_on();
     spdlog::debug(
         "http {} {}", std::string_view(req.method_string()),
         std::string_view(req.target()).substr(0, std::string_view(req.target()).find('?')));
@@ -218,7 +221,9 @@ void http_session::on_read(beast::error_code ec) {
     try {
         ctx_.router.handle(
             req,
-            [self = shared_from_this(), seq](api::response res) {
+            [self = shared_from_this(), seq,
+             origin = policy.allowed_origin(req)](api::response res) {
+                if (origin) cors::allow(res, *origin);
                 boost::asio::post(self->stream_.get_executor(),
                                   [self, seq, res = std::move(res)]() mutable {
                                       self->answer(seq, std::move(res));

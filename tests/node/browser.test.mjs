@@ -2,6 +2,7 @@
 // WebSocket API in a real Chromium, including the close codes a failed handshake would hide.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { startServer, token, sign, greeting, logged } from './lib/server.mjs';
 import { launchBrowser, findChromium } from './lib/browser.mjs';
 
@@ -102,5 +103,43 @@ test('a browser answers protocol pings by itself and stays connected', async () 
     assert.deepEqual(result, { code: 1000, seen: ['connected', 'pong'] });
   } finally {
     await fast.stop();
+  }
+});
+
+test('an admin page on another origin calls the API with a bearer token through CORS; other origins are refused', async () => {
+  // The page's own origin: a plain HTTP server on another port.
+  const site = http.createServer((req, res) => res.end('<!doctype html><title>admin panel</title>'));
+  await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${site.address().port}`;
+  const allowing = await startServer([], { ALLOWED_ORIGINS: `https://other.example,${origin}` });
+  const refusing = await startServer([], { ALLOWED_ORIGINS: 'https://other.example' });
+  try {
+    await browser.navigate(`${origin}/`);
+    const call = (srv) => browser.evaluate(`fetch(${JSON.stringify(`${srv.base}/api/cities`)}, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer ${token(1, 'admin')}', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Tver' }),
+      }).then(async (r) => ({ status: r.status, body: await r.json() }), (e) => ({ blocked: String(e) }))`);
+    const ok = await call(allowing);
+    assert.equal(ok.status, 201, JSON.stringify(ok));
+    assert.equal(ok.body.name, 'Tver');
+    const blocked = await call(refusing);
+    assert.match(blocked.blocked ?? '', /TypeError/, JSON.stringify(blocked));
+    // What the browser relied on, as raw headers.
+    const pre = await fetch(`${allowing.base}/api/cities`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type,idempotency-key' } });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers.get('access-control-allow-origin'), origin);
+    assert.match(pre.headers.get('access-control-allow-headers'), /Authorization/);
+    assert.match(pre.headers.get('access-control-allow-headers'), /Idempotency-Key/);
+    assert.ok(Number(pre.headers.get('access-control-max-age')) > 0);
+    const plain = await fetch(`${allowing.base}/healthz`, { headers: { Origin: origin } });
+    assert.equal(plain.headers.get('access-control-allow-origin'), origin);
+    assert.equal(plain.headers.get('vary'), 'Origin');
+    const other = await fetch(`${refusing.base}/healthz`, { headers: { Origin: origin } });
+    assert.equal(other.headers.get('access-control-allow-origin'), null, 'no CORS headers for other origins');
+  } finally {
+    await allowing.stop();
+    await refusing.stop();
+    site.close();
   }
 });

@@ -47,7 +47,17 @@ export async function launchBrowser() {
     pending.set(id, resolve);
     cdp.send(JSON.stringify({ id, method, params }));
   });
-  return {
+  const api = {
+    // Loads `url` in the page and waits until it has loaded.
+    async navigate(url) {
+      await call('Page.navigate', { url });
+      for (let i = 0; i < 200; i++) {
+        const loaded = await api.evaluate(`location.href === ${JSON.stringify(url)} && document.readyState === 'complete'`).catch(() => false);
+        if (loaded) return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error(`${url} did not load`);
+    },
     // Runs `expression` in the page and returns its (awaited) value.
     async evaluate(expression) {
       const res = await call('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
@@ -62,4 +72,5 @@ export async function launchBrowser() {
       fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10 });
     },
   };
+  return api;
 }

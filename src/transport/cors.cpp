@@ -1,0 +1,47 @@
+#include "transport/cors.hpp"
+
+#include "transport/ws_handshake.hpp"
+
+namespace ordercast::transport {
+namespace http = api::http;
+
+namespace {
+constexpr const char* allowed_methods = "GET, POST, PUT, PATCH, OPTIONS";
+constexpr const char* allowed_headers =
+    "Authorization, Content-Type, Idempotency-Key, X-Request-Id";
+// How long a browser may reuse a preflight's answer (seconds).
+constexpr const char* max_age = "600";
+}  // namespace
+
+std::optional<std::string> cors::allowed_origin(const api::request& req) const {
+    auto origin = req.find(http::field::origin);
+    if (origin == req.end()) return std::nullopt;
+    const std::string value(origin->value());
+    if (!origin_allowed(value, allowed_)) return std::nullopt;
+    return value;
+}
+
+bool cors::is_preflight(const api::request& req) {
+    return req.method() == http::verb::options && req.count(http::field::origin) &&
+           req.count(http::field::access_control_request_method);
+}
+
+api::response cors::preflight(const api::request& req) const {
+    auto origin = allowed_origin(req);
+    if (!origin)
+        return api::error_response(http::status::forbidden, "forbidden-origin",
+                                   "origin not allowed");
+    api::response res{http::status::no_content, req.version()};
+    allow(res, *origin);
+    res.set(http::field::access_control_allow_methods, allowed_methods);
+    res.set(http::field::access_control_allow_headers, allowed_headers);
+    res.set(http::field::access_control_max_age, max_age);
+    return res;
+}
+
+void cors::allow(api::response& res, const std::string& origin) {
+    res.set(http::field::access_control_allow_origin, origin);
+    res.set(http::field::vary, "Origin");
+}
+
+}  // namespace ordercast::transport
