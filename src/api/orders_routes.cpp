@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "api/db_call.hpp"
+#include "api/idempotency.hpp"
 #include "api/json_body.hpp"
 #include "api/router.hpp"
 #include "domain/order_json.hpp"
@@ -98,8 +99,17 @@ domain::order_filter parse_filter(std::string_view query) {
 
 }  // namespace
 
+response router::created_response(const domain::order& created) {
+    // Its outbox record is committed: deliver it now, not at the next poll.
+    if (ctx_.outbox_changed) ctx_.outbox_changed();
+    return json_response(http::status::created, domain::to_json(created));
+}
+
 void router::create_order(const auth::principal& who, const request& req, respond_fn respond) {
     domain::new_order order;
+    std::optional<response> refused;
+    auto key = idempotency_key(req, refused);
+    if (refused) return respond(std::move(*refused));
     try {
         order = parse_new_order(req);
     } catch (const domain::error& e) {
@@ -113,13 +123,29 @@ void router::create_order(const auth::principal& who, const request& req, respon
                 "at most " + std::to_string(ctx_.orders_per_minute) + " orders a minute", wait_s));
         }
     }
+    std::optional<domain::idempotency_claim> claim;
+    if (key) {
+        claim = domain::idempotency_claim{*key, request_hash(req), util::unix_millis(),
+                                          domain::idempotency_ttl_ms};
+    }
     db_call(ctx_.db, std::move(respond),
-            [this, who, order = std::move(order)](domain::repository& repo) {
+            [this, who, order = std::move(order), claim](domain::repository& repo) {
                 domain::order_service service(repo, ctx_.sink, ctx_.bonus_percent);
-                auto created = service.create(who, order);
-                // Its outbox record is committed: deliver it now, not at the next poll.
-                if (ctx_.outbox_changed) ctx_.outbox_changed();
-                return json_response(http::status::created, domain::to_json(created));
+                if (claim) {
+                    const auto since = claim->now_ms - claim->ttl_ms;
+                    if (auto first = repo.remembered(who.user_id, claim->key, since))
+                        return replay(*first, claim->request_hash);
+                    try {
+                        return created_response(service.create(who, order, &*claim));
+                    } catch (const domain::idempotency_key_taken&) {
+                        // A request with the same key committed while this one waited.
+                        if (auto first = repo.remembered(who.user_id, claim->key, since))
+                            return replay(*first, claim->request_hash);
+                        throw domain::error(domain::error::kind::conflict, "idempotency-key-in-use",
+                                            "a request with this Idempotency-Key is under way");
+                    }
+                }
+                return created_response(service.create(who, order));
             });
 }
 

@@ -97,6 +97,8 @@ private:
                        respond_fn respond);
     void bonuses(const auth::principal& who, respond_fn respond);
     void list_cities(respond_fn respond);
+    // The 201 for a new order (and a nudge to the outbox).
+    response created_response(const domain::order& created);
     void list_menu(const auth::principal& who, std::string_view query, respond_fn respond);
     void add_menu_item(const auth::principal& who, const request& req, respond_fn respond);
     void change_menu_item(const auth::principal& who, std::int64_t id, const request& req,

@@ -45,7 +45,8 @@ bool order_service::can_see(const auth::principal& who, const order& o) {
     return o.user_id == who.user_id;
 }
 
-order order_service::create(const auth::principal& who, const new_order& request) {
+order order_service::create(const auth::principal& who, const new_order& request,
+                            const idempotency_claim* claim) {
     // Staff placing orders could walk them to `completed` and mint themselves bonuses.
     require(who.who == role::user, error::kind::forbidden, "forbidden",
             "only customers place orders");
@@ -80,7 +81,8 @@ order order_service::create(const auth::principal& who, const new_order& request
                 happened.push_back(bonus_changed{placed.user_id, balance.value_or(0), "used",
                                                  placed.bonuses_used, placed.id});
             return log_entries(happened);
-        });
+        },
+        claim);
     require(stored.has_value(), error::kind::unprocessable, "insufficient-bonuses",
             "bonuses_used is more than the bonus balance");
     events_.committed(std::move(stored->events));

@@ -49,7 +49,9 @@ public:
     order_service(repository& repo, event_sink& events, int bonus_percent)
         : repo_(repo), events_(events), bonus_percent_(bonus_percent) {}
 
-    order create(const auth::principal& who, const new_order& request);
+    // With `claim`, the order is remembered under its idempotency key (see repository).
+    order create(const auth::principal& who, const new_order& request,
+                 const idempotency_claim* claim = nullptr);
     order change_status(const auth::principal& who, std::int64_t order_id, order_status to);
     order get(const auth::principal& who, std::int64_t order_id);
     std::vector<order> list(const auth::principal& who, order_filter filter);

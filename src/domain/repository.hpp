@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,6 +46,28 @@ struct created_order {
 // name (read so that a concurrent change of them waits), fills in each line's name and price
 // and the order's totals, or throws domain::error.
 using order_pricing = std::function<void(order& o, const std::vector<menu_item>& menu)>;
+
+// POST /api/orders with an Idempotency-Key (PROTOCOL.md §7): the first request's answer is
+// remembered under the user's key, in the transaction that creates the order.
+inline constexpr std::int64_t idempotency_ttl_ms = 24LL * 3600 * 1000;
+
+struct idempotency_claim {
+    std::string key;
+    std::string request_hash;  // of the request body, to tell a reused key from a retry
+    std::int64_t now_ms = 0;
+    std::int64_t ttl_ms = 0;  // older claims are forgotten
+};
+
+struct remembered_answer {
+    std::string request_hash;
+    int status = 0;
+    std::string body;
+};
+
+// Another request holds the key: its answer is (or is about to be) remembered.
+struct idempotency_key_taken : std::runtime_error {
+    idempotency_key_taken() : std::runtime_error("idempotency key taken") {}
+};
 
 // The log entries an order change writes with it, given what was stored and the bonus
 // balance after it (when bonuses moved). Called inside the change's transaction.
@@ -114,8 +137,17 @@ public:
     // the menu (when given), and the log entries `events` makes of it. When it spends
     // bonuses the balance is debited in the same transaction; nothing is stored and nothing
     // is returned when the balance is short.
+    // With `claim`, the 201 and its body are remembered under the key in the same
+    // transaction; throws idempotency_key_taken when another request claimed it first (on
+    // PostgreSQL the later one waits for the first to commit).
     virtual std::optional<created_order> create_order(order o, const order_pricing& price,
-                                                      const order_events& events) = 0;
+                                                      const order_events& events,
+                                                      const idempotency_claim* claim) = 0;
+    // The answer remembered under `key` for `user_id` since `since_ms`, if any.
+    virtual std::optional<remembered_answer> remembered(std::int64_t user_id, std::string_view key,
+                                                        std::int64_t since_ms) = 0;
+    // Deletes up to `limit` remembered answers older than `before_ms`; returns how many.
+    virtual int prune_idempotency(std::int64_t before_ms, int limit) = 0;
     virtual std::optional<order> find_order(std::int64_t id) = 0;
     virtual std::vector<order> list_orders(const order_filter& filter) = 0;
     // Moves the order from `from` to `to` with `effect`, only if it is still in `from`, and

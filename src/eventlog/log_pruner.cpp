@@ -35,12 +35,21 @@ log_pruner::~log_pruner() {
 }
 
 void log_pruner::run() {
-    const auto before = util::unix_millis() - retention_ms_;
+    const auto now = util::unix_millis();
+    drain([before = now - retention_ms_](
+              domain::repository& repo) { return repo.prune_events(before, batch); },
+          &pruned_);
+    drain([before = now - domain::idempotency_ttl_ms](
+              domain::repository& repo) { return repo.prune_idempotency(before, batch); },
+          nullptr);
+}
+
+void log_pruner::drain(const std::function<int(domain::repository&)>& prune,
+                       std::atomic<std::uint64_t>* count) {
     for (;;) {
-        auto n = storage::on_db(
-            db_, [before](domain::repository& repo) { return repo.prune_events(before, batch); });
+        auto n = storage::on_db(db_, prune);
         if (!n) return;  // the database is away or busy: next round
-        pruned_.fetch_add(static_cast<std::uint64_t>(*n), std::memory_order_relaxed);
+        if (count) count->fetch_add(static_cast<std::uint64_t>(*n), std::memory_order_relaxed);
         if (*n < batch) return;
         std::lock_guard guard(lock_);
         if (stopping_) return;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -11,9 +12,9 @@
 
 namespace ordercast::eventlog {
 
-// Deletes events older than the retention from the log, in the background: batches of
-// `batch` rows, one short transaction each, so no write lock is ever held for long and
-// orders interleave with the pruning.
+// Deletes events older than the retention from the log, and remembered idempotent answers
+// older than 24 h, in the background: batches of `batch` rows, one short transaction each,
+// so no write lock is ever held for long and orders interleave with the pruning.
 class log_pruner {
 public:
     log_pruner(storage::db_worker& db, std::int64_t retention_s);
@@ -29,6 +30,9 @@ public:
 
 private:
     void run();
+    // Runs `prune` (one batch) until a batch comes back short; adds what it deleted to `count`.
+    void drain(const std::function<int(domain::repository&)>& prune,
+               std::atomic<std::uint64_t>* count);
 
     storage::db_worker& db_;
     std::int64_t retention_ms_;

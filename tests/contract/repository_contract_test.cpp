@@ -666,14 +666,43 @@ TEST_P(OrderService, AFailedOrderTransactionLeavesNeitherOrderNorEvent) {
     o.city_id = moscow_;
     o.items = {{0, "Soup", 100, 1}};
     o.subtotal = o.total = 100;
-    EXPECT_THROW(
-        repo_->create_order(o, {},
-                            [](const order&, std::optional<kopecks>) -> std::vector<logged_event> {
-                                throw std::runtime_error("failed after the insert");
-                            }),
-        std::runtime_error);
+    EXPECT_THROW(repo_->create_order(
+                     o, {},
+                     [](const order&, std::optional<kopecks>) -> std::vector<logged_event> {
+                         throw std::runtime_error("failed after the insert");
+                     },
+                     nullptr),
+                 std::runtime_error);
     EXPECT_EQ(repo_->event_head(), 0);
     EXPECT_TRUE(repo_->list_orders({}).empty());
+}
+
+// Remembered answers (Idempotency-Key): per user and key, only once committed, forgotten
+// after their time.
+TEST_P(OrderService, AnIdempotencyKeyRemembersTheFirstAnswerPerUserUntilItIsPruned) {
+    const auto now = util::unix_millis();
+    const idempotency_claim claim{"k", "h", now, idempotency_ttl_ms};
+    auto placed = service_->create(as(auth::role::user, 10), simple(100), &claim);
+    auto answer = repo_->remembered(10, "k", now - idempotency_ttl_ms);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 201);
+    EXPECT_EQ(boost::json::parse(answer->body), to_json(placed));
+    EXPECT_FALSE(repo_->remembered(11, "k", 0)) << "keys are per user";
+    EXPECT_THROW(service_->create(as(auth::role::user, 10), simple(100), &claim),
+                 idempotency_key_taken);
+    EXPECT_EQ(service_->list(as(auth::role::user, 10), {.limit = 10}).size(), 1u);
+    // A refused order does not use its key up.
+    const idempotency_claim other{"k2", "h", now, idempotency_ttl_ms};
+    EXPECT_EQ(refusal([&] { service_->create(as(auth::role::user, 10), simple(100, 50), &other); }),
+              error::kind::unprocessable);
+    EXPECT_FALSE(repo_->remembered(10, "k2", 0));
+    // A day later the key is free again.
+    const idempotency_claim later{"k", "h2", now + idempotency_ttl_ms + 1, idempotency_ttl_ms};
+    EXPECT_FALSE(repo_->remembered(10, "k", later.now_ms - idempotency_ttl_ms));
+    service_->create(as(auth::role::user, 10), simple(100), &later);
+    EXPECT_EQ(repo_->remembered(10, "k", now)->request_hash, "h2");
+    EXPECT_EQ(repo_->prune_idempotency(now + 2 * idempotency_ttl_ms, 100), 1);
+    EXPECT_FALSE(repo_->remembered(10, "k", 0));
 }
 
 // A resume (PROTOCOL.md §10) planned on each database: exactly the events after `since` up
@@ -759,7 +788,7 @@ TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
     earn.items = {{0, "Feast", 100000, 1}};
     earn.subtotal = earn.total = 100000;
     earn.bonuses_earned = 5000;
-    const auto id = setup.create_order(earn, {}, {})->placed.id;
+    const auto id = setup.create_order(earn, {}, {}, nullptr)->placed.id;
     setup.change_status(id, order_status::pending, order_status::completed, {"earned", 5000}, {});
 
     std::atomic<int> wins{0};
@@ -778,7 +807,7 @@ TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
             spend.bonuses_used = 5000;
             ready.count_down();
             go.wait();
-            if (repo.create_order(spend, {}, {})) ++wins;
+            if (repo.create_order(spend, {}, {}, nullptr)) ++wins;
         });
     }
     ready.wait();
@@ -786,6 +815,48 @@ TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
     for (auto& t : instances) t.join();
     EXPECT_EQ(wins, 1);
     EXPECT_EQ(setup.bonuses(10, 100).first, 0);
+}
+
+// One Idempotency-Key sent to several instances at once: one order; every other request
+// waits for it to commit, finds the key taken and answers with the first one's result.
+TEST(PostgresInstances, OneIdempotencyKeyFromEightInstancesAtOnceMakesOneOrder) {
+    const std::string url = postgres().new_database();
+    storage::postgres::pg_repository setup(url);
+    const auto city = setup.add_city("Moscow")->id;
+    setup.ensure_user(10, "user");
+    const auto now = util::unix_millis();
+    const idempotency_claim claim{"checkout-1", "hash-a", now, idempotency_ttl_ms};
+    std::atomic<int> created{0}, taken{0};
+    std::vector<std::thread> instances;
+    std::latch ready(8), go(1);
+    for (int i = 0; i < 8; ++i) {
+        instances.emplace_back([&] {
+            storage::postgres::pg_repository repo(url);
+            order o;
+            o.user_id = 10;
+            o.city_id = city;
+            o.items = {{0, "Tea", 100, 1}};
+            o.subtotal = o.total = 100;
+            ready.count_down();
+            go.wait();
+            try {
+                if (repo.create_order(o, {}, {}, &claim)) ++created;
+            } catch (const idempotency_key_taken&) {
+                ++taken;
+            }
+        });
+    }
+    ready.wait();
+    go.count_down();
+    for (auto& t : instances) t.join();
+    EXPECT_EQ(created, 1);
+    EXPECT_EQ(taken, 7);
+    EXPECT_EQ(setup.list_orders({}).size(), 1u);
+    auto answer = setup.remembered(10, "checkout-1", now - 1000);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 201);
+    EXPECT_EQ(answer->request_hash, "hash-a");
+    EXPECT_EQ(boost::json::parse(answer->body).at("id").as_int64(), setup.list_orders({}).at(0).id);
 }
 
 TEST(PostgresInstances, OutboxWorkersOnSeveralInstancesTakeDifferentRows) {
@@ -799,7 +870,7 @@ TEST(PostgresInstances, OutboxWorkersOnSeveralInstancesTakeDifferentRows) {
         o.city_id = city;
         o.items = {{0, "x", 100, 1}};
         o.subtotal = o.total = 100;
-        a.create_order(o, {}, {});
+        a.create_order(o, {}, {}, nullptr);
     }
     const auto now = util::unix_millis();
     auto first = a.due_outbox(now, 12, "a", 60'000);

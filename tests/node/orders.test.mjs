@@ -1,5 +1,6 @@
 // PROTOCOL.md §7 over real HTTP, with the events watched on real sockets (Node's ws).
 import { test, before, after } from 'node:test';
+import crypto from 'node:crypto';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -304,4 +305,42 @@ test('Telegram Mini App initData logs a customer in', async () => {
   const off = await api(server, 'POST', '/api/auth/telegram', null, { initData: 'x=1' });
   assert.equal(off.status, 503);
   assert.equal(off.body.error, 'telegram-disabled');
+});
+
+test('Idempotency-Key: a retried checkout gets the first answer and creates nothing new', async () => {
+  await giveBonus(server, 90, 50, moscow);
+  const customer = await connectAs(server, 90, 'user');
+  const soup = await lines(server, { name: 'Idempotent soup', price: 200 });
+  const body = { city_id: moscow, items: soup, bonuses_used: 50 };
+  const send = (key, b = body, who = 90) => api(server, 'POST', '/api/orders', token(who, 'user'), b, { 'Idempotency-Key': key });
+  const key = `checkout-${crypto.randomUUID()}`;
+  const first = await send(key);
+  assert.equal(first.status, 201);
+  // A double tap: five more at once, and one later.
+  const again = await Promise.all(Array.from({ length: 5 }, () => send(key)));
+  again.push(await send(key));
+  for (const res of again) {
+    assert.equal(res.status, 201);
+    assert.deepEqual(res.body, first.body);
+  }
+  // Whitespace does not make it another request; a different body does.
+  const spaced = await fetch(`${server.base}/api/orders`, { method: 'POST', headers: { authorization: `Bearer ${token(90, 'user')}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body, null, 2) });
+  assert.equal(spaced.status, 201);
+  const reused = await send(key, { ...body, comment: 'another checkout' });
+  assert.equal(reused.status, 422);
+  assert.equal(reused.body.error, 'idempotency-key-reused');
+  const mine = (await api(server, 'GET', '/api/orders', token(90, 'user'))).body.orders;
+  assert.equal(mine.filter((o) => o.id === first.body.id).length, 1);
+  assert.equal(mine.length, 2, 'the bonus order and this one: no second order');
+  assert.equal((await api(server, 'GET', '/api/bonuses', token(90, 'user'))).body.balance, 0, 'bonuses spent once');
+  const events = (await drainToFence(server, customer, 'user-90')).filter((m) => m.type === 'order-created');
+  assert.equal(events.length, 1, 'one order-created');
+  // Keys are per customer; a refused request does not use its key up.
+  assert.equal((await send(key, body, 91)).status, 422, 'customer 91 has no bonuses: its own key, its own answer');
+  for (const bad of ['', 'x'.repeat(256), 'tab\there', 'caf\u00e9']) {
+    const res = await send(bad);
+    assert.equal(res.status, 400, JSON.stringify(bad));
+    assert.equal(res.body.error, 'bad-idempotency-key');
+  }
+  await customer.close();
 });

@@ -134,7 +134,23 @@ CREATE TABLE menu_item_cities (
 );
 )sql";
 
-constexpr std::array<migration, 6> all = {{{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}}};
+// Idempotent order creation (PROTOCOL.md §7): a customer's key and the answer it got, for
+// 24 h. Status 0: claimed by a request still under way.
+constexpr const char* v7 = R"sql(
+CREATE TABLE idempotency_keys (
+    user_id BIGINT NOT NULL,
+    key TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created_ms BIGINT NOT NULL,
+    PRIMARY KEY (user_id, key)
+);
+CREATE INDEX idempotency_by_time ON idempotency_keys (created_ms);
+)sql";
+
+constexpr std::array<migration, 7> all = {
+    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}}};
 
 }  // namespace
 

@@ -223,8 +223,20 @@ void pg_repository::record_outbox(const order& o) {
 }
 
 std::optional<created_order> pg_repository::create_order(order o, const order_pricing& price,
-                                                         const order_events& events) {
+                                                         const order_events& events,
+                                                         const idempotency_claim* claim) {
     transaction tx(db_);
+    if (claim) {
+        // An expired claim of the same key is forgotten first. A live one is taken: the
+        // unique key makes a concurrent claimer wait for this transaction, then find it.
+        db_.exec("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_ms < $3",
+                 {p(o.user_id), claim->key, p(claim->now_ms - claim->ttl_ms)});
+        auto claimed = db_.exec(
+            "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_ms) "
+            "VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT DO NOTHING",
+            {p(o.user_id), claim->key, claim->request_hash, p(claim->now_ms)});
+        if (claimed.affected() == 0) throw idempotency_key_taken();
+    }
     if (price) {
         std::vector<std::int64_t> ids;
         for (const auto& line : o.items) ids.push_back(line.menu_item_id);
@@ -261,8 +273,32 @@ std::optional<created_order> pg_repository::create_order(order o, const order_pr
     }
     record_outbox(o);
     auto logged = log_events(events, o, balance);
+    if (claim) {
+        db_.exec(
+            "UPDATE idempotency_keys SET status = 201, body = $3 WHERE user_id = $1 AND key = $2",
+            {p(o.user_id), claim->key, util::to_json_text(to_json(o))});
+    }
     tx.commit();
     return created_order{std::move(o), balance, std::move(logged)};
+}
+
+std::optional<remembered_answer> pg_repository::remembered(std::int64_t user_id,
+                                                           std::string_view key,
+                                                           std::int64_t since_ms) {
+    auto r = db_.exec(
+        "SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2 "
+        "AND created_ms >= $3 AND status != 0",
+        {p(user_id), p(key), p(since_ms)});
+    if (r.empty()) return std::nullopt;
+    return remembered_answer{r.text(0, 0), static_cast<int>(r.int64(0, 1)), r.text(0, 2)};
+}
+
+int pg_repository::prune_idempotency(std::int64_t before_ms, int limit) {
+    return static_cast<int>(
+        db_.exec("DELETE FROM idempotency_keys WHERE (user_id, key) IN (SELECT user_id, key FROM "
+                 "idempotency_keys WHERE created_ms < $1 LIMIT $2)",
+                 {p(before_ms), p(static_cast<std::int64_t>(limit))})
+            .affected());
 }
 
 std::optional<order> pg_repository::find_order(std::int64_t id) {

@@ -240,8 +240,27 @@ void sqlite_repository::record_bonus(std::int64_t user_id, std::int64_t order_id
 }
 
 std::optional<created_order> sqlite_repository::create_order(order o, const order_pricing& price,
-                                                             const order_events& events) {
+                                                             const order_events& events,
+                                                             const idempotency_claim* claim) {
     transaction tx(db_);
+    if (claim) {
+        // An expired claim of the same key is forgotten first; a live one is taken.
+        db_.prepare(
+               "DELETE FROM idempotency_keys WHERE user_id = ?1 AND key = ?2 AND created_ms < ?3")
+            .bind(1, o.user_id)
+            .bind(2, claim->key)
+            .bind(3, claim->now_ms - claim->ttl_ms)
+            .step();
+        db_.prepare(
+               "INSERT OR IGNORE INTO idempotency_keys (user_id, key, request_hash, status, body, "
+               "created_ms) VALUES (?1, ?2, ?3, 0, '', ?4)")
+            .bind(1, o.user_id)
+            .bind(2, claim->key)
+            .bind(3, claim->request_hash)
+            .bind(4, claim->now_ms)
+            .step();
+        if (db_.changes() == 0) throw idempotency_key_taken();
+    }
     if (price) {
         std::vector<std::int64_t> ids;
         for (const auto& line : o.items) ids.push_back(line.menu_item_id);
@@ -286,8 +305,38 @@ std::optional<created_order> sqlite_repository::create_order(order o, const orde
     if (o.bonuses_used > 0) record_bonus(o.user_id, o.id, "used", o.bonuses_used, balance, now);
     record_outbox(o);
     auto logged = log_events(events, o, balance);
+    if (claim) {
+        db_.prepare(
+               "UPDATE idempotency_keys SET status = 201, body = ?3 WHERE user_id = ?1 AND key = "
+               "?2")
+            .bind(1, o.user_id)
+            .bind(2, claim->key)
+            .bind(3, util::to_json_text(to_json(o)))
+            .step();
+    }
     tx.commit();
     return created_order{std::move(o), balance, std::move(logged)};
+}
+
+std::optional<remembered_answer> sqlite_repository::remembered(std::int64_t user_id,
+                                                               std::string_view key,
+                                                               std::int64_t since_ms) {
+    auto st = db_.prepare(
+        "SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = ?1 AND key = ?2 "
+        "AND created_ms >= ?3 AND status != 0");
+    st.bind(1, user_id).bind(2, key).bind(3, since_ms);
+    if (!st.step()) return std::nullopt;
+    return remembered_answer{st.text(0), static_cast<int>(st.int64(1)), st.text(2)};
+}
+
+int sqlite_repository::prune_idempotency(std::int64_t before_ms, int limit) {
+    db_.prepare(
+           "DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE "
+           "created_ms < ?1 LIMIT ?2)")
+        .bind(1, before_ms)
+        .bind(2, static_cast<std::int64_t>(limit))
+        .step();
+    return db_.changes();
 }
 
 std::optional<order> sqlite_repository::find_order(std::int64_t id) {

@@ -38,9 +38,12 @@ public:
     std::pair<domain::menu_write, domain::menu_item> update_menu_item(
         std::int64_t id, const domain::menu_patch& patch) override;
     int import_menu(const std::vector<domain::menu_item>& items) override;
-    std::optional<domain::created_order> create_order(domain::order o,
-                                                      const domain::order_pricing& price,
-                                                      const domain::order_events& events) override;
+    std::optional<domain::created_order> create_order(
+        domain::order o, const domain::order_pricing& price, const domain::order_events& events,
+        const domain::idempotency_claim* claim) override;
+    std::optional<domain::remembered_answer> remembered(std::int64_t user_id, std::string_view key,
+                                                        std::int64_t since_ms) override;
+    int prune_idempotency(std::int64_t before_ms, int limit) override;
     std::optional<domain::order> find_order(std::int64_t id) override;
     std::vector<domain::order> list_orders(const domain::order_filter& filter) override;
     std::optional<domain::status_change> change_status(std::int64_t id, domain::order_status from,

@@ -1,0 +1,55 @@
+#include "api/idempotency.hpp"
+
+#include <openssl/sha.h>
+
+#include <boost/json.hpp>
+
+#include "domain/error.hpp"
+#include "util/json_text.hpp"
+
+namespace ordercast::api {
+
+std::optional<std::string> idempotency_key(const request& req, std::optional<response>& refused) {
+    if (req.count("Idempotency-Key") == 0) return std::nullopt;
+    const std::string key(req["Idempotency-Key"]);
+    const bool printable =
+        std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+    if (req.count("Idempotency-Key") > 1 || key.empty() || key.size() > 255 || !printable) {
+        refused =
+            error_response(http::status::bad_request, "bad-idempotency-key",
+                           "Idempotency-Key is one header of 1 to 255 printable ASCII characters");
+        return std::nullopt;
+    }
+    return key;
+}
+
+std::string request_hash(const request& req) {
+    boost::system::error_code ec;
+    const auto parsed = boost::json::parse(req.body(), ec);
+    const std::string canonical = ec ? req.body() : util::to_json_text(parsed);
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), digest);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : digest) {
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    return out;
+}
+
+response replay(const domain::remembered_answer& answer, const std::string& hash) {
+    if (answer.request_hash != hash) {
+        throw domain::error(domain::error::kind::unprocessable, "idempotency-key-reused",
+                            "this Idempotency-Key was used for a different request; use a new "
+                            "key for each checkout");
+    }
+    response res{static_cast<http::status>(answer.status), 11};
+    res.set(http::field::content_type, "application/json");
+    res.set("Idempotent-Replayed", "true");
+    res.body() = answer.body;
+    res.prepare_payload();
+    return res;
+}
+
+}  // namespace ordercast::api
