@@ -1,5 +1,10 @@
 #include "app/admin_commands.hpp"
 
+#include <termios.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <functional>
 #include <iostream>
 #include <optional>
 
@@ -28,6 +33,16 @@ std::string database_url(const std::vector<std::string>& args) {
 }
 
 int migrate_command(const std::vector<std::string>& args) {
+    if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+        std::cout << "usage: ordercast migrate [--database-url URL]\n"
+                     "  creates the database, or applies the schema migrations it lacks (the\n"
+                     "  server does this at start too)\n";
+        return 0;
+    }
+    for (std::size_t i = 0; i < args.size(); i += 2) {
+        if (args[i] != "--database-url" || i + 1 >= args.size())
+            return fail("usage: ordercast migrate [--database-url URL]");
+    }
     const std::string url = database_url(args);
     try {
         auto repo = storage::open_repository(url, false);
@@ -39,25 +54,82 @@ int migrate_command(const std::vector<std::string>& args) {
     }
 }
 
-int user_command(const std::vector<std::string>& args) {
-    if (args.empty() || args[0] != "add") {
-        return fail(
-            "usage: ordercast user add --login L --role manager|admin|ceo [--city-id C]... "
-            "(password on stdin)");
+namespace {
+
+constexpr const char* user_usage =
+    "usage: ordercast user add --login L --role manager|admin|ceo|service [--city-id C]...\n"
+    "       ordercast user list\n"
+    "       ordercast user passwd --login L\n"
+    "       ordercast user remove --login L\n"
+    "  every form also takes --database-url URL (default: DATABASE_URL, else\n"
+    "  sqlite://data/ordercast.db); passwords are asked for without echo on a terminal and\n"
+    "  read as one line from standard input otherwise; `remove` ends the account: its tokens\n"
+    "  name no user any more.";
+
+// The options after the subcommand, each with a value; nothing (after saying why) when one
+// is unknown or has no value.
+std::optional<std::vector<std::pair<std::string, std::string>>> options_of(
+    const std::vector<std::string>& args, std::initializer_list<std::string_view> known) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& flag = args[i];
+        if (flag != "--database-url" &&
+            std::find(known.begin(), known.end(), flag) == known.end()) {
+            fail("unknown option '" + flag + "'\n" + user_usage);
+            return std::nullopt;
+        }
+        if (i + 1 >= args.size() || args[i + 1].starts_with("--")) {
+            fail(flag + ": missing value");
+            return std::nullopt;
+        }
+        out.emplace_back(flag, args[++i]);
     }
+    return out;
+}
+
+// One line: from a terminal without echo, else as it comes on stdin.
+std::string read_password(const char* prompt) {
+    std::string password;
+    if (::isatty(STDIN_FILENO)) {
+        std::cerr << prompt << std::flush;
+        termios old{};
+        ::tcgetattr(STDIN_FILENO, &old);
+        termios quiet = old;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        std::getline(std::cin, password);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
+        std::cerr << "\n";
+    } else {
+        std::getline(std::cin, password);
+    }
+    return password;
+}
+
+int with_repository(const std::vector<std::string>& args,
+                    const std::function<int(domain::repository&)>& work) {
+    const std::string url = database_url(args);
+    try {
+        auto repo = storage::open_repository(url, false);
+        return work(*repo);
+    } catch (const storage::storage_error& e) {
+        std::cerr << "ordercast user: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+int user_add(const std::vector<std::string>& args) {
+    auto options = options_of(args, {"--login", "--role", "--city-id"});
+    if (!options) return 2;
     std::string login, role;
     std::vector<std::int64_t> cities;
-    for (std::size_t i = 1; i + 1 < args.size(); i += 2) {
-        if (args[i] == "--login") {
-            login = args[i + 1];
-        } else if (args[i] == "--role") {
-            role = args[i + 1];
-        } else if (args[i] == "--city-id") {
-            auto id = util::parse_decimal_id(args[i + 1]);
+    for (const auto& [flag, value] : *options) {
+        if (flag == "--login") login = value;
+        if (flag == "--role") role = value;
+        if (flag == "--city-id") {
+            auto id = util::parse_decimal_id(value);
             if (!id) return fail("--city-id: a whole number from 1 to 2^53-1");
             cities.push_back(*id);
-        } else if (args[i] != "--database-url") {
-            return fail("unknown option '" + args[i] + "'");
         }
     }
     // Logins are compared trimmed and case-folded: "Anna " and "anna" are one account.
@@ -66,25 +138,74 @@ int user_command(const std::vector<std::string>& args) {
     auto parsed_role = auth::parse_role(role);
     if (!parsed_role || *parsed_role == auth::role::user)
         return fail("--role: manager, admin, ceo or service");
-    std::string password;
-    std::getline(std::cin, password);
-    if (password.size() < 8)
-        return fail("the password (one line on stdin) needs at least 8 characters");
-
-    const std::string url = database_url(args);
-    try {
-        auto repo = storage::open_repository(url, false);
+    const std::string password = read_password("Password: ");
+    if (password.size() < 8) return fail("the password needs at least 8 characters");
+    return with_repository(args, [&](domain::repository& repo) {
         for (auto city : cities) {
-            if (!repo->city_exists(city)) return fail("no city " + std::to_string(city));
+            if (!repo.city_exists(city)) return fail("no city " + std::to_string(city));
         }
-        const auto id = repo->add_staff_user(login, auth::hash_password(password), role, cities);
+        const auto id = repo.add_staff_user(login, auth::hash_password(password), role, cities);
         if (id == 0) return fail("login '" + login + "' is taken");
         std::cout << "user " << id << " (" << role << ") can now log in as " << login << "\n";
         return 0;
-    } catch (const storage::storage_error& e) {
-        std::cerr << "ordercast user: " << e.what() << "\n";
-        return 1;
+    });
+}
+
+std::string login_of(const std::vector<std::pair<std::string, std::string>>& options) {
+    for (const auto& [flag, value] : options) {
+        if (flag == "--login") return value;
     }
+    return {};
+}
+
+}  // namespace
+
+int user_command(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        std::cout << user_usage << "\n";
+        return args.empty() ? 2 : 0;
+    }
+    if (std::find(args.begin(), args.end(), "--help") != args.end()) {
+        std::cout << user_usage << "\n";
+        return 0;
+    }
+    if (args[0] == "add") return user_add(args);
+    if (args[0] == "list") {
+        auto options = options_of(args, {});
+        if (!options) return 2;
+        return with_repository(args, [](domain::repository& repo) {
+            for (const auto& a : repo.list_staff()) {
+                std::cout << a.id << "\t" << a.login << "\t" << a.role;
+                for (std::size_t i = 0; i < a.cities.size(); ++i)
+                    std::cout << (i ? "," : "\tcities ") << a.cities[i];
+                std::cout << "\n";
+            }
+            return 0;
+        });
+    }
+    if (args[0] == "passwd" || args[0] == "remove") {
+        auto options = options_of(args, {"--login"});
+        if (!options) return 2;
+        const std::string login = login_of(*options);
+        if (login.empty()) return fail("--login is required");
+        if (args[0] == "passwd") {
+            const std::string password = read_password("New password: ");
+            if (password.size() < 8) return fail("the password needs at least 8 characters");
+            return with_repository(args, [&](domain::repository& repo) {
+                if (!repo.set_password(login, auth::hash_password(password)))
+                    return fail("no staff account '" + login + "'");
+                std::cout << "password of " << util::text_key(login) << " changed\n";
+                return 0;
+            });
+        }
+        return with_repository(args, [&](domain::repository& repo) {
+            auto id = repo.remove_staff(login);
+            if (!id) return fail("no staff account '" + login + "'");
+            std::cout << "user " << *id << " removed: its tokens no longer name a user\n";
+            return 0;
+        });
+    }
+    return fail("unknown subcommand '" + args[0] + "'\n" + user_usage);
 }
 
 }  // namespace ordercast::app

@@ -12,6 +12,10 @@
 int main(int argc, char** argv) {
     using namespace ordercast;
     std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && args[0] == "--version") {
+        std::cout << "ordercast " << ORDERCAST_VERSION << "\n";
+        return 0;
+    }
     if (!args.empty() && args[0] == "token")
         return app::token_command({args.begin() + 1, args.end()});
     if (!args.empty() && args[0] == "migrate")
@@ -25,9 +29,9 @@ int main(int argc, char** argv) {
     if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
         std::cout << "usage: ordercast [options]      serve HTTP and WebSocket on one port\n"
                      "       ordercast token --help   print a signed token\n"
+                     "       ordercast --version      print the version\n"
                      "       ordercast migrate        create or update the database schema\n"
-                     "       ordercast user add --login L --role R [--city-id C]...   add staff "
-                     "(password on stdin)\n"
+                     "       ordercast user add|list|passwd|remove   staff accounts (user --help)\n"
                      "       ordercast menu import FILE   add or update menu items from JSON\n"
                      "       ordercast city add NAME      add a city\n\n"
                      "Each option can also be given as the environment variable named beside it:\n"

@@ -1,5 +1,6 @@
 #include "app/menu_command.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,13 @@
 namespace ordercast::app {
 
 int menu_command(const std::vector<std::string>& args) {
+    if (std::find(args.begin(), args.end(), "--help") != args.end()) {
+        std::cout
+            << "usage: ordercast menu import FILE [--database-url URL]\n"
+               "  FILE: a JSON array of {\"name\", \"price\", \"cityIds\"?, \"available\"?};\n"
+               "  each item is added, or updates the item of the same name; all or nothing\n";
+        return 0;
+    }
     if (args.size() < 2 || args[0] != "import" || args[1].starts_with("--"))
         return fail("usage: ordercast menu import FILE [--database-url URL]");
     std::ifstream in(args[1]);
@@ -49,6 +57,10 @@ int menu_command(const std::vector<std::string>& args) {
 }
 
 int city_command(const std::vector<std::string>& args) {
+    if (std::find(args.begin(), args.end(), "--help") != args.end()) {
+        std::cout << "usage: ordercast city add NAME [--database-url URL]\n";
+        return 0;
+    }
     if (args.size() < 2 || args[0] != "add" || args[1].starts_with("--"))
         return fail("usage: ordercast city add NAME [--database-url URL]");
     const std::string name = util::tidy_name(args[1]);

@@ -4,6 +4,7 @@
 
 #include <sys/resource.h>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -208,11 +209,18 @@ int serve(const config::config& cfg) {
                 [who, done] { done(who); });
         }};
 
+    // An address, or a name (`localhost`) resolved once here: the first address it has.
     boost::system::error_code ec;
     auto address = boost::asio::ip::make_address(cfg.host, ec);
     if (ec) {
-        spdlog::error("HOST: '{}' is not an IP address", cfg.host);
-        return 2;
+        boost::asio::ip::tcp::resolver resolver(shards.at(0).io());
+        auto found = resolver.resolve(cfg.host, "", ec);
+        if (ec || found.empty()) {
+            spdlog::error("HOST: '{}' is neither an IP address nor a name that resolves ({})",
+                          cfg.host, ec ? ec.message() : "no address");
+            return 2;
+        }
+        address = found.begin()->endpoint().address();
     }
     std::unique_ptr<transport::listener> listener;
     try {

@@ -210,9 +210,9 @@ std::optional<std::string> weak_secret(std::string_view secret) {
 
 config load(const std::vector<std::string>& args, const env_lookup& env) {
     config c;
-    for (const auto& s : settings()) {
-        if (auto v = env(s.env)) s.apply(c, *v);
-    }
+    // The flags are read first so that a flag wins even over an environment value that
+    // would not parse: only the value in force is checked.
+    std::vector<std::pair<const setting*, std::string>> given;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string flag = args[i];
         std::optional<std::string> value;
@@ -226,8 +226,15 @@ config load(const std::vector<std::string>& args, const env_lookup& env) {
             if (i + 1 >= args.size()) throw config_error(flag + ": missing value");
             value = args[++i];
         }
-        s->apply(c, *value);
+        given.emplace_back(s, *value);
     }
+    for (const auto& s : settings()) {
+        const bool flagged =
+            std::any_of(given.begin(), given.end(), [&](const auto& g) { return g.first == &s; });
+        if (flagged) continue;
+        if (auto v = env(s.env)) s.apply(c, *v);
+    }
+    for (const auto& [s, value] : given) s->apply(c, value);
     validate(c);
     return c;
 }

@@ -79,6 +79,7 @@ struct staff_account {
     std::string role;
     std::string password_hash;
     std::vector<std::int64_t> cities;
+    std::string login;
 };
 
 // A change waiting to be delivered to Gulyash (the outbox), written in the same transaction
@@ -110,6 +111,14 @@ public:
                                         std::string_view role,
                                         const std::vector<std::int64_t>& cities) = 0;
     virtual std::optional<staff_account> find_staff(std::string_view login) = 0;
+    // Every staff account (no password hashes), by id.
+    virtual std::vector<staff_account> list_staff() = 0;
+    // False when no staff account has this login.
+    virtual bool set_password(std::string_view login, std::string_view password_hash) = 0;
+    // Ends a staff account: its login and password go, its id stays (never handed out again)
+    // marked removed, so its tokens name no user any more. The id, or nothing when no account
+    // has this login.
+    virtual std::optional<std::int64_t> remove_staff(std::string_view login) = 0;
 
     virtual std::vector<city> list_cities() = 0;
     // Nothing when the name is taken.

@@ -106,7 +106,8 @@ void pg_repository::backfill_keys() {
 }
 
 std::optional<std::string> pg_repository::user_role(std::int64_t id) {
-    auto r = db_.exec("SELECT role FROM users WHERE id = $1", {p(id)});
+    // A removed account's id names nobody.
+    auto r = db_.exec("SELECT role FROM users WHERE id = $1 AND role != 'removed'", {p(id)});
     if (r.empty()) return std::nullopt;
     return r.text(0, 0);
 }
@@ -157,6 +158,35 @@ std::optional<staff_account> pg_repository::find_staff(std::string_view login) {
     staff_account a{r.int64(0, 0), r.text(0, 1), r.text(0, 2), {}};
     a.cities = manager_cities(a.id);
     return a;
+}
+
+std::vector<staff_account> pg_repository::list_staff() {
+    std::vector<staff_account> staff;
+    auto r =
+        db_.exec("SELECT id, role, login FROM users WHERE password_hash IS NOT NULL ORDER BY id");
+    for (int i = 0; i < r.rows(); ++i)
+        staff.push_back({r.int64(i, 0), r.text(i, 1), {}, {}, r.text(i, 2)});
+    for (auto& a : staff) a.cities = manager_cities(a.id);
+    return staff;
+}
+
+bool pg_repository::set_password(std::string_view login, std::string_view password_hash) {
+    return db_.exec(
+                  "UPDATE users SET password_hash = $2 WHERE login = $1 AND password_hash IS NOT "
+                  "NULL",
+                  {util::text_key(login), p(password_hash)})
+               .affected() == 1;
+}
+
+std::optional<std::int64_t> pg_repository::remove_staff(std::string_view login) {
+    transaction tx(db_);
+    auto found = find_staff(login);
+    if (!found) return std::nullopt;
+    db_.exec("DELETE FROM manager_cities WHERE user_id = $1", {p(found->id)});
+    db_.exec("UPDATE users SET role = 'removed', login = NULL, password_hash = NULL WHERE id = $1",
+             {p(found->id)});
+    tx.commit();
+    return found->id;
 }
 
 std::vector<city> pg_repository::list_cities() {

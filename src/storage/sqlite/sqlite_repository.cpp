@@ -100,7 +100,8 @@ void sqlite_repository::backfill_keys() {
 }
 
 std::optional<std::string> sqlite_repository::user_role(std::int64_t id) {
-    auto st = db_.prepare("SELECT role FROM users WHERE id = ?1");
+    // A removed account's id names nobody.
+    auto st = db_.prepare("SELECT role FROM users WHERE id = ?1 AND role != 'removed'");
     st.bind(1, id);
     if (!st.step()) return std::nullopt;
     return st.text(0);
@@ -171,6 +172,37 @@ std::optional<staff_account> sqlite_repository::find_staff(std::string_view logi
     staff_account a{st.int64(0), st.text(1), st.text(2), {}};
     a.cities = manager_cities(a.id);
     return a;
+}
+
+std::vector<staff_account> sqlite_repository::list_staff() {
+    std::vector<staff_account> staff;
+    auto st = db_.prepare(
+        "SELECT id, role, login FROM users WHERE password_hash IS NOT NULL ORDER BY id");
+    while (st.step()) staff.push_back({st.int64(0), st.text(1), {}, {}, st.text(2)});
+    for (auto& a : staff) a.cities = manager_cities(a.id);
+    return staff;
+}
+
+bool sqlite_repository::set_password(std::string_view login, std::string_view password_hash) {
+    db_.prepare(
+           "UPDATE users SET password_hash = ?2 WHERE login = ?1 AND password_hash IS NOT NULL")
+        .bind(1, util::text_key(login))
+        .bind(2, password_hash)
+        .step();
+    return db_.changes() == 1;
+}
+
+std::optional<std::int64_t> sqlite_repository::remove_staff(std::string_view login) {
+    transaction tx(db_);
+    auto found = find_staff(login);
+    if (!found) return std::nullopt;
+    db_.prepare("DELETE FROM manager_cities WHERE user_id = ?1").bind(1, found->id).step();
+    db_.prepare(
+           "UPDATE users SET role = 'removed', login = NULL, password_hash = NULL WHERE id = ?1")
+        .bind(1, found->id)
+        .step();
+    tx.commit();
+    return found->id;
 }
 
 std::vector<city> sqlite_repository::list_cities() {

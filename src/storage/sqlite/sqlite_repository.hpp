@@ -24,6 +24,9 @@ public:
                                 std::string_view role,
                                 const std::vector<std::int64_t>& cities) override;
     std::optional<domain::staff_account> find_staff(std::string_view login) override;
+    std::vector<domain::staff_account> list_staff() override;
+    bool set_password(std::string_view login, std::string_view password_hash) override;
+    std::optional<std::int64_t> remove_staff(std::string_view login) override;
 
     std::vector<domain::city> list_cities() override;
     std::optional<domain::city> add_city(std::string_view name) override;

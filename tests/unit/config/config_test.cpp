@@ -29,6 +29,14 @@ TEST(Config, DefaultsFollowTheProtocol) {
     EXPECT_EQ(c.replay_limit, 1000);
 }
 
+TEST(Config, TheFlagWinsEvenOverAnEnvironmentValueThatWouldNotParse) {
+    auto c = load({"--port", "4000", "--log-level=debug"},
+                  env_of({{"JWT_SECRET", secret}, {"PORT", "not-a-port"}, {"LOG_LEVEL", "loud"}}));
+    EXPECT_EQ(c.port, 4000);
+    EXPECT_EQ(c.log_level, "debug");
+    EXPECT_THROW(load({}, env_of({{"JWT_SECRET", secret}, {"PORT", "not-a-port"}})), config_error);
+}
+
 TEST(Config, ReadsTheEventLogSettingsFromEnvAndFlags) {
     auto c = load(
         {"--replay-limit", "50"},
