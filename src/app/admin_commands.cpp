@@ -12,6 +12,7 @@
 #include "auth/principal.hpp"
 #include "config/config.hpp"
 #include "storage/database_url.hpp"
+#include "storage/sqlite/backup.hpp"
 #include "storage/sqlite/sqlite_repository.hpp"
 #include "storage/storage_error.hpp"
 #include "util/decimal_id.hpp"
@@ -30,6 +31,33 @@ std::string database_url(const std::vector<std::string>& args) {
         if (args[i] == "--database-url") return args[i + 1];
     }
     return config::process_env("DATABASE_URL").value_or("sqlite://data/ordercast.db");
+}
+
+int backup_command(const std::vector<std::string>& args) {
+    constexpr const char* usage =
+        "usage: ordercast backup PATH [--database-url URL]\n"
+        "  copies the SQLite database into the new file PATH while the server runs (one\n"
+        "  consistent snapshot); for PostgreSQL use pg_dump (see the README)";
+    if (std::find(args.begin(), args.end(), "--help") != args.end()) {
+        std::cout << usage << "\n";
+        return 0;
+    }
+    if (args.empty() || args[0].starts_with("--")) return fail(usage);
+    for (std::size_t i = 1; i < args.size(); i += 2) {
+        if (args[i] != "--database-url" || i + 1 >= args.size()) return fail(usage);
+    }
+    const auto url = storage::parse_database_url(database_url(args));
+    if (!url) return fail("DATABASE_URL: expected sqlite://PATH or postgresql://...");
+    if (url->type != storage::database_url::kind::sqlite)
+        return fail("backup copies SQLite databases; for PostgreSQL use pg_dump (see the README)");
+    try {
+        storage::sqlite::backup(url->target, args[0]);
+        std::cout << "backup of " << url->target << " written to " << args[0] << "\n";
+        return 0;
+    } catch (const storage::storage_error& e) {
+        std::cerr << "ordercast backup: " << e.what() << "\n";
+        return 1;
+    }
 }
 
 int migrate_command(const std::vector<std::string>& args) {

@@ -11,6 +11,10 @@ int fail(const std::string& message);
 // `--database-url URL` among `args`, else DATABASE_URL, else the default.
 std::string database_url(const std::vector<std::string>& args);
 
+// `ordercast backup PATH [--database-url URL]`: a consistent copy of a SQLite database,
+// taken while the server runs.
+int backup_command(const std::vector<std::string>& args);
+
 // `ordercast migrate [--database-url URL]`: creates the database or brings its schema up
 // to date, then prints the schema version.
 int migrate_command(const std::vector<std::string>& args);

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
     }
     if (!args.empty() && args[0] == "token")
         return app::token_command({args.begin() + 1, args.end()});
+    if (!args.empty() && args[0] == "backup")
+        return app::backup_command({args.begin() + 1, args.end()});
     if (!args.empty() && args[0] == "migrate")
         return app::migrate_command({args.begin() + 1, args.end()});
     if (!args.empty() && args[0] == "user")
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
                      "       ordercast token --help   print a signed token\n"
                      "       ordercast --version      print the version\n"
                      "       ordercast migrate        create or update the database schema\n"
+                     "       ordercast backup PATH    a consistent copy of a SQLite database\n"
                      "       ordercast user add|list|passwd|remove   staff accounts (user --help)\n"
                      "       ordercast menu import FILE   add or update menu items from JSON\n"
                      "       ordercast city add NAME      add a city\n\n"

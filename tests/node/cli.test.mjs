@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, Client, api, SECRET } from './lib/server.mjs';
+import { startServer, Client, api, token, lines, eventually, SECRET } from './lib/server.mjs';
 
 const bin = process.env.ORDERCAST_BIN;
 let server;
@@ -24,7 +24,7 @@ test('--version, and --help on every subcommand, which touches nothing', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercast-cli-'));
   try {
     const untouched = ['--database-url', `sqlite://${dir}/never.db`];
-    for (const args of [['--help'], ['migrate', '--help'], ['user', '--help'], ['user', 'add', '--help'], ['menu', '--help'], ['city', '--help'], ['token', '--help']]) {
+    for (const args of [['--help'], ['migrate', '--help'], ['backup', '--help'], ['user', '--help'], ['user', 'add', '--help'], ['menu', '--help'], ['city', '--help'], ['token', '--help']]) {
       const res = run([...args, ...untouched]);
       assert.equal(res.status, 0, `${args.join(' ')}: ${res.stderr}`);
       assert.match(res.stdout, /usage|ordercast/, args.join(' '));
@@ -90,6 +90,68 @@ test('the flag wins even over an environment value that would not parse; HOST ma
     assert.equal((await fetch(`http://localhost:${port}/healthz`)).status, 200);
   } finally {
     proc.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('ordercast backup copies a SQLite database consistently while orders are being written', async () => {
+  const admin = token(1, 'admin');
+  const city = (await api(server, 'POST', '/api/cities', admin, { name: 'Backup city' })).body.id;
+  const soup = await lines(server, { name: 'Backup soup', price: 100 });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercast-backup-'));
+  try {
+    let writing = true;
+    let placed = 0;
+    const writer = (async () => {
+      for (let i = 0; writing && i < 2000; i++) {
+        const res = await api(server, 'POST', '/api/orders', token(500 + (i % 50), 'user'), { city_id: city, items: soup });
+        assert.equal(res.status, 201);
+        placed++;
+      }
+    })();
+    await eventually(async () => placed >= 20, 10000);
+    const before = placed;
+    const copy = path.join(dir, 'copy.db');
+    const done = spawn(bin, ['backup', copy, ...db()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const code = await new Promise((resolve) => done.on('exit', resolve));
+    const after = placed;
+    writing = false;
+    await writer;
+    assert.equal(code, 0);
+    assert.ok(after > before, 'orders kept being written during the backup');
+    assert.equal(run(['backup', copy, ...db()]).status, 1, 'never overwrites a file');
+
+    // The copy is a working database of its own: a server opens it and finds every order
+    // placed before the backup started, each whole.
+    const restored = await startServer([], { DATABASE_URL: `sqlite://${copy}` });
+    try {
+      const orders = (await api(restored, 'GET', '/api/orders?limit=100', admin)).body.orders;
+      const all = [];
+      let page = orders;
+      let next = null;
+      all.push(...page);
+      next = page.length ? page.at(-1).id : null;
+      while (next) {
+        page = (await api(restored, 'GET', `/api/orders?limit=100&before=${next}`, admin)).body.orders;
+        all.push(...page);
+        next = page.length ? page.at(-1).id : null;
+      }
+      const ours = all.filter((o) => o.city_id === city);
+      assert.ok(ours.length >= before && ours.length <= after, `${ours.length} orders, between ${before} and ${after}`);
+      assert.ok(ours.every((o) => o.items.length === 1 && o.total === 100));
+    } finally {
+      await restored.stop();
+    }
+    const check = spawnSync('sqlite3', [copy, 'PRAGMA integrity_check;'], { encoding: 'utf8' });
+    if (check.error) throw new Error('sqlite3 is not installed (scripts/bootstrap.sh installs it)');
+    assert.equal(check.stdout.trim(), 'ok');
+    assert.match(run(['backup', path.join(dir, 'x.db'), '--database-url', 'postgresql://nobody@127.0.0.1/x']).stderr, /pg_dump/);
+    // A rollback to an older binary is refused, not run on a schema it does not know.
+    spawnSync('sqlite3', [copy, 'PRAGMA user_version = 99;']);
+    const older = run(['migrate', '--database-url', `sqlite://${copy}`]);
+    assert.equal(older.status, 1);
+    assert.match(older.stderr, /newer than this ordercast knows.*restore a backup/);
+  } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -67,6 +67,14 @@ void pg_repository::migrate() {
     db_.exec("SELECT pg_advisory_lock(7246001)");
     try {
         db_.exec_script("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        const int known = migrations().back().version;
+        if (schema_version() > known) {
+            throw storage_error("the database's schema is version " +
+                                std::to_string(schema_version()) +
+                                ", newer than this ordercast knows (" + std::to_string(known) +
+                                "): run the newer ordercast, or restore a backup taken before "
+                                "the upgrade");
+        }
         for (const auto& m : migrations()) {
             if (m.version <= schema_version()) continue;
             transaction tx(db_);

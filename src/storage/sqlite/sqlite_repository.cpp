@@ -58,6 +58,13 @@ int sqlite_repository::schema_version() {
 }
 
 void sqlite_repository::migrate() {
+    const int known = migrations().back().version;
+    if (schema_version() > known) {
+        throw storage_error("the database's schema is version " + std::to_string(schema_version()) +
+                            ", newer than this ordercast knows (" + std::to_string(known) +
+                            "): run the newer ordercast, or restore a backup taken before the "
+                            "upgrade");
+    }
     for (const auto& m : migrations()) {
         if (m.version <= schema_version()) continue;
         transaction tx(db_);
