@@ -1,4 +1,5 @@
 // Logins that issue tokens: Telegram Mini App initData and staff passwords (PROTOCOL.md §7).
+#include <spdlog/spdlog.h>
 #include <boost/json.hpp>
 
 #include "api/db_call.hpp"
@@ -122,7 +123,7 @@ void router::staff_login(const request& req, std::string_view client, respond_fn
     // Look the account up on the database thread, check the password on the hashing
     // thread, answer from there: neither network nor database thread waits for Argon2.
     ctx_.db.post(
-        [this, login, password, respond, finish](domain::repository& repo) {
+        [this, login, password, respond, finish, address](domain::repository& repo) {
             std::optional<domain::staff_account> account;
             try {
                 account = repo.find_staff(login);
@@ -133,7 +134,7 @@ void router::staff_login(const request& req, std::string_view client, respond_fn
                                             "the database cannot be reached; try again"));
                 throw;
             }
-            auto check = [this, account, password, respond, finish] {
+            auto check = [this, account, password, respond, finish, login, address] {
                 const bool ok = auth::verify_password(
                     password, account ? account->password_hash : auth::decoy_hash());
                 auto role = account ? auth::parse_role(account->role) : std::nullopt;
@@ -141,6 +142,8 @@ void router::staff_login(const request& req, std::string_view client, respond_fn
                 finish(failed);
                 if (failed) {
                     ctx_.metrics.count_auth_failure(auth::token_error::bad_signature);
+                    // Who and from where, never what was tried.
+                    spdlog::info("login refused: login={} address={}", login, address);
                     return ctx_.defer(failed_login_delay, [respond] {
                         respond(api::error_response(http::status::unauthorized,
                                                     "invalid-credentials",

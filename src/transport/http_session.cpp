@@ -17,6 +17,8 @@
 #include "transport/ws_handshake.hpp"
 #include "transport/ws_session.hpp"
 #include "util/clock.hpp"
+#include "util/log_fields.hpp"
+#include "util/random_id.hpp"
 
 namespace ordercast::transport {
 namespace beast = boost::beast;
@@ -191,16 +193,18 @@ void http_session::on_read(beast::error_code ec) {
                                          "malformed HTTP request: " + ec.message()));
     }
     const auto& req = parser_->get();
+    const auto access = access_of(req);
     // Beast 1.81 lets a Content-Length follow a non-chunked Transfer-Encoding; both
     // together are how requests get smuggled past proxies.
     if (req.count(http::field::transfer_encoding) && req.count(http::field::content_length)) {
         keep_alive_ = false;
         return reply(api::error_response(http::status::bad_request, "bad-request",
-                                         "Content-Length and Transfer-Encoding together"));
+                                         "Content-Length and Transfer-Encoding together"),
+                     access);
     }
     if (auto refused = check_transfer_encoding(req)) {
         keep_alive_ = false;
-        return reply(std::move(*refused));
+        return reply(std::move(*refused), access);
     }
     if (beast::websocket::is_upgrade(req)) {
         // The socket changes hands only once every earlier answer is written.
@@ -212,18 +216,17 @@ void http_session::on_read(beast::error_code ec) {
     }
     keep_alive_ = keep_alive_ && req.keep_alive();
     const cors policy(ctx_.allowed_origins);
-    if (cors::is_preflight(req)) return reply(policy.preflight(req)), read_on();
-    spdlog::debug(
-        "http {} {}", std::string_view(req.method_string()),
-        std::string_view(req.target()).substr(0, std::string_view(req.target()).find('?')));
+    if (cors::is_preflight(req)) return reply(policy.preflight(req), access), read_on();
     const std::uint64_t seq = first_seq_ + answers_.size();
     answers_.emplace_back();
     try {
         ctx_.router.handle(
             req,
-            [self = shared_from_this(), seq,
-             origin = policy.allowed_origin(req)](api::response res) {
+            [self = shared_from_this(), seq, origin = policy.allowed_origin(req),
+             access = access_of(req)](api::response res) {
                 if (origin) cors::allow(res, *origin);
+                res.set("X-Request-Id", access.request_id);
+                log_access(access, res);
                 boost::asio::post(self->stream_.get_executor(),
                                   [self, seq, res = std::move(res)]() mutable {
                                       self->answer(seq, std::move(res));
@@ -240,23 +243,64 @@ void http_session::on_read(beast::error_code ec) {
     read_on();
 }
 
+http_session::access_line http_session::access_of(const api::request& req) const {
+    access_line a;
+    a.started_us = util::steady_us();
+    a.method = std::string(req.method_string());
+    const auto target = std::string_view(req.target());
+    a.path = std::string(target.substr(0, target.find('?')));  // never the query (tokens)
+    // The caller's id, when it logs: the id is worth a second look at the token.
+    if (spdlog::should_log(spdlog::level::info)) {
+        if (auto bearer = api::bearer_token(std::string_view(req[http::field::authorization]))) {
+            auto who = ctx_.verifier.verify(*bearer, util::unix_seconds());
+            if (auto* p = std::get_if<auth::principal>(&who)) a.user_id = p->user_id;
+        }
+    }
+    const auto given = std::string_view(req["X-Request-Id"]);
+    const bool usable = !given.empty() && given.size() <= 128 &&
+                        std::all_of(given.begin(), given.end(), [](char c) {
+                            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+                                   c == '_' || c == '.' || c == ':';
+                        });
+    a.request_id = usable ? std::string(given) : util::request_id();
+    return a;
+}
+
+void http_session::log_access(const access_line& a, const api::response& res) {
+    if (!spdlog::should_log(spdlog::level::info)) return;
+    std::string line;
+    util::add_field(line, "event", "http");
+    util::add_field(line, "method", a.method);
+    util::add_field(line, "path", a.path);
+    util::add_field(line, "status", static_cast<long long>(res.result_int()));
+    util::add_field(line, "duration_ms",
+                    static_cast<long long>((util::steady_us() - a.started_us) / 1000));
+    util::add_field(line, "bytes", static_cast<long long>(res.body().size()));
+    if (a.user_id) util::add_field(line, "user_id", static_cast<long long>(*a.user_id));
+    util::add_field(line, "request_id", a.request_id);
+    spdlog::info("{}", line);
+}
+
 void http_session::upgrade(const api::request& req) {
+    const auto access = access_of(req);
     keep_alive_ = false;
     if (shard_.shutting_down()) {
         return reply(api::error_response(http::status::service_unavailable, "shutting-down",
-                                         "server is shutting down"));
+                                         "server is shutting down"),
+                     access);
     }
     if (auto origin = req.find(http::field::origin); origin != req.end()) {
         if (!origin_allowed(std::string_view(origin->value()), ctx_.allowed_origins)) {
             return reply(api::error_response(http::status::forbidden, "forbidden-origin",
-                                             "origin not allowed"));
+                                             "origin not allowed"),
+                         access);
         }
     }
     if (req[http::field::sec_websocket_version] != "13") {
         auto res = api::error_response(http::status::upgrade_required, "bad-websocket-version",
                                        "only WebSocket version 13 is supported");
         res.set(http::field::sec_websocket_version, "13");
-        return reply(std::move(res));
+        return reply(std::move(res), access);
     }
     // Two keys are two answers to one question: a proxy and we might pick different ones.
     auto accept = req.count(http::field::sec_websocket_key) == 1
@@ -264,7 +308,8 @@ void http_session::upgrade(const api::request& req) {
                       : std::nullopt;
     if (!accept) {
         return reply(api::error_response(http::status::bad_request, "bad-request",
-                                         "invalid Sec-WebSocket-Key"));
+                                         "invalid Sec-WebSocket-Key"),
+                     access);
     }
 
     std::optional<std::string> token = query_param(std::string_view(req.target()), "token");
@@ -277,7 +322,9 @@ void http_session::upgrade(const api::request& req) {
     if (token) auth = ctx_.verifier.verify(*token, util::unix_seconds());
     if (auto* error = std::get_if<auth::token_error>(&auth)) {
         ctx_.metrics.count_auth_failure(*error);
-        spdlog::debug("websocket refused: {}", auth::to_string(*error));
+        // The reason, never the token: closed with 4001/4002 once upgraded.
+        spdlog::info("websocket refused: {} (close {})", auth::to_string(*error),
+                     *error == auth::token_error::expired ? 4002 : 4001);
     }
     auto* who = std::get_if<auth::principal>(&auth);
     if (who && ctx_.resolve &&
@@ -315,6 +362,17 @@ void http_session::complete_upgrade(const std::string& accept, ws_session_auth a
 }
 
 void http_session::reply(api::response res) {
+    access_line unread;
+    unread.started_us = util::steady_us();
+    unread.method = "-";
+    unread.path = "-";
+    unread.request_id = util::request_id();
+    reply(std::move(res), unread);
+}
+
+void http_session::reply(api::response res, const access_line& access) {
+    res.set("X-Request-Id", access.request_id);
+    log_access(access, res);
     answers_.emplace_back();
     answer(first_seq_ + answers_.size() - 1, std::move(res));
 }

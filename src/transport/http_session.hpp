@@ -42,10 +42,21 @@ private:
     void on_read(boost::system::error_code ec);
     void upgrade(const api::request& req);
     // Hands the socket to a ws_session with the 101 `accept` key and the token's verdict.
+    // What the access log line of one request says (PROTOCOL.md is silent; see README).
+    struct access_line {
+        std::int64_t started_us = 0;
+        std::string method;
+        std::string path;
+        std::optional<std::int64_t> user_id;
+        std::string request_id;  // X-Request-Id as given (when usable) or made here
+    };
+    access_line access_of(const api::request& req) const;
+    static void log_access(const access_line& a, const api::response& res);
     void complete_upgrade(const std::string& accept, ws_session_auth auth,
                           std::optional<std::string> since);
     // Answers the request being read now (an error found while reading it).
-    void reply(api::response res);
+    void reply(api::response res, const access_line& access);
+    void reply(api::response res);  // for a request that could not be read
     // The answer to request `seq`; written once every earlier answer is.
     void answer(std::uint64_t seq, api::response res);
     void write_next();

@@ -14,6 +14,8 @@
 #include <cassert>
 #include <cerrno>
 
+#include <spdlog/spdlog.h>
+
 #include "realtime/protocol.hpp"
 #include "realtime/room_policy.hpp"
 #include "transport/close_code.hpp"
@@ -97,6 +99,8 @@ void ws_session::accept(const auth::principal& who, std::optional<std::string> s
     // Joined on this thread, where events are delivered: every event after live_from_
     // reaches this socket live.
     live_from_ = shard_.last_event_id;
+    spdlog::debug("ws open user={} role={}{}", who.user_id, auth::to_string(who.who),
+                  since ? " (resuming)" : "");
     auto rooms = realtime::automatic_rooms(who);
     for (const auto& room : rooms) shard_.rooms().join(*this, room, realtime::max_rooms_per_socket);
     if (!since) {
@@ -345,6 +349,7 @@ void ws_session::close(std::uint16_t code, std::string_view reason) {
     if (state_ != state::open) return;
     state_ = state::closing;
     shard_.stats().count_close(code);
+    log_close(code);
     queue(code == close_code::no_status ? realtime::out_frame::make(realtime::opcode::close, {})
                                         : realtime::out_frame::make_close(code, reason));
     close_queued_ = true;
@@ -353,8 +358,17 @@ void ws_session::close(std::uint16_t code, std::string_view reason) {
 
 void ws_session::abort(std::uint16_t code) {
     if (state_ == state::dead) return;
-    if (state_ == state::open) shard_.stats().count_close(code);
+    if (state_ == state::open) {
+        shard_.stats().count_close(code);
+        log_close(code);
+    }
     finish_close();
+}
+
+void ws_session::log_close(std::uint16_t code) const {
+    if (!authenticated_) return;  // refusals are logged at the handshake
+    spdlog::debug("ws close user={} role={} code={}", who_.user_id, auth::to_string(who_.who),
+                  code);
 }
 
 void ws_session::finish_close() {

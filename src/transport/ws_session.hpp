@@ -80,6 +80,7 @@ private:
     void on_bytes(char* data, std::size_t n);
     void abort(std::uint16_t code);
     void finish_close();
+    void log_close(std::uint16_t code) const;
 
     bool on_text(std::string_view message) override;
     bool on_ping(std::string_view payload) override;

@@ -17,4 +17,12 @@ inline std::string random_id() {
     return std::string(buf, end);
 }
 
+// 64 random bits in hex, cheaply: names one HTTP request (X-Request-Id).
+inline std::string request_id() {
+    thread_local std::mt19937_64 engine{std::random_device{}()};
+    char buf[16];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, engine(), 16);
+    return std::string(buf, end);
+}
+
 }  // namespace ordercast::util

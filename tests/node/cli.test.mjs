@@ -155,3 +155,44 @@ test('ordercast backup copies a SQLite database consistently while orders are be
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('logs: one access line per request with fields (JSON lines in LOG_FORMAT=json), X-Request-Id echoed, refusals at info, no secrets', async () => {
+  const srv = await startServer([], { LOG_FORMAT: 'json' });
+  try {
+    const admin = token(7, 'admin');
+    const given = await fetch(`${srv.base}/api/orders?token=${admin}`, { headers: { authorization: `Bearer ${admin}`, 'x-request-id': 'checkout-42' } });
+    assert.equal(given.status, 200);
+    assert.equal(given.headers.get('x-request-id'), 'checkout-42');
+    const made = await fetch(`${srv.base}/nowhere`);
+    assert.match(made.headers.get('x-request-id'), /^[0-9a-f]{1,16}$/);
+    const odd = await fetch(`${srv.base}/healthz`, { headers: { 'x-request-id': 'bad id with spaces' } });
+    assert.notEqual(odd.headers.get('x-request-id'), 'bad id with spaces', 'an unusable id is replaced');
+    assert.equal((await api(srv, 'POST', '/api/auth/login', null, { login: 'nobody', password: 'secret-password-1' })).status, 401);
+    const refused = new Client(srv.wsUrl('not-a-token'));
+    assert.equal((await refused.closed).code, 4001);
+    let lines;
+    await eventually(async () => {
+      lines = srv.log().trim().split('\n').map((l) => JSON.parse(l));
+      return lines.some((l) => /login refused/.test(l.msg ?? '')) && lines.filter((l) => l.event === 'http').length >= 4;
+    }, 5000);
+    const access = lines.filter((l) => l.event === 'http');
+    const first = access.find((l) => l.request_id === 'checkout-42');
+    assert.deepEqual({ ...first, time: undefined, duration_ms: undefined, bytes: undefined },
+      { time: undefined, level: 'info', event: 'http', method: 'GET', path: '/api/orders', status: 200, duration_ms: undefined, bytes: undefined, user_id: 7, request_id: 'checkout-42' });
+    assert.ok(Number.isInteger(first.duration_ms) && first.bytes > 0);
+    assert.ok(access.some((l) => l.path === '/nowhere' && l.status === 404 && l.user_id === undefined));
+    assert.ok(lines.some((l) => l.level === 'info' && /websocket refused: .*close 4001/.test(l.msg ?? '')));
+    assert.ok(lines.some((l) => l.level === 'info' && /login refused: login=nobody/.test(l.msg ?? '')));
+    assert.doesNotMatch(srv.log(), new RegExp(admin.split('.')[2]), 'no token in the log');
+    assert.doesNotMatch(srv.log(), /secret-password-1/, 'no password in the log');
+  } finally {
+    await srv.stop();
+  }
+  const text = await startServer([]);
+  try {
+    await fetch(`${text.base}/healthz`, { headers: { 'x-request-id': 'r1' } });
+    await eventually(async () => /info event=http method=GET path=\/healthz status=200 duration_ms=\d+ bytes=\d+ request_id=r1/.test(text.log()), 5000);
+  } finally {
+    await text.stop();
+  }
+});
