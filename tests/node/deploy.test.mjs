@@ -3,6 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startServer, Client, token, greeting, logged } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { startPostgres } from './lib/postgres.mjs';
@@ -56,5 +60,29 @@ test('two instances behind nginx serve sockets and HTTP as one', async () => {
     await b.stop();
     await redis.stop();
     await pg.stop();
+  }
+});
+
+test('cmake --install puts the binary and a systemd unit that systemd-analyze verify accepts', () => {
+  const build = path.dirname(process.env.ORDERCAST_BIN);
+  const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercast-install-'));
+  try {
+    if (spawnSync('systemd-analyze', ['--version']).error) throw new Error('systemd-analyze is not installed');
+    const install = spawnSync('cmake', ['--install', build, '--prefix', prefix], { encoding: 'utf8' });
+    assert.equal(install.status, 0, install.stderr);
+    const bin = path.join(prefix, 'bin', 'ordercast');
+    assert.match(spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout, /^ordercast \d/);
+    const unit = fs.readFileSync(path.join(prefix, 'lib/systemd/system/ordercast@.service'), 'utf8');
+    assert.match(unit, new RegExp(`^ExecStart=${bin}$`, 'm'));
+    assert.match(unit, /^StateDirectory=ordercast$/m);
+    assert.match(unit, /^EnvironmentFile=\/etc\/ordercast\/ordercast\.env$/m);
+    assert.ok(fs.existsSync(path.join(prefix, 'share/doc/ordercast/ordercast.env.example')));
+    // verify checks an instance of the template: the unit as installed, named for port 3001.
+    const instance = path.join(prefix, 'ordercast@3001.service');
+    fs.writeFileSync(instance, unit);
+    const verify = spawnSync('systemd-analyze', ['verify', instance], { encoding: 'utf8' });
+    assert.equal(verify.status, 0, verify.stderr);
+  } finally {
+    fs.rmSync(prefix, { recursive: true, force: true });
   }
 });
