@@ -1,5 +1,7 @@
-// deploy/nginx.conf in front of two instances: sockets and requests spread over both, no
-// sticky sessions, and every socket still gets every event meant for it once.
+// deploy/nginx-ordercast.conf (TLS) in front of two instances: wss:// and HTTPS with a
+// certificate from a CA made for the test, plain HTTP redirected, /metrics kept inside;
+// sockets and requests spread over both instances, no sticky sessions, and every socket
+// still gets every event meant for it once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -11,8 +13,26 @@ import { startServer, Client, token, greeting, logged } from './lib/server.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 import { startNginx } from './lib/nginx.mjs';
+import https from 'node:https';
+import http from 'node:http';
+import tls from 'node:tls';
 
-test('two instances behind nginx serve sockets and HTTP as one', async () => {
+// One request through nginx, trusting the test's CA (and nothing else).
+function request(nginx, method, url, { body, headers = {}, plain = false } = {}) {
+  const target = new URL(url, plain ? nginx.httpBase : nginx.base);
+  const lib = plain ? http : https;
+  return new Promise((resolve, reject) => {
+    const req = lib.request(target, { method, headers: { 'content-type': 'application/json', ...headers }, ...(plain ? {} : { ca: nginx.ca }) }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+test('two instances behind nginx with TLS serve wss:// and HTTPS as one', async () => {
   // Instances behind one name share one database (one event log) and one Redis.
   const pg = await startPostgres();
   const redis = await startRedis();
@@ -27,7 +47,7 @@ test('two instances behind nginx serve sockets and HTTP as one', async () => {
     }
     const sockets = [];
     for (let i = 0; i < 6; i++) {
-      const c = await Client.connect(nginx.wsUrl(token(100 + i, 'admin')));
+      const c = await Client.connect(nginx.wsUrl(token(100 + i, 'admin')), { ca: nginx.ca });
       assert.deepEqual(greeting(await c.next()), { type: 'connected', data: { userId: 100 + i, role: 'admin' } });
       sockets.push(c);
     }
@@ -36,10 +56,9 @@ test('two instances behind nginx serve sockets and HTTP as one', async () => {
     assert.ok((await opened(a)) > 0 && (await opened(b)) > 0, 'round robin put sockets on both instances');
 
     const service = token(900, 'service');
-    const publish = (type, data) => fetch(`${nginx.base}/api/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${service}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ rooms: ['admin-orders'], type, data }),
+    const publish = (type, data) => request(nginx, 'POST', '/api/events', {
+      headers: { authorization: `Bearer ${service}` },
+      body: { rooms: ['admin-orders'], type, data },
     });
     const id = crypto.randomUUID();
     assert.equal((await publish('new-order', { id })).status, 202);
@@ -48,10 +67,25 @@ test('two instances behind nginx serve sockets and HTTP as one', async () => {
     assert.equal((await publish('new-order', { id: 'second' })).status, 202);
     for (const c of sockets) assert.deepEqual(logged(await c.next()), { type: 'new-order', data: { id: 'second' } });
 
-    const missing = await fetch(`${nginx.base}/nope`);
+    const missing = await request(nginx, 'GET', '/nope');
     assert.equal(missing.status, 404);
-    assert.equal((await missing.json()).error, 'not-found');
-    const bad = await Client.connect(nginx.wsUrl('garbage'));
+    assert.equal(JSON.parse(missing.text).error, 'not-found');
+    assert.match(missing.headers['strict-transport-security'], /max-age=\d+/);
+    assert.ok(missing.headers['x-request-id'], 'nginx passes its request id through');
+    // Plain HTTP only redirects; /metrics stays inside; old TLS is refused.
+    const redirect = await request(nginx, 'GET', '/api/cities?x=1', { plain: true });
+    assert.equal(redirect.status, 301);
+    assert.match(redirect.headers.location, /^https:\/\/127\.0\.0\.1\/api\/cities\?x=1$/);
+    assert.equal((await request(nginx, 'GET', '/metrics')).status, 404);
+    const port = Number(new URL(nginx.base).port);
+    const old = await new Promise((resolve) => {
+      const s = tls.connect({ host: '127.0.0.1', port, ca: nginx.ca, minVersion: 'TLSv1', maxVersion: 'TLSv1.1' }, () => resolve('connected'));
+      s.on('error', () => resolve('refused'));
+    });
+    assert.equal(old, 'refused', 'TLS 1.0/1.1 are refused');
+    const untrusted = await Client.connect(nginx.wsUrl(token(1, 'admin'))).then(() => 'connected', (e) => e.code);
+    assert.notEqual(untrusted, 'connected', 'a client that does not trust the CA cannot connect');
+    const bad = await Client.connect(nginx.wsUrl('garbage'), { ca: nginx.ca });
     assert.equal((await bad.closed).code, 4001, 'close codes pass through the proxy');
     await Promise.all(sockets.map((c) => c.close()));
   } finally {
