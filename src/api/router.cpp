@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/db_call.hpp"
+#include "domain/user_ids.hpp"
 #include "realtime/protocol.hpp"
 #include "realtime/room_policy.hpp"
 #include "util/clock.hpp"
@@ -189,6 +190,10 @@ void router::handle(const request& req, respond_fn respond, std::string_view cli
             auto who = authenticate(req);
             if (auto* denied = std::get_if<response>(&who)) return respond(std::move(*denied));
             c.who = std::get<auth::principal>(std::move(who));
+            // A user of ordercast's own range must still exist: a removed account's tokens
+            // stop working on every route, not just those that read the database anyway.
+            if (domain::is_own_user_id(c.who.user_id))
+                return handle_known(req, r.handler, r.pattern, c.who, client, std::move(respond));
         }
         return (this->*r.handler)(c, std::move(respond));
     }
@@ -196,6 +201,40 @@ void router::handle(const request& req, respond_fn respond, std::string_view cli
     respond(error_response(
         http::status::not_found, "not-found",
         "no route for " + std::string(req.method_string()) + " " + std::string(path)));
+}
+
+void router::handle_known(const request& req, handler_fn handler,
+                          const std::vector<std::string_view>& pattern, auth::principal who,
+                          std::string_view client, respond_fn respond) {
+    // The request outlives this call (its handler runs after a database round trip).
+    auto owned = std::make_shared<const request>(req);
+    ctx_.db.post(
+        [this, owned, handler, &pattern, who, client = std::string(client),
+         respond](domain::repository& repo) mutable {
+            if (!repo.user_role(who.user_id)) {
+                return respond(error_response(http::status::unauthorized, "unknown-user",
+                                              "the token names no user of this server; log in "
+                                              "again"));
+            }
+            const auto target = std::string_view(owned->target().data(), owned->target().size());
+            const auto path = path_of(target);
+            call c{
+                *owned,
+                path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view(),
+                {},
+                {},
+                who,
+                client};
+            matches(pattern, segments(path), c);
+            try {
+                (this->*handler)(c, respond);
+            } catch (const std::exception& e) {
+                spdlog::error("request failed: {}", e.what());
+                respond(error_response(http::status::internal_server_error, "internal",
+                                       "internal error"));
+            }
+        },
+        [respond] { respond(database_busy()); });
 }
 
 void router::route_health(const call&, respond_fn respond) {

@@ -97,6 +97,12 @@ private:
                        respond_fn respond);
     void bonuses(const auth::principal& who, respond_fn respond);
     void list_cities(respond_fn respond);
+    using handler_fn = void (router::*)(const call&, respond_fn);
+    // Runs `handler` once the database confirms that `who` (of ordercast's own id range)
+    // still names a user; 401 unknown-user otherwise.
+    void handle_known(const request& req, handler_fn handler,
+                      const std::vector<std::string_view>& pattern, auth::principal who,
+                      std::string_view client, respond_fn respond);
     // The 201 for a new order (and a nudge to the outbox).
     response created_response(const domain::order& created);
     void list_menu(const auth::principal& who, std::string_view query, respond_fn respond);

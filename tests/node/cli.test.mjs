@@ -62,6 +62,11 @@ test('staff accounts: add refuses a dangling --city-id; list, passwd, and remove
   const stale = await api(server, 'GET', '/api/orders', second.body.token);
   assert.equal(stale.status, 401);
   assert.equal(stale.body.error, 'unknown-user');
+  for (const [method, url, body] of [['GET', '/api/cities'], ['POST', '/api/events', { rooms: ['admin-orders'], type: 'x', data: {} }], ['GET', '/api/sync/failed']]) {
+    const res = await api(server, method, url, second.body.token, body);
+    assert.equal(res.status, 401, `${method} ${url}: every route, not only those that read the database`);
+    assert.equal(res.body.error, 'unknown-user');
+  }
   const socket = new Client(server.wsUrl(second.body.token));
   assert.equal((await socket.closed).code, 4001, 'its sockets are refused too');
   assert.doesNotMatch(run(['user', 'list', ...db()]).stdout, /olga/);
