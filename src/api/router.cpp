@@ -154,7 +154,7 @@ void router::handle(const request& req, respond_fn respond, std::string_view cli
         {v::get, {"healthz"}, false, &router::route_health},
         {v::get, {"readyz"}, false, &router::route_ready},
         {v::get, {"metrics"}, false, &router::route_metrics},
-        {v::post, {"api", "events"}, false, &router::route_publish},
+        {v::post, {"api", "events"}, true, &router::route_publish},
         {v::post, {"api", "auth", "telegram"}, false, &router::route_telegram_login},
         {v::post, {"api", "auth", "login"}, false, &router::route_staff_login},
         {v::post, {"api", "orders"}, true, &router::route_create_order},
@@ -247,7 +247,7 @@ void router::route_metrics(const call&, respond_fn respond) {
     metrics(std::move(respond));
 }
 void router::route_publish(const call& c, respond_fn respond) {
-    publish_event(c.req, std::move(respond));
+    publish_event(c.who, c.req, std::move(respond));
 }
 void router::route_telegram_login(const call& c, respond_fn respond) {
     telegram_login(c.req, std::move(respond));
@@ -316,10 +316,8 @@ void router::metrics(respond_fn respond) {
     });
 }
 
-void router::publish_event(const request& req, respond_fn respond) {
-    auto who = authenticate(req);
-    if (auto* denied = std::get_if<response>(&who)) return respond(std::move(*denied));
-    auto role = std::get<auth::principal>(who).who;
+void router::publish_event(const auth::principal& who, const request& req, respond_fn respond) {
+    auto role = who.who;
     if (role != auth::role::service && role != auth::role::admin && role != auth::role::ceo) {
         // Only backends and staff publish arbitrary events.
         return respond(error_response(http::status::forbidden, "forbidden",

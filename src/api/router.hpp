@@ -86,7 +86,7 @@ private:
 
     // The caller's principal, or the 401 to send.
     std::variant<auth::principal, response> authenticate(const request& req);
-    void publish_event(const request& req, respond_fn respond);
+    void publish_event(const auth::principal& who, const request& req, respond_fn respond);
     void metrics(respond_fn respond);
     void ready(respond_fn respond);
 
