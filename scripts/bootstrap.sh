@@ -7,7 +7,7 @@ packages=(
     g++ cmake ninja-build pkg-config clang-format
     libboost1.81-dev libboost-json1.81-dev
     libssl-dev libspdlog-dev libgtest-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
-    libhiredis-dev redis-server postgresql libpq-dev nginx sqlite3
+    libhiredis-dev redis-server postgresql libpq-dev nginx sqlite3 jq curl
     chromium
 )
 
