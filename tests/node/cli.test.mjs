@@ -119,11 +119,13 @@ test('ordercast backup copies a SQLite database consistently while orders are be
     const copy = path.join(dir, 'copy.db');
     const done = spawn(bin, ['backup', copy, ...db()], { stdio: ['ignore', 'pipe', 'pipe'] });
     const code = await new Promise((resolve) => done.on('exit', resolve));
-    const after = placed;
+    assert.ok(writing && placed < 2000, 'the writer was still writing when the backup ended');
     writing = false;
     await writer;
+    // An order whose request was under way may have committed by then: the copy holds at
+    // most what was placed when the writer stopped.
+    const after = placed;
     assert.equal(code, 0);
-    assert.ok(after > before, 'orders kept being written during the backup');
     assert.equal(run(['backup', copy, ...db()]).status, 1, 'never overwrites a file');
 
     // The copy is a working database of its own: a server opens it and finds every order
