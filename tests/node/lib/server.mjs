@@ -64,7 +64,12 @@ export async function startServer(args = [], env = {}, { dataDir, command } = {}
     exited,
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
-      return exited;
+      const result = await exited;
+      // Whatever a test gave this server as a secret never reaches its log.
+      for (const secret of secretsOf({ JWT_SECRET: SECRET, ...env })) {
+        if (log.includes(secret)) throw new Error(`the server logged a secret (${secret.slice(0, 4)}…)`);
+      }
+      return result;
     },
     publish(rooms, type, data, tok = token(900, 'service')) {
       return fetch(`${base}/api/events`, {
@@ -74,6 +79,19 @@ export async function startServer(args = [], env = {}, { dataDir, command } = {}
       });
     },
   };
+}
+
+// The secrets in a server's environment: the JWT secret, API keys and bot tokens, and the
+// passwords inside URLs.
+function secretsOf(env) {
+  const out = [];
+  for (const [key, value] of Object.entries(env)) {
+    if (typeof value !== 'string' || !value) continue;
+    if (['JWT_SECRET', 'GULYASH_API_KEY', 'TELEGRAM_BOT_TOKEN'].includes(key)) out.push(value);
+    const password = /^[a-z]+:\/\/[^:/@]*:([^@]+)@/.exec(value)?.[1];
+    if (password) out.push(decodeURIComponent(password));
+  }
+  return out;
 }
 
 // A ws socket whose messages can be awaited one by one, in order.
