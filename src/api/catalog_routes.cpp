@@ -5,6 +5,8 @@
 #include "api/json_body.hpp"
 #include "api/router.hpp"
 #include "domain/order_json.hpp"
+#include "domain/order_service.hpp"
+#include "util/clock.hpp"
 #include "util/decimal_id.hpp"
 #include "util/text_key.hpp"
 
@@ -16,6 +18,35 @@ void router::list_cities(respond_fn respond) {
         json::array cities;
         for (const auto& c : repo.list_cities()) cities.push_back(domain::to_json(c));
         return json_response(http::status::ok, json::object{{"cities", std::move(cities)}});
+    });
+}
+
+void router::route_presence(const call& c, respond_fn respond) {
+    const auto who = c.who;
+    if (!who.is_staff_admin() && who.who != auth::role::manager)
+        return respond(forbidden_response("presence is for admins, the CEO and managers"));
+    db_call(ctx_.db, std::move(respond), [this, who](domain::repository& repo) {
+        // Admins see every city (0 where nobody is online); managers their own cities.
+        std::vector<std::int64_t> cities;
+        if (who.is_staff_admin()) {
+            for (const auto& city : repo.list_cities()) cities.push_back(city.id);
+        } else {
+            cities = domain::order_service(repo, ctx_.sink, ctx_.bonus_percent).cities_of(who);
+        }
+        const auto online = ctx_.presence.counts(util::unix_millis());
+        json::array by_city;
+        for (auto city : cities) {
+            auto it = online.managers_by_city.find(city);
+            by_city.push_back(json::object{
+                {"cityId", city},
+                {"managersOnline", it == online.managers_by_city.end() ? 0 : it->second}});
+        }
+        return json_response(
+            http::status::ok,
+            json::object{{"cities", std::move(by_city)},
+                         {"staffOnline", json::object{{"admin", online.admin},
+                                                      {"ceo", online.ceo},
+                                                      {"manager", online.manager}}}});
     });
 }
 

@@ -166,6 +166,7 @@ void router::handle(const request& req, respond_fn respond, std::string_view cli
         {v::post, {"api", "menu"}, true, &router::route_add_menu_item},
         {v::patch, {"api", "menu", "{id}"}, true, &router::route_change_menu_item},
         {v::get, {"api", "cities"}, true, &router::route_list_cities},
+        {v::get, {"api", "presence"}, true, &router::route_presence},
         {v::post, {"api", "cities"}, true, &router::route_add_city},
         {v::put, {"api", "managers", "{id}", "cities"}, true, &router::route_manager_cities},
         {v::get, {"api", "sync", "failed"}, true, &router::route_failed_syncs},

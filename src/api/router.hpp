@@ -16,6 +16,7 @@
 #include "eventlog/log_sink.hpp"
 #include "metrics/registry.hpp"
 #include "realtime/event.hpp"
+#include "realtime/presence.hpp"
 #include "storage/db_worker.hpp"
 #include "util/worker.hpp"
 
@@ -30,6 +31,7 @@ struct api_context {
     util::worker& hasher;          // password hashing, off the network and database threads
     eventlog::log_sink& sink;      // domain events: logged, then announced
     eventlog::appender& appender;  // published events: logged in group commits
+    const realtime::cluster_presence& presence;  // staff online, across instances
     int bonus_percent = 5;
     std::string jwt_secret;
     std::int64_t token_ttl_s = 86400;
@@ -76,6 +78,7 @@ private:
     void route_change_status(const call& c, respond_fn respond);
     void route_bonuses(const call& c, respond_fn respond);
     void route_list_cities(const call& c, respond_fn respond);
+    void route_presence(const call& c, respond_fn respond);
     void route_list_menu(const call& c, respond_fn respond);
     void route_add_menu_item(const call& c, respond_fn respond);
     void route_change_menu_item(const call& c, respond_fn respond);

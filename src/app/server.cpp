@@ -11,6 +11,7 @@
 
 #include <thread>
 
+#include "alerts/unattended_alerts.hpp"
 #include "api/router.hpp"
 #include "auth/jwt.hpp"
 #include "broker/broker.hpp"
@@ -31,6 +32,7 @@
 #include "transport/gateway_context.hpp"
 #include "transport/listener.hpp"
 #include "transport/shard_pool.hpp"
+#include "util/clock.hpp"
 #include "util/random_id.hpp"
 #include "util/redact.hpp"
 
@@ -118,6 +120,9 @@ int serve(const config::config& cfg) {
     }
     const auto& [head, log_name] = *log;
     eventlog::sequencer in_order(shards, read_log(db), defer);
+    // Staff online here and, through Redis, on the other instances (each says who it has
+    // every 2 s; one silent for 10 s stops counting).
+    realtime::cluster_presence staff_online(shards.presence(), 10'000);
 
     std::unique_ptr<broker::broker> event_broker;
     if (cfg.redis_url.empty()) {
@@ -133,7 +138,11 @@ int serve(const config::config& cfg) {
         // What other instances published while the subscription was down is in the log.
         auto redis = std::make_unique<broker::redis_broker>(
             *endpoint, in_order, [&in_order] { in_order.catch_up(); },
-            "ordercast:events:" + log_name);
+            "ordercast:events:" + log_name,
+            [&staff_online](const std::string& instance,
+                            std::unordered_map<std::int64_t, realtime::presence::person> people) {
+                staff_online.heard(instance, std::move(people), util::unix_millis());
+            });
         metrics.add_section([r = redis.get()](std::string& out) {
             metrics::write_metric(out, "ordercast_broker_dropped_total", "counter",
                                   "Messages read from Redis and dropped as invalid.",
@@ -150,13 +159,40 @@ int serve(const config::config& cfg) {
     in_order.catch_up();  // whatever other instances logged since `head` was read
     shards.start_at(head, &replays);
     eventlog::log_pruner pruner(db, cfg.event_retention_s);
+    // Every 2 s, this instance's staff online to the other instances (a timer of its own, so
+    // that shutting down can cancel it).
+    boost::asio::steady_timer presence_timer(shards.at(0).io());
+    std::function<void()> share_presence = [&] {
+        events.share_presence(realtime::presence::encode(shards.presence().staff()));
+        presence_timer.expires_after(std::chrono::seconds(2));
+        presence_timer.async_wait([&](boost::system::error_code ec) {
+            if (!ec) share_presence();
+        });
+    };
+    share_presence();
     util::worker hasher;
     eventlog::log_sink sink(events);
     eventlog::appender published(db, [&shards](std::function<void()> f) {
         boost::asio::post(shards.at(0).io(), std::move(f));
     });
-    metrics.add_section(
-        [&](std::string& out) { eventlog::render(out, in_order, sink, replay_stats, pruner); });
+    std::unique_ptr<alerts::unattended_alerts> unattended;
+    if (cfg.pending_alert_s > 0) {
+        unattended = std::make_unique<alerts::unattended_alerts>(db, sink, staff_online,
+                                                                 cfg.pending_alert_s);
+    } else {
+        spdlog::info("PENDING_ALERT_S=0: no unattended-order alerts");
+    }
+    metrics.add_section([&](std::string& out) {
+        eventlog::render(out, in_order, sink, replay_stats, pruner);
+        const auto here = realtime::presence::count(shards.presence().staff());
+        metrics::write_labelled(
+            out, "ordercast_staff_online", "gauge",
+            "Staff with a socket open on this instance (people, not sockets).", "role",
+            {{"admin", here.admin}, {"ceo", here.ceo}, {"manager", here.manager}});
+        metrics::write_metric(out, "ordercast_unattended_alerts_total", "counter",
+                              "order-unattended alerts this instance sent.",
+                              unattended ? static_cast<std::int64_t>(unattended->sent()) : 0);
+    });
     sync::sync_stats sync_stats;
     std::unique_ptr<sync::outbox_worker> outbox;
     if (cfg.gulyash_url.empty()) {
@@ -181,6 +217,7 @@ int serve(const config::config& cfg) {
         .hasher = hasher,
         .sink = sink,
         .appender = published,
+        .presence = staff_online,
         .bonus_percent = cfg.bonus_earn_percent,
         .jwt_secret = cfg.jwt_secret,
         .token_ttl_s = cfg.token_ttl_s,
@@ -235,6 +272,7 @@ int serve(const config::config& cfg) {
     signals.async_wait([&](boost::system::error_code wait_ec, int signal) {
         if (wait_ec) return;
         spdlog::info("signal {}: shutting down", signal);
+        presence_timer.cancel();
         listener->stop();
         shards.shutdown();
     });

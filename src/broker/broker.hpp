@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "realtime/event.hpp"
@@ -21,6 +22,8 @@ public:
     // A manager's cities changed: their sockets move rooms on every instance.
     virtual void reassign_manager_cities(std::int64_t user_id,
                                          std::vector<std::int64_t> cities) = 0;
+    // This instance's staff online (realtime::presence::encode), for the other instances.
+    virtual void share_presence(const std::string&) {}
     virtual bool healthy() const = 0;
     virtual std::string_view name() const = 0;
 };

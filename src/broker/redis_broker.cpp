@@ -93,6 +93,18 @@ std::optional<std::int64_t> payload_id(std::string_view payload) {
 }
 
 constexpr std::string_view control_manager_cities = "!manager-cities";
+constexpr std::string_view control_presence = "!presence";
+
+// "<instance>\n<control>\n<body>".
+std::string control_message(std::string_view instance, std::string_view control,
+                            std::string_view body) {
+    std::string msg(instance);
+    msg += '\n';
+    msg += control;
+    msg += '\n';
+    msg += body;
+    return msg;
+}
 constexpr std::size_t max_rooms_per_event = 1000;
 
 }  // namespace
@@ -160,6 +172,10 @@ std::string redis_broker::encode(std::string_view instance, const manager_cities
     return msg;
 }
 
+std::string redis_broker::encode(std::string_view instance, const presence_report& r) {
+    return control_message(instance, control_presence, realtime::presence::encode(r.people));
+}
+
 std::optional<redis_message> redis_broker::decode(std::string_view message) {
     auto first = message.find('\n');
     if (first == std::string_view::npos || first == 0 || first > 64) return std::nullopt;
@@ -169,6 +185,12 @@ std::optional<redis_message> redis_broker::decode(std::string_view message) {
     out.instance = std::string(message.substr(0, first));
     std::string_view head = message.substr(first + 1, second - first - 1);
     std::string_view rest = message.substr(second + 1);
+    if (head == control_presence) {
+        auto people = realtime::presence::decode(rest);
+        if (!people) return std::nullopt;
+        out.body = presence_report{std::move(*people)};
+        return out;
+    }
     if (head == control_manager_cities) {
         auto colon = rest.find(':');
         if (colon == std::string_view::npos) return std::nullopt;
@@ -198,10 +220,12 @@ std::optional<redis_message> redis_broker::decode(std::string_view message) {
 }
 
 redis_broker::redis_broker(redis_endpoint endpoint, realtime::delivery& local,
-                           std::function<void()> on_subscribed, std::string channel)
+                           std::function<void()> on_subscribed, std::string channel,
+                           presence_fn on_presence)
     : endpoint_(std::move(endpoint)),
       local_(local),
       on_subscribed_(std::move(on_subscribed)),
+      on_presence_(std::move(on_presence)),
       channel_(std::move(channel)),
       instance_(util::random_id()),
       publisher_([this] { util::run_guarded("redis publisher", [this] { publish_loop(); }); }),
@@ -331,10 +355,15 @@ void redis_broker::handle(const redisReply& msg) {
     if (decoded->instance == instance_) return;
     if (auto* e = std::get_if<realtime::event>(&decoded->body)) {
         local_.deliver(std::make_shared<const realtime::event>(std::move(*e)), nullptr);
-    } else {
-        auto& change = std::get<manager_cities_change>(decoded->body);
-        local_.reassign_manager_cities(change.user_id, std::move(change.cities));
+    } else if (auto* change = std::get_if<manager_cities_change>(&decoded->body)) {
+        local_.reassign_manager_cities(change->user_id, std::move(change->cities));
+    } else if (on_presence_) {
+        on_presence_(decoded->instance, std::move(std::get<presence_report>(decoded->body).people));
     }
+}
+
+void redis_broker::share_presence(const std::string& encoded) {
+    enqueue(control_message(instance_, control_presence, encoded));
 }
 
 void redis_broker::subscribe_loop() {

@@ -10,10 +10,12 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
 #include "broker/broker.hpp"
+#include "realtime/presence.hpp"
 
 struct redisContext;
 struct redisReply;
@@ -38,10 +40,15 @@ struct manager_cities_change {
     std::vector<std::int64_t> cities;
 };
 
-// One message on the channel: who published it, and an event or a control change.
+// An instance's staff online (realtime::presence::encode), said every couple of seconds.
+struct presence_report {
+    std::unordered_map<std::int64_t, realtime::presence::person> people;
+};
+
+// One message on the channel: who published it, and an event or a control message.
 struct redis_message {
     std::string instance;
-    std::variant<realtime::event, manager_cities_change> body;
+    std::variant<realtime::event, manager_cities_change, presence_report> body;
 };
 
 // Fans events out across instances through Redis pub/sub (hiredis). Every event is
@@ -53,9 +60,12 @@ class redis_broker final : public broker {
 public:
     // `on_subscribed` runs on the subscriber's thread each time the subscription is (re)made:
     // what other instances published while it was down is in the event log, not in Redis.
+    // `on_presence(instance, people)` hears the other instances' presence reports.
+    using presence_fn = std::function<void(
+        const std::string& instance, std::unordered_map<std::int64_t, realtime::presence::person>)>;
     redis_broker(redis_endpoint endpoint, realtime::delivery& local,
                  std::function<void()> on_subscribed = nullptr,
-                 std::string channel = "ordercast:events");
+                 std::string channel = "ordercast:events", presence_fn on_presence = nullptr);
     ~redis_broker() override;
     redis_broker(const redis_broker&) = delete;
     redis_broker& operator=(const redis_broker&) = delete;
@@ -63,6 +73,7 @@ public:
     void publish(std::shared_ptr<const realtime::event> e,
                  std::function<void(std::size_t)> done) override;
     void reassign_manager_cities(std::int64_t user_id, std::vector<std::int64_t> cities) override;
+    void share_presence(const std::string& encoded) override;
     bool healthy() const override { return publisher_up_ && subscriber_up_; }
     std::string_view name() const override { return "redis"; }
     // Messages read from Redis and dropped as invalid (forged or corrupt).
@@ -72,6 +83,7 @@ public:
     // "<instance>\n!manager-cities\n<userId>:<city>,<city>..." for a manager's cities.
     static std::string encode(std::string_view instance, const realtime::event& e);
     static std::string encode(std::string_view instance, const manager_cities_change& c);
+    static std::string encode(std::string_view instance, const presence_report& r);
     // Anyone who reaches Redis can publish on the channel: everything is checked like
     // client input (room grammar, event size, JSON and so UTF-8, ids), or refused.
     static std::optional<redis_message> decode(std::string_view message);
@@ -88,6 +100,7 @@ private:
     redis_endpoint endpoint_;
     realtime::delivery& local_;
     std::function<void()> on_subscribed_;
+    presence_fn on_presence_;
     std::string channel_;
     std::string instance_;
     std::atomic<bool> publisher_up_{false};

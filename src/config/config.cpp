@@ -126,6 +126,12 @@ const std::vector<setting>& settings() {
          [](config& c, const std::string& v) {
              c.replay_limit = parse_number<int>("REPLAY_LIMIT", v, 1, 100000);
          }},
+        {"PENDING_ALERT_S",
+         "alert staff about an order still pending after this, and again as often, 0-86400 s "
+         "(default 180; 0: off)",
+         [](config& c, const std::string& v) {
+             c.pending_alert_s = parse_number<std::int64_t>("PENDING_ALERT_S", v, 0, 86400);
+         }},
         {"LOGIN_FAILURES_PER_MIN",
          "failed staff logins per minute per login and per address, then 429, 1-10000 "
          "(default 10)",

@@ -39,6 +39,7 @@ struct config {
     std::uint32_t login_failures_per_min = 10;  // per login and per client address
     std::int64_t event_retention_s = 86400;     // the event log keeps events this long
     int replay_limit = 1000;                    // most events one resume replays
+    std::int64_t pending_alert_s = 180;         // unattended-order alerts; 0: off
 };
 
 // Why `secret` is too weak to sign tokens with, or nothing when it will do.

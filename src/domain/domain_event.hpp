@@ -40,7 +40,15 @@ struct sync_failed {
     bool will_retry = false;
 };
 
-using domain_event =
-    std::variant<order_created, order_status_changed, bonus_changed, sync_succeeded, sync_failed>;
+// An order still pending after PENDING_ALERT_S (PROTOCOL.md §11).
+struct order_unattended {
+    std::int64_t order_id = 0;
+    std::int64_t city_id = 0;
+    std::int64_t pending_seconds = 0;
+    std::int64_t managers_online = 0;  // of its city, across instances
+};
+
+using domain_event = std::variant<order_created, order_status_changed, bonus_changed,
+                                  sync_succeeded, sync_failed, order_unattended>;
 
 }  // namespace ordercast::domain

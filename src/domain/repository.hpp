@@ -47,6 +47,14 @@ struct created_order {
 // and the order's totals, or throws domain::error.
 using order_pricing = std::function<void(order& o, const std::vector<menu_item>& menu)>;
 
+// A pending order that is due an unattended alert (PROTOCOL.md §11).
+struct unattended_order {
+    std::int64_t id = 0;
+    std::int64_t city_id = 0;
+    std::int64_t created_ms = 0;
+    std::int64_t last_alert_ms = 0;  // 0: none yet
+};
+
 // POST /api/orders with an Idempotency-Key (PROTOCOL.md §7): the first request's answer is
 // remembered under the user's key, in the transaction that creates the order.
 inline constexpr std::int64_t idempotency_ttl_ms = 24LL * 3600 * 1000;
@@ -196,6 +204,15 @@ public:
     virtual int requeue_outbox(std::string_view entity, std::int64_t entity_id,
                                std::int64_t now_ms) = 0;
     virtual std::int64_t pending_outbox() = 0;
+
+    // Unattended orders: pending ones last alerted about (or, never alerted, created) at or
+    // before `before_ms`, oldest first.
+    virtual std::vector<unattended_order> due_unattended(std::int64_t before_ms, int limit) = 0;
+    // Claims the alert for `order_id` if it is still pending and nobody has alerted since
+    // `last_alert_ms` (0: never): records `now_ms` as its last alert and logs `event` in the
+    // same transaction. False when another instance was first, or the order moved on.
+    virtual bool claim_unattended(std::int64_t order_id, std::int64_t last_alert_ms,
+                                  std::int64_t now_ms, logged_event& event) = 0;
 
     // The event log. Ids are dense and increase in commit order: a counter row updated in
     // the appending transaction orders the committers (its row lock on PostgreSQL, the one

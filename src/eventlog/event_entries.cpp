@@ -73,6 +73,14 @@ struct mapper {
                                 {"attempt", c.attempt},
                                 {"willRetry", c.will_retry}});
     }
+    std::vector<logged_event> operator()(const order_unattended& c) const {
+        return one({realtime::admin_room(), realtime::city_room(c.city_id)}, "order-unattended",
+                   json::object{{"orderId", c.order_id},
+                                {"cityId", c.city_id},
+                                {"pendingSeconds", c.pending_seconds},
+                                {"managersOnline", c.managers_online},
+                                {"timestamp", util::iso8601_now()}});
+    }
 };
 
 }  // namespace

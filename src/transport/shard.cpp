@@ -31,11 +31,13 @@ constexpr std::size_t backlog_budget = 24 << 20;
 
 }  // namespace
 
-shard::shard(unsigned index, ws_settings settings, metrics::shard_stats& stats, user_sockets& users)
+shard::shard(unsigned index, ws_settings settings, metrics::shard_stats& stats, user_sockets& users,
+             realtime::presence& presence)
     : index_(index),
       settings_(settings),
       stats_(stats),
       users_(users),
+      presence_(presence),
       work_(boost::asio::make_work_guard(io_)),
       tick_timer_(io_),
       poller_(io_),

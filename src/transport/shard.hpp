@@ -15,6 +15,7 @@
 #include "metrics/registry.hpp"
 #include "realtime/frame.hpp"
 #include "realtime/hub.hpp"
+#include "realtime/presence.hpp"
 #include "realtime/resume.hpp"
 #include "transport/poller.hpp"
 #include "transport/user_sockets.hpp"
@@ -48,7 +49,8 @@ protected:
 // delivery path takes no lock.
 class shard {
 public:
-    shard(unsigned index, ws_settings settings, metrics::shard_stats& stats, user_sockets& users);
+    shard(unsigned index, ws_settings settings, metrics::shard_stats& stats, user_sockets& users,
+          realtime::presence& presence);
     ~shard();
 
     unsigned index() const { return index_; }
@@ -57,6 +59,7 @@ public:
     metrics::shard_stats& stats() { return stats_; }
     const ws_settings& settings() const { return settings_; }
     user_sockets& users() { return users_; }
+    realtime::presence& presence() { return presence_; }
     bool shutting_down() const { return shutting_down_; }
     // For debug assertions: true on the thread that runs this shard (or before it runs).
     bool on_own_thread() const {
@@ -122,6 +125,7 @@ private:
     ws_settings settings_;
     metrics::shard_stats& stats_;
     user_sockets& users_;
+    realtime::presence& presence_;
     boost::asio::io_context io_{1};
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
     boost::asio::steady_timer tick_timer_;

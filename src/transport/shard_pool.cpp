@@ -12,7 +12,8 @@ namespace ordercast::transport {
 shard_pool::shard_pool(unsigned count, ws_settings settings, metrics::registry& metrics)
     : users_(settings.max_sockets_per_user) {
     for (unsigned i = 0; i < count; ++i)
-        shards_.push_back(std::make_unique<shard>(i, settings, metrics.shard(i), users_));
+        shards_.push_back(
+            std::make_unique<shard>(i, settings, metrics.shard(i), users_, presence_));
 }
 
 shard_pool::~shard_pool() {

@@ -6,6 +6,7 @@
 
 #include "metrics/registry.hpp"
 #include "realtime/event.hpp"
+#include "realtime/presence.hpp"
 #include "realtime/resume.hpp"
 #include "transport/shard.hpp"
 
@@ -19,6 +20,8 @@ public:
     ~shard_pool() override;
 
     std::size_t size() const { return shards_.size(); }
+    // The staff with a socket open on this instance.
+    const realtime::presence& presence() const { return presence_; }
     shard& at(std::size_t i) { return *shards_[i]; }
 
     void deliver(std::shared_ptr<const realtime::event> e,
@@ -39,6 +42,7 @@ public:
 
 private:
     user_sockets users_;  // before the shards, which refer to it
+    realtime::presence presence_;
     std::vector<std::unique_ptr<shard>> shards_;
     std::vector<std::thread> threads_;
 };

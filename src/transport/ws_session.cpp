@@ -45,7 +45,10 @@ ws_session::ws_session(shard& owner, int fd)
 
 ws_session::~ws_session() {
     assert(!dirty_ && ops_ == 0 && "destroyed while a flush or a posted call still refers to it");
-    if (registered_) shard_.users().remove(who_.user_id, serial_);
+    if (registered_) {
+        shard_.users().remove(who_.user_id, serial_);
+        shard_.presence().closed(who_.user_id);
+    }
     shard_.rooms().leave_all(*this);
     release_queue(false);
     release_held();
@@ -124,6 +127,7 @@ void ws_session::accept(const auth::principal& who, std::optional<std::string> s
         }
     }
     registered_ = true;
+    shard_.presence().opened(who.user_id, who.who, who.city_ids);
     for (auto old : shard_.users().add(who.user_id, {&shard_, serial_})) {
         if (old.where == &shard_) {
             shard_.close_session(old.serial, close_code::policy_violation, "too many connections");
@@ -198,6 +202,7 @@ void ws_session::reassign_cities(const std::vector<std::int64_t>& cities) {
     who_.city_ids = cities;
     for (auto city : cities)
         shard_.rooms().join(*this, realtime::city_room(city), realtime::max_rooms_per_socket);
+    shard_.presence().moved(who_.user_id, cities);
 }
 
 void ws_session::maybe_destroy() {

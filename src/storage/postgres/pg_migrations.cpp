@@ -149,8 +149,15 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_by_time ON idempotency_keys (created_ms);
 )sql";
 
-constexpr std::array<migration, 7> all = {
-    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}}};
+// Unattended orders (PROTOCOL.md §11): when each pending order was last alerted about (none
+// yet: its creation counts); the schedule lives here, so restarts and instances share it.
+constexpr const char* v8 = R"sql(
+ALTER TABLE orders ADD COLUMN last_alert_ms BIGINT;
+CREATE INDEX orders_pending ON orders (id) WHERE status = 'pending';
+)sql";
+
+constexpr std::array<migration, 8> all = {
+    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}, {8, v8}}};
 
 }  // namespace
 

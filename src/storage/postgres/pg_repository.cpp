@@ -568,6 +568,34 @@ std::string pg_repository::log_name(std::string_view candidate) {
     return db_.exec("SELECT value FROM settings WHERE key = 'event_log'").text(0, 0);
 }
 
+std::vector<unattended_order> pg_repository::due_unattended(std::int64_t before_ms, int limit) {
+    auto r = db_.exec(
+        "SELECT id, city_id, created_ms, COALESCE(last_alert_ms, 0) FROM (SELECT id, city_id, "
+        "last_alert_ms, (EXTRACT(EPOCH FROM created_at::timestamptz) * 1000)::bigint AS "
+        "created_ms FROM orders WHERE status = 'pending') pending WHERE COALESCE(last_alert_ms, "
+        "created_ms) <= $1 ORDER BY id LIMIT $2",
+        {p(before_ms), p(static_cast<std::int64_t>(limit))});
+    std::vector<unattended_order> due;
+    for (int i = 0; i < r.rows(); ++i)
+        due.push_back({r.int64(i, 0), r.int64(i, 1), r.int64(i, 2), r.int64(i, 3)});
+    return due;
+}
+
+bool pg_repository::claim_unattended(std::int64_t order_id, std::int64_t last_alert_ms,
+                                     std::int64_t now_ms, logged_event& event) {
+    transaction tx(db_);
+    // Conditional on the last alert the claimer saw: of several instances, one wins.
+    const bool claimed = db_.exec(
+                                "UPDATE orders SET last_alert_ms = $3 WHERE id = $1 AND status = "
+                                "'pending' AND COALESCE(last_alert_ms, 0) = $2",
+                                {p(order_id), p(last_alert_ms), p(now_ms)})
+                             .affected() == 1;
+    if (!claimed) return false;
+    insert_event(event);
+    tx.commit();
+    return true;
+}
+
 std::vector<logged_event> pg_repository::events_after(std::int64_t after_id,
                                                       const std::vector<std::string>& rooms,
                                                       int limit) {

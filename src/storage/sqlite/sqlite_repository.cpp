@@ -657,6 +657,35 @@ std::string sqlite_repository::log_name(std::string_view candidate) {
     return st.text(0);
 }
 
+std::vector<unattended_order> sqlite_repository::due_unattended(std::int64_t before_ms, int limit) {
+    // created_at is ISO-8601 UTC: julianday reads it, to the millisecond.
+    auto st = db_.prepare(
+        "SELECT id, city_id, created_ms, COALESCE(last_alert_ms, 0) FROM (SELECT id, city_id, "
+        "last_alert_ms, CAST(ROUND((julianday(created_at) - 2440587.5) * 86400000) AS INTEGER) "
+        "AS created_ms FROM orders WHERE status = 'pending') WHERE COALESCE(last_alert_ms, "
+        "created_ms) <= ?1 ORDER BY id LIMIT ?2");
+    st.bind(1, before_ms).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<unattended_order> due;
+    while (st.step()) due.push_back({st.int64(0), st.int64(1), st.int64(2), st.int64(3)});
+    return due;
+}
+
+bool sqlite_repository::claim_unattended(std::int64_t order_id, std::int64_t last_alert_ms,
+                                         std::int64_t now_ms, logged_event& event) {
+    transaction tx(db_);
+    db_.prepare(
+           "UPDATE orders SET last_alert_ms = ?3 WHERE id = ?1 AND status = 'pending' AND "
+           "COALESCE(last_alert_ms, 0) = ?2")
+        .bind(1, order_id)
+        .bind(2, last_alert_ms)
+        .bind(3, now_ms)
+        .step();
+    if (db_.changes() != 1) return false;
+    insert_event(event);
+    tx.commit();
+    return true;
+}
+
 std::vector<logged_event> sqlite_repository::events_after(std::int64_t after_id,
                                                           const std::vector<std::string>& rooms,
                                                           int limit) {

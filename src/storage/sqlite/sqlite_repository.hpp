@@ -74,6 +74,10 @@ public:
     std::vector<domain::logged_event> append_events(
         std::vector<domain::logged_event> events) override;
     std::vector<domain::logged_event> events_from(std::int64_t after_id, int limit) override;
+    std::vector<domain::unattended_order> due_unattended(std::int64_t before_ms,
+                                                         int limit) override;
+    bool claim_unattended(std::int64_t order_id, std::int64_t last_alert_ms, std::int64_t now_ms,
+                          domain::logged_event& event) override;
     std::string log_name(std::string_view candidate) override;
     std::vector<domain::logged_event> events_after(std::int64_t after_id,
                                                    const std::vector<std::string>& rooms,
