@@ -705,6 +705,31 @@ TEST_P(OrderService, AnIdempotencyKeyRemembersTheFirstAnswerPerUserUntilItIsPrun
     EXPECT_FALSE(repo_->remembered(10, "k", 0));
 }
 
+// Unattended alerts (PROTOCOL.md §11): due by creation then by the last alert, claimed once,
+// never for an order that left pending.
+TEST_P(OrderService, UnattendedAlertsAreDueByTheScheduleInTheDatabaseAndClaimedOnce) {
+    auto o = service_->create(as(auth::role::user, 10), simple(100));
+    const auto now = util::unix_millis();
+    EXPECT_TRUE(repo_->due_unattended(now - 60'000, 10).empty()) << "not pending a minute yet";
+    auto due = repo_->due_unattended(now + 1000, 10);
+    ASSERT_EQ(due.size(), 1u);
+    EXPECT_EQ(due[0].id, o.id);
+    EXPECT_EQ(due[0].city_id, moscow_);
+    EXPECT_NEAR(static_cast<double>(due[0].created_ms), static_cast<double>(now), 5000.0);
+    EXPECT_EQ(due[0].last_alert_ms, 0);
+    auto event = eventlog::entries_of(order_unattended{o.id, moscow_, 1, 0}).front();
+    EXPECT_TRUE(repo_->claim_unattended(o.id, 0, now + 1000, event));
+    EXPECT_GT(event.id, 0) << "logged with the claim";
+    auto again = event;
+    EXPECT_FALSE(repo_->claim_unattended(o.id, 0, now + 1000, again)) << "claimed once";
+    // The cutoff is "last alert at or before now - interval": 1.5 s later with a 1 s interval
+    // the cutoff is now + 500, before the alert at now + 1000.
+    EXPECT_TRUE(repo_->due_unattended(now + 500, 10).empty()) << "the next is an interval away";
+    EXPECT_EQ(repo_->due_unattended(now + 1000, 10).at(0).last_alert_ms, now + 1000);
+    service_->change_status(as(auth::role::admin, 1), o.id, order_status::confirmed);
+    EXPECT_TRUE(repo_->due_unattended(now + 100'000, 10).empty()) << "no longer pending";
+}
+
 // A resume (PROTOCOL.md §10) planned on each database: exactly the events after `since` up
 // to where the socket's live stream starts, or one resync reason, never part of a replay.
 TEST_P(OrderService, AResumeReplaysExactlyTheMissedEventsOrRefusesWithAReason) {
