@@ -4,7 +4,6 @@
 
 #include "storage/on_db.hpp"
 #include "util/clock.hpp"
-#include "util/guarded.hpp"
 
 namespace ordercast::alerts {
 
@@ -21,25 +20,7 @@ unattended_alerts::unattended_alerts(storage::db_worker& db, domain::event_sink&
       sink_(sink),
       presence_(presence),
       interval_ms_(interval_s * 1000),
-      thread_([this, every = poll_every(interval_s)] {
-          util::run_guarded("unattended alerts", [this, every] {
-              std::unique_lock lock(lock_);
-              while (!wake_.wait_for(lock, every, [this] { return stopping_; })) {
-                  lock.unlock();
-                  round();
-                  lock.lock();
-              }
-          });
-      }) {}
-
-unattended_alerts::~unattended_alerts() {
-    {
-        std::lock_guard guard(lock_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-}
+      thread_("unattended alerts", poll_every(interval_s), [this] { round(); }) {}
 
 void unattended_alerts::round() {
     const auto now = util::unix_millis();

@@ -2,14 +2,12 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
 
 #include "domain/event_sink.hpp"
 #include "realtime/presence.hpp"
 #include "storage/db_worker.hpp"
+#include "util/periodic.hpp"
 
 namespace ordercast::alerts {
 
@@ -23,7 +21,6 @@ class unattended_alerts {
 public:
     unattended_alerts(storage::db_worker& db, domain::event_sink& sink,
                       const realtime::cluster_presence& presence, std::int64_t interval_s);
-    ~unattended_alerts();
     unattended_alerts(const unattended_alerts&) = delete;
     unattended_alerts& operator=(const unattended_alerts&) = delete;
 
@@ -41,10 +38,7 @@ private:
     const realtime::cluster_presence& presence_;
     std::int64_t interval_ms_;
     std::atomic<std::uint64_t> sent_{0};
-    std::mutex lock_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    std::thread thread_;
+    util::periodic thread_;  // last: its first round may come at once
 };
 
 }  // namespace ordercast::alerts

@@ -4,7 +4,6 @@
 
 #include "storage/on_db.hpp"
 #include "util/clock.hpp"
-#include "util/guarded.hpp"
 
 namespace ordercast::eventlog {
 
@@ -14,25 +13,9 @@ std::chrono::milliseconds log_pruner::interval(std::int64_t retention_s) {
 }
 
 log_pruner::log_pruner(storage::db_worker& db, std::int64_t retention_s)
-    : db_(db), retention_ms_(retention_s * 1000), thread_([this, every = interval(retention_s)] {
-          util::run_guarded("event log pruner", [this, every] {
-              std::unique_lock lock(lock_);
-              while (!wake_.wait_for(lock, every, [this] { return stopping_; })) {
-                  lock.unlock();
-                  run();
-                  lock.lock();
-              }
-          });
-      }) {}
-
-log_pruner::~log_pruner() {
-    {
-        std::lock_guard guard(lock_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-}
+    : db_(db),
+      retention_ms_(retention_s * 1000),
+      thread_("event log pruner", interval(retention_s), [this] { run(); }) {}
 
 void log_pruner::run() {
     const auto now = util::unix_millis();
@@ -50,9 +33,7 @@ void log_pruner::drain(const std::function<int(domain::repository&)>& prune,
         auto n = storage::on_db(db_, prune);
         if (!n) return;  // the database is away or busy: next round
         if (count) count->fetch_add(static_cast<std::uint64_t>(*n), std::memory_order_relaxed);
-        if (*n < batch) return;
-        std::lock_guard guard(lock_);
-        if (stopping_) return;
+        if (*n < batch || thread_.stopping()) return;
     }
 }
 

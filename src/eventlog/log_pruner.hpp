@@ -2,13 +2,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 #include "storage/db_worker.hpp"
+#include "util/periodic.hpp"
 
 namespace ordercast::eventlog {
 
@@ -18,9 +16,6 @@ namespace ordercast::eventlog {
 class log_pruner {
 public:
     log_pruner(storage::db_worker& db, std::int64_t retention_s);
-    ~log_pruner();
-    log_pruner(const log_pruner&) = delete;
-    log_pruner& operator=(const log_pruner&) = delete;
 
     static constexpr int batch = 1000;
     // How often it looks: a tenth of the retention, between 1 s and 1 min.
@@ -37,10 +32,7 @@ private:
     storage::db_worker& db_;
     std::int64_t retention_ms_;
     std::atomic<std::uint64_t> pruned_{0};
-    std::mutex lock_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    std::thread thread_;
+    util::periodic thread_;  // last: its first round may come at once
 };
 
 }  // namespace ordercast::eventlog
