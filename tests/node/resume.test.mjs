@@ -60,7 +60,7 @@ test('a resume while a publisher keeps publishing has no gap and no duplicate at
   await hello(mover);
 
   // Eight publishers at once: events keep arriving while the replay is read and sent.
-  const total = 800;
+  const total = 2000;
   let sent = 0;
   const publishing = Promise.all(Array.from({ length: 8 }, async () => {
     while (sent < total) {
