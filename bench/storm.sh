@@ -3,6 +3,9 @@
 # published while they are away; all reconnect at once with `?since=`. The run fails unless
 # every missed event reaches every subscriber exactly once, in id order (no resync).
 #   bench/storm.sh [--subscribers N] [--events K] [--repeat R] [--concurrency C] [--threads T]
+#                  [--watchers W]
+# W customers stay connected through the storm and get a timestamped event every 10 ms
+# while it rages: their latency shows whether the storm stalls delivery to everybody else.
 # Method: the server (SQLite, the default database) is pinned to core 0 and runs T network
 # threads (default 1); the load generator (one thread, epoll) is pinned to core 1 and keeps
 # C handshakes in flight. "seconds" runs from the first reconnect to the last subscriber's
@@ -11,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
-subscribers=10000 events=50 repeat=3 concurrency=512 threads=1
+subscribers=10000 events=50 repeat=3 concurrency=512 threads=1 watchers=100
 while (($#)); do
     case $1 in
         --subscribers) subscribers=$2 ;;
@@ -19,6 +22,7 @@ while (($#)); do
         --repeat) repeat=$2 ;;
         --concurrency) concurrency=$2 ;;
         --threads) threads=$2 ;;
+        --watchers) watchers=$2 ;;
         *) echo "storm.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -40,7 +44,8 @@ port=$(wait_port "$pid" "$work/server.log")
 lines=()
 for _ in $(seq "$repeat"); do
     lines+=("$(taskset -c 1 build/release/loadgen --port "$port" --secret "$secret" --scenario storm \
-        --connections "$subscribers" --events "$events" --concurrency "$concurrency" --server-pid "$pid")")
+        --connections "$subscribers" --events "$events" --concurrency "$concurrency" \
+        --watchers "$watchers" --server-pid "$pid")")
 done
 printf '%s\n' "${lines[@]}"
 median=$(printf '%s\n' "${lines[@]}" | median_line seconds "$repeat")

@@ -22,6 +22,7 @@ struct connection {
     std::uint64_t sent_ns = 0;       // echo / publish / connect start
     std::int64_t last_event_id = 0;  // the storm: the last event id seen, and how many came
     std::uint32_t events = 0;
+    bool watcher = false;  // the storm: a socket that stays connected and is timed
     bool want_write = false;
     bool upgraded = false;  // 101 received; `open` once `connected` arrives
 };

@@ -65,6 +65,7 @@ options parse(int argc, char** argv) {
     num("--producers", o.producers);
     num("--sources", o.sources);
     num("--concurrency", o.concurrency);
+    num("--watchers", o.watchers);
     if (kv.count("--duration-s")) o.duration_s = std::stod(kv["--duration-s"]);
     if (kv.count("--hold-s")) o.hold_s = std::stod(kv["--hold-s"]);
     if (kv.count("--timeout-s")) o.timeout_s = std::stod(kv["--timeout-s"]);
@@ -93,10 +94,13 @@ double seconds_since(std::uint64_t start) {
 }
 
 double connect_all(loop& l, const options& o, std::size_t n, auth::role role, handlers& h,
-                   const std::string& query) {
+                   const std::string& query, std::int64_t first_id) {
     std::size_t started = 0;
+    // Sockets already open or closed before this call do not count towards `n`.
+    const std::size_t open_before = l.open_count(), closed_before = l.closed_count();
     auto start_one = [&] {
-        auto& c = l.open_websocket(token(o, static_cast<std::int64_t>(started + 1), role), query);
+        auto& c =
+            l.open_websocket(token(o, first_id + static_cast<std::int64_t>(started), role), query);
         c.sent_ns = now_ns();
         ++started;
     };
@@ -107,11 +111,12 @@ double connect_all(loop& l, const options& o, std::size_t n, auth::role role, ha
     };
     const auto begin = now_ns();
     while (started < std::min(n, o.concurrency)) start_one();
-    bool ok = l.run_until([&] { return l.open_count() + l.closed_count() >= n; },
-                          begin + static_cast<std::uint64_t>(o.timeout_s * 1e9), h);
+    bool ok = l.run_until(
+        [&] { return l.open_count() + l.closed_count() >= open_before + closed_before + n; },
+        begin + static_cast<std::uint64_t>(o.timeout_s * 1e9), h);
     h.on_open = user_open;
     double took = seconds_since(begin);
-    return ok && l.closed_count() == 0 ? took : -took;
+    return ok && l.closed_count() == closed_before ? took : -took;
 }
 
 }  // namespace ordercast::bench

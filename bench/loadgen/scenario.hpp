@@ -26,6 +26,7 @@ struct options {
     double duration_s = 5;
     double hold_s = 10;
     std::size_t concurrency = 512;  // handshakes in flight while connecting
+    std::size_t watchers = 0;       // the storm: connected sockets timed while it rages
     double timeout_s = 120;
     long server_pid = 0;       // with it: the server's CPU time (user+sys) during the measurement
     bool parsed_ping = false;  // echo `{"type": "ping"}`, which misses the byte-exact fast path
@@ -45,11 +46,11 @@ std::uint64_t server_cpu_us(long pid);
 std::string token(const options& o, std::int64_t user_id, auth::role role);
 std::vector<std::string> source_addresses(std::size_t n);
 double seconds_since(std::uint64_t start);
-// Opens `n` sockets for users 1..n (at most `concurrency` handshakes at a time), each URL
-// ending in `query` (e.g. "&since=42"), and waits for every `connected`. Returns the seconds
-// it took, or a negative number when it timed out or a socket was refused.
+// Opens `n` sockets for users first_id..first_id+n-1 (at most `concurrency` handshakes at a time),
+// each URL ending in `query` (e.g. "&since=42"), and waits for every `connected`. Returns the
+// seconds it took, or a negative number when it timed out or a socket was refused.
 double connect_all(loop& l, const options& o, std::size_t n, auth::role role, handlers& h,
-                   const std::string& query = "");
+                   const std::string& query = "", std::int64_t first_id = 1);
 // A reconnect storm after missed events (PROTOCOL.md §10), see storm.cpp.
 int storm(const options& o);
 
