@@ -127,13 +127,10 @@ std::int64_t sqlite_repository::oldest_event_id() {
 }
 
 int sqlite_repository::prune_events(std::int64_t before_ms, int limit) {
-    db_.prepare(
-           "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_ms < ?1 ORDER BY "
-           "id LIMIT ?2)")
-        .bind(1, before_ms)
-        .bind(2, static_cast<std::int64_t>(limit))
-        .step();
-    return db_.changes();
+    return delete_batch(
+        "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_ms < ?1 ORDER BY "
+        "id LIMIT ?2)",
+        before_ms, limit);
 }
 
 }  // namespace ordercast::storage::sqlite

@@ -368,12 +368,14 @@ std::optional<remembered_answer> sqlite_repository::remembered(std::int64_t user
 }
 
 int sqlite_repository::prune_idempotency(std::int64_t before_ms, int limit) {
-    db_.prepare(
-           "DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE "
-           "created_ms < ?1 LIMIT ?2)")
-        .bind(1, before_ms)
-        .bind(2, static_cast<std::int64_t>(limit))
-        .step();
+    return delete_batch(
+        "DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE "
+        "created_ms < ?1 LIMIT ?2)",
+        before_ms, limit);
+}
+
+int sqlite_repository::delete_batch(const char* sql, std::int64_t before_ms, int limit) {
+    db_.prepare(sql).bind(1, before_ms).bind(2, static_cast<std::int64_t>(limit)).step();
     return db_.changes();
 }
 
@@ -561,13 +563,10 @@ void sqlite_repository::release_stale_outbox_leases() {
 }
 
 int sqlite_repository::prune_outbox(std::int64_t before_ms, int limit) {
-    db_.prepare(
-           "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'sent' AND "
-           "sent_ms < ?1 ORDER BY id LIMIT ?2)")
-        .bind(1, before_ms)
-        .bind(2, static_cast<std::int64_t>(limit))
-        .step();
-    return db_.changes();
+    return delete_batch(
+        "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'sent' AND "
+        "sent_ms < ?1 ORDER BY id LIMIT ?2)",
+        before_ms, limit);
 }
 
 std::vector<outbox_record> sqlite_repository::failed_outbox(int limit) {

@@ -89,6 +89,8 @@ public:
     bool healthy() override;
 
 private:
+    // Runs a DELETE of one batch (`?1` the cutoff, `?2` the batch size); returns how many rows.
+    int delete_batch(const char* sql, std::int64_t before_ms, int limit);
     std::vector<domain::menu_item> read_menu(const std::string& where,
                                              const std::function<void(statement&)>& bind);
     std::vector<domain::menu_item> menu_items(const std::vector<std::int64_t>& ids);

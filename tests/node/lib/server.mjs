@@ -53,6 +53,7 @@ export async function startServer(args = [], env = {}, { dataDir, command } = {}
     });
   });
   const base = `http://127.0.0.1:${port}`;
+  let stopped = false;
   return {
     port,
     base,
@@ -63,8 +64,15 @@ export async function startServer(args = [], env = {}, { dataDir, command } = {}
     log: () => log,
     exited,
     async stop(signal = 'SIGTERM') {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      const running = proc.exitCode === null && proc.signalCode === null;
+      if (running) proc.kill(signal);
       const result = await exited;
+      // A server that died by itself (a crash, an abort) says so, with its last words.
+      if (!running && !stopped && (result.signal || result.code)) {
+        stopped = true;
+        throw new Error(`the server exited by itself (${result.signal ?? `code ${result.code}`}):\n${log.slice(-3000)}`);
+      }
+      stopped = true;
       // Whatever a test gave this server as a secret never reaches its log.
       for (const secret of secretsOf({ JWT_SECRET: SECRET, ...env })) {
         if (log.includes(secret)) throw new Error(`the server logged a secret (${secret.slice(0, 4)}…)`);
