@@ -193,18 +193,17 @@ void http_session::on_read(beast::error_code ec) {
                                          "malformed HTTP request: " + ec.message()));
     }
     const auto& req = parser_->get();
-    const auto access = access_of(req);
     // Beast 1.81 lets a Content-Length follow a non-chunked Transfer-Encoding; both
     // together are how requests get smuggled past proxies.
     if (req.count(http::field::transfer_encoding) && req.count(http::field::content_length)) {
         keep_alive_ = false;
         return reply(api::error_response(http::status::bad_request, "bad-request",
                                          "Content-Length and Transfer-Encoding together"),
-                     access);
+                     access_of(req));
     }
     if (auto refused = check_transfer_encoding(req)) {
         keep_alive_ = false;
-        return reply(std::move(*refused), access);
+        return reply(std::move(*refused), access_of(req));
     }
     if (beast::websocket::is_upgrade(req)) {
         // The socket changes hands only once every earlier answer is written.
@@ -215,6 +214,7 @@ void http_session::on_read(beast::error_code ec) {
         return upgrade(req);
     }
     keep_alive_ = keep_alive_ && req.keep_alive();
+    auto access = access_of(req);
     const cors policy(ctx_.allowed_origins);
     if (cors::is_preflight(req)) return reply(policy.preflight(req), access), read_on();
     const std::uint64_t seq = first_seq_ + answers_.size();
@@ -223,7 +223,7 @@ void http_session::on_read(beast::error_code ec) {
         ctx_.router.handle(
             req,
             [self = shared_from_this(), seq, origin = policy.allowed_origin(req),
-             access = access_of(req)](api::response res) {
+             access = std::move(access)](api::response res) {
                 if (origin) cors::allow(res, *origin);
                 res.set("X-Request-Id", access.request_id);
                 log_access(access, res);
@@ -282,25 +282,24 @@ void http_session::log_access(const access_line& a, const api::response& res) {
 }
 
 void http_session::upgrade(const api::request& req) {
-    const auto access = access_of(req);
     keep_alive_ = false;
     if (shard_.shutting_down()) {
         return reply(api::error_response(http::status::service_unavailable, "shutting-down",
                                          "server is shutting down"),
-                     access);
+                     access_of(req));
     }
     if (auto origin = req.find(http::field::origin); origin != req.end()) {
         if (!origin_allowed(std::string_view(origin->value()), ctx_.allowed_origins)) {
             return reply(api::error_response(http::status::forbidden, "forbidden-origin",
                                              "origin not allowed"),
-                         access);
+                         access_of(req));
         }
     }
     if (req[http::field::sec_websocket_version] != "13") {
         auto res = api::error_response(http::status::upgrade_required, "bad-websocket-version",
                                        "only WebSocket version 13 is supported");
         res.set(http::field::sec_websocket_version, "13");
-        return reply(std::move(res), access);
+        return reply(std::move(res), access_of(req));
     }
     // Two keys are two answers to one question: a proxy and we might pick different ones.
     auto accept = req.count(http::field::sec_websocket_key) == 1
@@ -309,7 +308,7 @@ void http_session::upgrade(const api::request& req) {
     if (!accept) {
         return reply(api::error_response(http::status::bad_request, "bad-request",
                                          "invalid Sec-WebSocket-Key"),
-                     access);
+                     access_of(req));
     }
 
     std::optional<std::string> token = query_param(std::string_view(req.target()), "token");
