@@ -311,8 +311,7 @@ void http_session::upgrade(const api::request& req) {
                      access_of(req));
     }
 
-    std::optional<std::string> token = query_param(std::string_view(req.target()), "token");
-    auto since = query_param(std::string_view(req.target()), "since");
+    auto [token, since] = parse_handshake_query(std::string_view(req.target()));
     if (!token) {
         if (auto bearer = api::bearer_token(std::string_view(req[http::field::authorization])))
             token = std::string(*bearer);

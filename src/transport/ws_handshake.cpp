@@ -37,15 +37,17 @@ std::string switching_protocols(std::string_view accept) {
     return res;
 }
 
-std::optional<std::string> query_param(std::string_view target, std::string_view name) {
-    auto q = target.find('?');
-    if (q == std::string_view::npos) return std::nullopt;
-    auto fields = util::form_fields(target.substr(q + 1));
-    if (!fields) return std::nullopt;
+handshake_query parse_handshake_query(std::string_view target) {
+    handshake_query q;
+    auto at = target.find('?');
+    if (at == std::string_view::npos) return q;
+    auto fields = util::form_fields(target.substr(at + 1));
+    if (!fields) return q;
     for (auto& [key, value] : *fields) {
-        if (key == name) return std::move(value);
+        if (key == "token" && !q.token) q.token = std::move(value);
+        if (key == "since" && !q.since) q.since = std::move(value);
     }
-    return std::nullopt;
+    return q;
 }
 
 bool origin_allowed(std::string_view origin, const std::vector<std::string>& allowed) {

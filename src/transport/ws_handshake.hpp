@@ -13,9 +13,13 @@ std::optional<std::string> websocket_accept(std::string_view client_key);
 
 std::string switching_protocols(std::string_view accept);
 
-// A query parameter of a request target (`token`, `since`), decoded like every query
-// string here; nothing when it is absent or the query string is malformed.
-std::optional<std::string> query_param(std::string_view target, std::string_view name);
+// What a WebSocket handshake's query string says: its token and resume position (the first
+// of each), decoded like every query string here, in one pass; nothing of a malformed one.
+struct handshake_query {
+    std::optional<std::string> token;
+    std::optional<std::string> since;
+};
+handshake_query parse_handshake_query(std::string_view target);
 
 // Whether `origin` may open a socket: any when the list is empty, else an exact match.
 bool origin_allowed(std::string_view origin, const std::vector<std::string>& allowed);

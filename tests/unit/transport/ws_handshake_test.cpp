@@ -18,14 +18,19 @@ TEST(WsHandshake, RefusesKeysThatAreNotSixteenBytes) {
 }
 
 TEST(WsHandshake, FindsThePercentDecodedTokenInTheQuery) {
-    EXPECT_EQ(query_param("/?token=abc.def.ghi", "token"), "abc.def.ghi");
-    EXPECT_EQ(query_param("/ws/any/path?x=1&token=a%2Eb", "token"), "a.b");
-    EXPECT_FALSE(query_param("/?tok=abc", "token"));
-    EXPECT_FALSE(query_param("/", "token"));
-    EXPECT_FALSE(query_param("not a target", "token"));
-    EXPECT_EQ(query_param("/?token=t&since=42", "since"), "42");
-    EXPECT_EQ(query_param("/?since=", "since"), "");
-    EXPECT_FALSE(query_param("/?token=t", "since"));
+    EXPECT_EQ(parse_handshake_query("/?token=abc.def.ghi").token, "abc.def.ghi");
+    EXPECT_EQ(parse_handshake_query("/ws/any/path?x=1&token=a%2Eb").token, "a.b");
+    EXPECT_FALSE(parse_handshake_query("/?tok=abc").token);
+    EXPECT_FALSE(parse_handshake_query("/").token);
+    EXPECT_FALSE(parse_handshake_query("not a target").token);
+    EXPECT_EQ(parse_handshake_query("/?token=t&since=42").since, "42");
+    auto q = parse_handshake_query("/path?since=7&token=a%2Eb&x=1");
+    EXPECT_EQ(q.token, "a.b");
+    EXPECT_EQ(q.since, "7");
+    EXPECT_FALSE(parse_handshake_query("/?token=t").since);
+    EXPECT_FALSE(parse_handshake_query("/?token=%zz").token) << "a malformed query says nothing";
+    EXPECT_EQ(parse_handshake_query("/?since=").since, "");
+    EXPECT_FALSE(parse_handshake_query("/?token=t").since);
 }
 
 TEST(WsHandshake, MatchesOriginsExactly) {
