@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "domain/error.hpp"
+#include "util/hex.hpp"
 #include "util/json_text.hpp"
 
 namespace ordercast::api {
@@ -29,13 +30,7 @@ std::string request_hash(const request& req) {
     const std::string canonical = ec ? req.body() : util::to_json_text(parsed);
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), digest);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : digest) {
-        out += hex[b >> 4];
-        out += hex[b & 15];
-    }
-    return out;
+    return util::hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 response replay(const domain::remembered_answer& answer, const std::string& hash) {

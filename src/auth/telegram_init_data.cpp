@@ -13,19 +13,10 @@
 #include "auth/jwt.hpp"
 #include "util/decimal_id.hpp"
 #include "util/form_fields.hpp"
+#include "util/hex.hpp"
 
 namespace ordercast::auth {
 namespace {
-
-std::string hex(std::string_view bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : bytes) {
-        out += digits[c >> 4];
-        out += digits[c & 0xF];
-    }
-    return out;
-}
 
 std::string check_string(std::vector<std::pair<std::string, std::string>> fields) {
     std::sort(fields.begin(), fields.end());
@@ -68,7 +59,8 @@ std::variant<telegram_user, init_data_error> validate_init_data(std::string_view
         fields.emplace_back(key, value);
     }
     if (hash.size() != 64) return init_data_error::malformed;
-    std::string expected = hex(hmac_sha256(secret_key(bot_token), check_string(std::move(fields))));
+    std::string expected =
+        util::hex(hmac_sha256(secret_key(bot_token), check_string(std::move(fields))));
     if (CRYPTO_memcmp(expected.data(), hash.data(), expected.size()) != 0)
         return init_data_error::bad_hash;
 
@@ -99,7 +91,7 @@ std::string sign_init_data(std::string_view fields, std::string_view bot_token) 
     auto pairs =
         util::form_fields(fields).value_or(std::vector<std::pair<std::string, std::string>>{});
     return std::string(fields) +
-           "&hash=" + hex(hmac_sha256(secret_key(bot_token), check_string(std::move(pairs))));
+           "&hash=" + util::hex(hmac_sha256(secret_key(bot_token), check_string(std::move(pairs))));
 }
 
 }  // namespace ordercast::auth
