@@ -31,18 +31,8 @@ secret=bench-secret-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# Runs the fan-out once on binary $1; prints the load generator's line.
-once() {
-    local db=$work/$RANDOM.db
-    taskset -c 0 "$1" --port 0 --host 127.0.0.1 --jwt-secret "$secret" --database-url "sqlite://$db" \
-        --threads 1 --rate-limit-per-s 1000000 --log-level info 2>"$work/server.log" &
-    local pid=$! port
-    port=$(wait_port "$pid" "$work/server.log")
-    taskset -c 1 build/release/loadgen --port "$port" --secret "$secret" --server-pid "$pid" --scenario fanout \
-        --connections "$subscribers" --events "$events" --window "$window" --timeout-s 120
-    kill "$pid"
-    wait "$pid" 2>/dev/null || true
-}
+# Runs the fan-out once on binary $1, on a new SQLite database.
+once() { fanout_once "$1" "sqlite://$work/$RANDOM.db" 120; }
 
 declare -A lines
 for _ in $(seq "$repeat"); do

@@ -41,19 +41,12 @@ for _ in $(seq 100); do "$pgbin/pg_isready" -h 127.0.0.1 -p "$pgport" -q && brea
 ulimit -n "$(ulimit -Hn)"
 secret=bench-secret-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
+# Runs the fan-out once on binary $1, on a new PostgreSQL database.
 n=0
 once() {
     n=$((n + 1))
     "$pgbin/createdb" -h 127.0.0.1 -p "$pgport" -U postgres "bench$n"
-    taskset -c 0 "$1" --port 0 --host 127.0.0.1 --jwt-secret "$secret" --threads 1 \
-        --database-url "postgresql://postgres@127.0.0.1:$pgport/bench$n" \
-        --rate-limit-per-s 1000000 --log-level info 2>"$work/server.log" &
-    local pid=$! port
-    port=$(wait_port "$pid" "$work/server.log")
-    taskset -c 1 build/release/loadgen --port "$port" --secret "$secret" --server-pid "$pid" --scenario fanout \
-        --connections "$subscribers" --events "$events" --window "$window" --timeout-s 300
-    kill "$pid"
-    wait "$pid" 2>/dev/null || true
+    fanout_once "$1" "postgresql://postgres@127.0.0.1:$pgport/bench$n" 300
 }
 
 declare -A lines

@@ -23,3 +23,17 @@ wait_port() {
     [[ -n $port ]] || { cat "$2" >&2; return 1; }
     echo "$port"
 }
+
+# fanout_once BIN DATABASE_URL TIMEOUT_S: starts BIN pinned to core 0 with one network thread
+# on DATABASE_URL, runs the fan-out scenario once from core 1 ($subscribers, $events, $window,
+# $secret, $work set by the caller) and prints the load generator's line.
+fanout_once() {
+    taskset -c 0 "$1" --port 0 --host 127.0.0.1 --jwt-secret "$secret" --database-url "$2" \
+        --threads 1 --rate-limit-per-s 1000000 --log-level info 2>"$work/server.log" &
+    local pid=$! port
+    port=$(wait_port "$pid" "$work/server.log")
+    taskset -c 1 build/release/loadgen --port "$port" --secret "$secret" --server-pid "$pid" --scenario fanout \
+        --connections "$subscribers" --events "$events" --window "$window" --timeout-s "$3"
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+}
