@@ -4,27 +4,8 @@
 // everything; a Redis outage loses nothing for sockets that stay connected.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, token, readiness, eventually, drainToFence } from './lib/server.mjs';
-import { startRedis } from './lib/redis.mjs';
-import { startPostgres } from './lib/postgres.mjs';
-
-async function cluster() {
-  const pg = await startPostgres();
-  const redis = await startRedis();
-  const env = { REDIS_URL: redis.url, DATABASE_URL: pg.url };
-  const a = await startServer([], env);
-  const b = await startServer([], env);
-  await eventually(async () => (await readiness(a)).status === 200 && (await readiness(b)).status === 200);
-  return {
-    pg, redis, a, b,
-    async stop() {
-      await a.stop();
-      await b.stop();
-      await redis.stop();
-      await pg.stop();
-    },
-  };
-}
+import { Client, token, readiness, eventually, drainToFence } from './lib/server.mjs';
+import { startCluster } from './lib/cluster.mjs';
 
 // A socket that checks, message by message, that event ids only increase.
 async function watch(srv, userId, since) {
@@ -50,7 +31,7 @@ async function watch(srv, userId, since) {
 const labels = (messages) => messages.map((m) => `${m.data.from}${m.data.i}`);
 
 test('every socket gets every event once in id order, whichever instance published it, and a client moves from A to B with since', async () => {
-  const c = await cluster();
+  const c = await startCluster();
   try {
     const onA = await watch(c.a, 1);
     const onB = await watch(c.b, 2);
@@ -80,7 +61,7 @@ test('every socket gets every event once in id order, whichever instance publish
 });
 
 test('Redis down for 5 s while both instances publish: afterwards every socket has every event, in id order, once', async () => {
-  const c = await cluster();
+  const c = await startCluster();
   try {
     const sockets = [await watch(c.a, 11), await watch(c.a, 12), await watch(c.b, 13), await watch(c.b, 14)];
     await c.redis.stop();

@@ -4,18 +4,13 @@
 // instance, and stops counting one whose instance died.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, connectAs, token, api, lines, readiness, eventually } from './lib/server.mjs';
-import { startRedis } from './lib/redis.mjs';
-import { startPostgres } from './lib/postgres.mjs';
+import { connectAs, token, api, lines, eventually } from './lib/server.mjs';
+import { startCluster } from './lib/cluster.mjs';
 
 test('two instances: each alert reaches each socket once; presence spans instances and forgets a dead one', async () => {
-  const pg = await startPostgres();
-  const redis = await startRedis();
-  const env = { REDIS_URL: redis.url, DATABASE_URL: pg.url, PENDING_ALERT_S: '1' };
-  const a = await startServer([], env);
-  const b = await startServer([], env);
+  const cluster = await startCluster({ PENDING_ALERT_S: '1' });
+  const { a, b } = cluster;
   try {
-    await eventually(async () => (await readiness(a)).status === 200 && (await readiness(b)).status === 200);
     const admin = token(1, 'admin');
     const city = (await api(a, 'POST', '/api/cities', admin, { name: 'Moscow' })).body.id;
     const onA = await connectAs(a, 1, 'admin');
@@ -54,9 +49,6 @@ test('two instances: each alert reaches each socket once; presence spans instanc
     assert.ok(Date.now() - killed < 60000);
     await onA.close();
   } finally {
-    await a.stop();
-    await b.stop();
-    await redis.stop();
-    await pg.stop();
+    await cluster.stop();
   }
 });
