@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/db_call.hpp"
+#include "domain/order_service.hpp"
 #include "domain/user_ids.hpp"
 #include "realtime/protocol.hpp"
 #include "realtime/room_policy.hpp"
@@ -212,10 +213,12 @@ void router::handle_known(const request& req, handler_fn handler,
     ctx_.db.post(
         [this, owned, handler, &pattern, who, client = std::string(client),
          respond](domain::repository& repo) mutable {
-            if (!repo.user_role(who.user_id)) {
-                return respond(error_response(http::status::unauthorized, "unknown-user",
-                                              "the token names no user of this server; log in "
-                                              "again"));
+            // The domain's rule, before any handler: also for routes that never reach a
+            // service (cities, events, sync).
+            try {
+                domain::require_known(repo, who);
+            } catch (const domain::error& e) {
+                return respond(error_response(e));
             }
             const auto target = std::string_view(owned->target().data(), owned->target().size());
             const auto path = path_of(target);
