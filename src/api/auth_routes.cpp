@@ -122,19 +122,16 @@ void router::staff_login(const request& req, std::string_view client, respond_fn
     };
     // Look the account up on the database thread, check the password on the hashing
     // thread, answer from there: neither network nor database thread waits for Argon2.
-    ctx_.db.post(
-        [this, login, password, respond, finish, address](domain::repository& repo) {
-            std::optional<domain::staff_account> account;
-            try {
-                account = repo.find_staff(login);
-            } catch (const storage::storage_error&) {
+    storage::run_on_db(
+        ctx_.db, [login](domain::repository& repo) { return repo.find_staff(login); },
+        [this, login, password, respond, finish,
+         address](storage::db_outcome<std::optional<domain::staff_account>> found) {
+            if (!found.ok()) {
                 finish(false);
-                respond(api::error_response(http::status::service_unavailable,
-                                            "database-unavailable",
-                                            "the database cannot be reached; try again"));
-                throw;
+                return respond(failure_response(found));
             }
-            auto check = [this, account, password, respond, finish, login, address] {
+            auto check = [this, account = std::move(*found.value), password, respond, finish, login,
+                          address] {
                 const bool ok = auth::verify_password(
                     password, account ? account->password_hash : auth::decoy_hash());
                 auto role = account ? auth::parse_role(account->role) : std::nullopt;
@@ -163,10 +160,6 @@ void router::staff_login(const request& req, std::string_view client, respond_fn
                 respond(api::error_response(http::status::service_unavailable, "busy",
                                             "too many logins at once; try again in a moment"));
             }
-        },
-        [respond, finish] {
-            finish(false);
-            respond(database_busy());
         });
 }
 

@@ -1,13 +1,10 @@
 #pragma once
 
-#include <spdlog/spdlog.h>
-#include <exception>
+#include <utility>
 
 #include "api/http_types.hpp"
 #include "api/json_body.hpp"
-#include "domain/error.hpp"
-#include "storage/db_worker.hpp"
-#include "storage/storage_error.hpp"
+#include "storage/db_call.hpp"
 
 namespace ordercast::api {
 
@@ -18,28 +15,31 @@ inline response database_busy() {
                           "the database is too busy to take this request now; try again");
 }
 
+// The HTTP answer for database work that produced no result: the one mapping of every
+// failure to a status and a JSON error.
+template <typename T>
+response failure_response(const storage::db_outcome<T>& out) {
+    switch (out.failure) {
+        case storage::db_failure::busy:
+            return database_busy();
+        case storage::db_failure::unavailable:
+            return error_response(http::status::service_unavailable, "database-unavailable",
+                                  "the database cannot be reached; try again");
+        case storage::db_failure::refused:
+            return error_response(*out.refusal);
+        default:
+            return error_response(http::status::internal_server_error, "internal",
+                                  "internal error");
+    }
+}
+
 // Runs `work(repository&) -> response` on a database thread and answers with its result,
-// or with the JSON error a domain::error, a failed database or a full queue calls for.
+// or with the JSON error its failure calls for.
 template <typename Work>
-void db_call(storage::db_worker& db, respond_fn respond, Work work) {
-    db.post(
-        [respond, work = std::move(work)](domain::repository& repo) mutable {
-            try {
-                respond(work(repo));
-            } catch (const domain::error& e) {
-                respond(error_response(e));
-            } catch (const storage::storage_error&) {
-                respond(api::error_response(http::status::service_unavailable,
-                                            "database-unavailable",
-                                            "the database cannot be reached; try again"));
-                throw;  // marks the database unhealthy
-            } catch (const std::exception& e) {
-                spdlog::error("request failed: {}", e.what());
-                respond(api::error_response(http::status::internal_server_error, "internal",
-                                            "internal error"));
-            }
-        },
-        [respond] { respond(database_busy()); });
+void db_call(storage::db_executor& db, respond_fn respond, Work work) {
+    storage::run_on_db(db, std::move(work), [respond](storage::db_outcome<response> out) {
+        respond(out.ok() ? std::move(*out.value) : failure_response(out));
+    });
 }
 
 }  // namespace ordercast::api

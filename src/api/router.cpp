@@ -210,16 +210,13 @@ void router::handle_known(const request& req, handler_fn handler,
                           std::string_view client, respond_fn respond) {
     // The request outlives this call (its handler runs after a database round trip).
     auto owned = std::make_shared<const request>(req);
-    ctx_.db.post(
+    storage::run_on_db(
+        ctx_.db,
         [this, owned, handler, &pattern, who, client = std::string(client),
-         respond](domain::repository& repo) mutable {
+         respond](domain::repository& repo) {
             // The domain's rule, before any handler: also for routes that never reach a
             // service (cities, events, sync).
-            try {
-                domain::require_known(repo, who);
-            } catch (const domain::error& e) {
-                return respond(error_response(e));
-            }
+            domain::require_known(repo, who);
             const auto target = std::string_view(owned->target().data(), owned->target().size());
             const auto path = path_of(target);
             call c{
@@ -230,15 +227,11 @@ void router::handle_known(const request& req, handler_fn handler,
                 who,
                 client};
             matches(pattern, segments(path), c);
-            try {
-                (this->*handler)(c, respond);
-            } catch (const std::exception& e) {
-                spdlog::error("request failed: {}", e.what());
-                respond(error_response(http::status::internal_server_error, "internal",
-                                       "internal error"));
-            }
+            (this->*handler)(c, respond);
         },
-        [respond] { respond(database_busy()); });
+        [respond](storage::db_outcome<std::monostate> out) {
+            if (!out.ok()) respond(failure_response(out));
+        });
 }
 
 void router::route_health(const call&, respond_fn respond) {

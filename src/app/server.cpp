@@ -33,6 +33,7 @@
 #include "transport/listener.hpp"
 #include "transport/shard_pool.hpp"
 #include "util/clock.hpp"
+#include "util/periodic.hpp"
 #include "util/random_id.hpp"
 #include "util/redact.hpp"
 
@@ -53,21 +54,18 @@ void raise_file_limit() {
 }
 
 // Gap fills for the sequencer: events after `after`, read on a database thread.
-eventlog::sequencer::reader read_log(storage::db_worker& db) {
+eventlog::sequencer::reader read_log(storage::db_executor& db) {
     return [&db](std::int64_t after, int limit,
                  std::function<void(std::optional<eventlog::sequencer::events>)> done) {
-        db.post(
-            [after, limit, done](domain::repository& repo) {
-                try {
-                    done(repo.events_from(after, limit));
-                } catch (...) {
-                    done(std::nullopt);
-                    throw;  // marks the database unhealthy
-                }
-            },
-            [done] { done(std::nullopt); });
+        storage::run_on_db(
+            db, [after, limit](domain::repository& repo) { return repo.events_from(after, limit); },
+            [done](storage::db_outcome<eventlog::sequencer::events> out) {
+                done(std::move(out.value));
+            });
     };
 }
+
+constexpr std::chrono::milliseconds head_poll_every{1000};
 
 }  // namespace
 
@@ -157,7 +155,17 @@ int serve(const config::config& cfg) {
                                      replay_stats);
     in_order.start(head);
     in_order.catch_up();  // whatever other instances logged since `head` was read
-    shards.start_at(head, &replays);
+    // Events that never come through Redis (their publisher died with the message, Redis
+    // froze) are noticed from the log's head within two polls, so a quiet socket is never
+    // left behind the database for long.
+    std::unique_ptr<util::periodic> head_poll;
+    if (!cfg.redis_url.empty()) {
+        head_poll = std::make_unique<util::periodic>("event log head", head_poll_every, [&] {
+            if (auto h = storage::on_db(db, [](domain::repository& r) { return r.event_head(); }))
+                in_order.observe_head(*h);
+        });
+    }
+    shards.start_at(head, log_name, &replays);
     eventlog::log_pruner pruner(db, cfg.event_retention_s);
     // Every 2 s, this instance's staff online to the other instances (a timer of its own, so
     // that shutting down can cancel it).
@@ -233,17 +241,12 @@ int serve(const config::config& cfg) {
     transport::gateway_context gateway{
         verifier, router, metrics, cfg.allowed_origins,
         [&db](auth::principal who, std::function<void(std::optional<auth::principal>)> done) {
-            // The database is away or too busy: the token is all there is to go by.
-            db.post(
-                [who, done](domain::repository& r) {
-                    try {
-                        done(domain::resolve_principal(r, who));
-                    } catch (...) {
-                        done(who);
-                        throw;
-                    }
-                },
-                [who, done] { done(who); });
+            storage::run_on_db(
+                db, [who](domain::repository& r) { return domain::resolve_principal(r, who); },
+                [who, done](storage::db_outcome<std::optional<auth::principal>> out) {
+                    // The database is away or too busy: the token is all there is to go by.
+                    done(out.ok() ? std::move(*out.value) : std::optional<auth::principal>(who));
+                });
         }};
 
     // An address, or a name (`localhost`) resolved once here: the first address it has.

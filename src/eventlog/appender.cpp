@@ -3,6 +3,8 @@
 #include <memory>
 #include <vector>
 
+#include "storage/db_call.hpp"
+
 namespace ordercast::eventlog {
 
 void appender::append(domain::logged_event e, done_fn done) {
@@ -27,25 +29,26 @@ void appender::start(std::unique_lock<std::mutex>&) {
         next();
         for (auto& w : *batch) w.done(std::move(w.event), why);
     };
-    db_.post(
-        [this, batch, next, fail](domain::repository& repo) {
+    storage::run_on_db(
+        db_,
+        [batch](domain::repository& repo) {
             std::vector<domain::logged_event> events;
             events.reserve(batch->size());
-            for (auto& w : *batch) events.push_back(std::move(w.event));
-            try {
-                events = repo.append_events(std::move(events));
-            } catch (...) {
-                fail(failure::unavailable);
-                throw;  // marks the database unhealthy
+            for (auto& w : *batch) events.push_back(std::move(w.event));  // failures need none
+            return repo.append_events(std::move(events));
+        },
+        [this, batch, next, fail](storage::db_outcome<std::vector<domain::logged_event>> out) {
+            if (!out.ok()) {
+                return fail(out.failure == storage::db_failure::busy ? failure::busy
+                                                                     : failure::unavailable);
             }
             // The next batch may start committing while this one is announced.
             next();
-            hand_off_([batch, events = std::move(events)]() mutable {
+            hand_off_([batch, events = std::move(*out.value)]() mutable {
                 for (std::size_t i = 0; i < events.size(); ++i)
                     (*batch)[i].done(std::move(events[i]), failure::none);
             });
-        },
-        [fail] { fail(failure::busy); });
+        });
 }
 
 }  // namespace ordercast::eventlog

@@ -6,7 +6,7 @@
 #include <mutex>
 
 #include "domain/logged_event.hpp"
-#include "storage/db_worker.hpp"
+#include "storage/db_executor.hpp"
 
 namespace ordercast::eventlog {
 
@@ -23,7 +23,7 @@ public:
     // Runs a task on a network thread.
     using hand_off_fn = std::function<void(std::function<void()>)>;
 
-    appender(storage::db_worker& db, hand_off_fn hand_off, std::size_t max_batch = 256)
+    appender(storage::db_executor& db, hand_off_fn hand_off, std::size_t max_batch = 256)
         : db_(db), hand_off_(std::move(hand_off)), max_batch_(max_batch) {}
 
     void append(domain::logged_event e, done_fn done);
@@ -35,7 +35,7 @@ private:
     };
     void start(std::unique_lock<std::mutex>& lock);
 
-    storage::db_worker& db_;
+    storage::db_executor& db_;
     hand_off_fn hand_off_;
     std::size_t max_batch_;
     std::mutex lock_;

@@ -38,6 +38,10 @@ void render(std::string& out, const sequencer& order, const log_sink& sink,
     metrics::write_metric(out, "ordercast_sequencer_skipped_total", "counter",
                           "Event ids given up on (pruned before they could be read).",
                           v(seq.skipped));
+    metrics::write_metric(out, "ordercast_sequencer_stale_heads_total", "counter",
+                          "Polls of the log's head that found committed events the live feeds "
+                          "had not brought within a poll interval (then read from the log).",
+                          v(seq.stale));
 }
 
 }  // namespace ordercast::eventlog

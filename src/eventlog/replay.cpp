@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "realtime/protocol.hpp"
+#include "storage/db_call.hpp"
 #include "util/decimal_id.hpp"
 
 namespace ordercast::eventlog {
@@ -22,20 +23,22 @@ std::optional<std::int64_t> parse_position(std::string_view text) {
 realtime::resume_answer plan_replay(domain::repository& repo, const realtime::resume_request& r,
                                     int limit) {
     realtime::resume_answer answer;
+    // From the database, not from what this instance has seen: an instance whose live
+    // stream lags (a Redis outage, a failed catch-up) still serves the whole log.
+    answer.head = repo.event_head();
     const auto since = parse_position(r.since);
-    if (!since) {
+    if (!since || *since > answer.head) {
         answer.result = outcome::unknown_position;
         return answer;
     }
     answer.since = *since;
-    if (*since >= r.live_from) {
-        // Nothing to read: the live stream holds all it misses (or, ahead of this instance,
-        // it skips what the client has).
-        answer.result = *since > repo.event_head() ? outcome::unknown_position : outcome::replayed;
+    if (*since == answer.head) {
+        answer.result = outcome::replayed;
         return answer;
     }
     auto events = repo.events_after(*since, r.rooms, limit + 1);
-    std::erase_if(events, [&](const domain::logged_event& e) { return e.id > r.live_from; });
+    // Committed after the head was read: the live stream brings them.
+    std::erase_if(events, [&](const domain::logged_event& e) { return e.id > answer.head; });
     if (events.size() > static_cast<std::size_t>(limit)) {
         answer.result = outcome::too_many;
         return answer;
@@ -69,37 +72,25 @@ void replay_service::start_job(std::unique_lock<std::mutex>&) {
     }
     if (taken->empty()) return;
     ++running_;
-    auto finished = [this] {
-        std::unique_lock lock(lock_);
-        --running_;
-        if (!queue_.empty()) start_job(lock);
-    };
-    db_.post(
-        [this, taken, finished](domain::repository& repo) {
-            std::size_t served = 0;
-            try {
-                for (; served < taken->size(); ++served) {
-                    auto& w = (*taken)[served];
-                    auto answer = plan_replay(repo, w.request, limit_);
-                    count(answer);
-                    w.done(std::move(answer));
-                }
-            } catch (...) {
-                for (; served < taken->size(); ++served) {
-                    count({});
-                    (*taken)[served].done({});
-                }
-                finished();
-                throw;  // marks the database unhealthy
-            }
-            finished();
+    // Every answer is read before any is handed out: a failure part way gives all of them
+    // `unavailable` (the client retries), never some answers twice.
+    storage::run_on_db(
+        db_,
+        [this, taken](domain::repository& repo) {
+            std::vector<realtime::resume_answer> answers;
+            answers.reserve(taken->size());
+            for (auto& w : *taken) answers.push_back(plan_replay(repo, w.request, limit_));
+            return answers;
         },
-        [this, taken, finished] {
-            for (auto& w : *taken) {
-                count({});
-                w.done({});
+        [this, taken](storage::db_outcome<std::vector<realtime::resume_answer>> out) {
+            for (std::size_t i = 0; i < taken->size(); ++i) {
+                auto answer = out.ok() ? std::move((*out.value)[i]) : realtime::resume_answer{};
+                count(answer);
+                (*taken)[i].done(std::move(answer));
             }
-            finished();
+            std::unique_lock lock(lock_);
+            --running_;
+            if (!queue_.empty()) start_job(lock);
         });
 }
 

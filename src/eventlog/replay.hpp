@@ -8,12 +8,12 @@
 
 #include "domain/repository.hpp"
 #include "realtime/resume.hpp"
-#include "storage/db_worker.hpp"
+#include "storage/db_executor.hpp"
 
 namespace ordercast::eventlog {
 
 // What a resume from `r.since` gets (PROTOCOL.md §10): every logged event for its rooms
-// with since < id <= live_from, or a resync reason — never part of it. At most `limit`
+// with since < id <= the log's head, or a resync reason — never part of it. At most `limit`
 // events are replayed.
 realtime::resume_answer plan_replay(domain::repository& repo, const realtime::resume_request& r,
                                     int limit);
@@ -32,7 +32,7 @@ struct replay_stats {
 // jobs at a time, each serving a batch of them.
 class replay_service final : public realtime::resumer {
 public:
-    replay_service(storage::db_worker& db, int limit, unsigned parallel, replay_stats& stats)
+    replay_service(storage::db_executor& db, int limit, unsigned parallel, replay_stats& stats)
         : db_(db), limit_(limit), parallel_(parallel), stats_(stats) {}
 
     void resume(realtime::resume_request r,
@@ -48,7 +48,7 @@ private:
     void start_job(std::unique_lock<std::mutex>& lock);
     void count(const realtime::resume_answer& a);
 
-    storage::db_worker& db_;
+    storage::db_executor& db_;
     int limit_;
     unsigned parallel_;
     replay_stats& stats_;

@@ -87,12 +87,21 @@ void sequencer::arm(lock_t&) {
 void sequencer::on_timer() {
     lock_t lock(lock_);
     timer_armed_ = false;
-    if (!held_.empty()) fill(lock);
+    if (!held_.empty() || retry_fill_) fill(lock);
 }
 
 void sequencer::catch_up() {
     lock_t lock(lock_);
     if (started_) fill(lock);
+}
+
+void sequencer::observe_head(std::int64_t head) {
+    lock_t lock(lock_);
+    const bool stale = started_ && seen_head_ > position_;
+    seen_head_ = std::max(seen_head_, head);
+    if (!stale) return;
+    stats_.stale.fetch_add(1, std::memory_order_relaxed);
+    fill(lock);
 }
 
 void sequencer::fill(lock_t& lock) {
@@ -109,10 +118,12 @@ void sequencer::on_filled(std::optional<events> read) {
     lock_t lock(lock_);
     filling_ = false;
     if (!read) {
-        // The database failed: try again after the same wait.
-        if (!held_.empty()) arm(lock);
+        // The database failed: try again after the same wait, until a read succeeds.
+        retry_fill_ = true;
+        arm(lock);
         return;
     }
+    retry_fill_ = false;
     for (auto& logged : *read) {
         if (logged.id <= position_) continue;
         if (logged.id > position_ + 1) {

@@ -36,6 +36,7 @@ public:
         std::atomic<std::uint64_t> gap_fills{0};  // reads of missing ids from the log
         std::atomic<std::uint64_t> filled{0};     // events delivered from those reads
         std::atomic<std::uint64_t> skipped{0};    // ids given up on (pruned, or too far behind)
+        std::atomic<std::uint64_t> stale{0};      // heads polled that the feeds had not brought
     };
 
     // At most this many events wait for a predecessor; past it, the wait is given up.
@@ -49,8 +50,14 @@ public:
     // Events handed in before this wait for it.
     void start(std::int64_t position);
     // Reads whatever the log holds past the position (after a broker outage: what other
-    // instances published meanwhile).
+    // instances published meanwhile). A read that fails is tried again after `hold_back`
+    // until one succeeds.
     void catch_up();
+    // The log's head, read from the database now. Events committed by the previous call
+    // and still not handed on by this one were lost on their way here (a publisher died
+    // with its Redis message, a Redis that froze): they are read from the log. Called every
+    // second or so, it bounds how long a quiet socket can stay behind the database.
+    void observe_head(std::int64_t head);
     std::int64_t position() const;
     const stats& figures() const { return stats_; }
 
@@ -90,6 +97,8 @@ private:
     std::map<std::int64_t, pending> held_;
     bool timer_armed_ = false;
     bool filling_ = false;
+    bool retry_fill_ = false;     // a read failed: try again when the timer fires
+    std::int64_t seen_head_ = 0;  // the head the previous observe_head saw
 };
 
 }  // namespace ordercast::eventlog

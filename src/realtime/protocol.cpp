@@ -48,11 +48,12 @@ std::variant<client_message, protocol_error> parse_client_message(std::string_vi
 }
 
 std::string connected_message(const auth::principal& who, std::int64_t last_event_id,
-                              std::optional<bool> recovered) {
+                              std::string_view epoch, std::optional<bool> recovered) {
     json::object data;
     data["userId"] = who.user_id;
     data["role"] = to_string(who.who);
     data["lastEventId"] = last_event_id;
+    data["epoch"] = epoch;
     if (recovered) data["recovered"] = *recovered;
     return event_message("connected", data);
 }

@@ -26,10 +26,10 @@ struct protocol_error {
 std::variant<client_message, protocol_error> parse_client_message(std::string_view text);
 
 // Server messages, serialized as `{"type":...,"data":...}`.
-// `connected`: `lastEventId` is where this socket's live stream starts; `recovered` only
-// when the client asked to resume (PROTOCOL.md §10).
+// `connected`: `lastEventId` is where this socket's stream starts, `epoch` names the log
+// those ids belong to; `recovered` only when the client asked to resume (PROTOCOL.md §10).
 std::string connected_message(const auth::principal& who, std::int64_t last_event_id,
-                              std::optional<bool> recovered = std::nullopt);
+                              std::string_view epoch, std::optional<bool> recovered = std::nullopt);
 std::string resync_message(std::string_view reason, std::int64_t last_event_id);
 std::string pong_message();
 std::string room_reply(std::string_view type, std::string_view room);

@@ -2,27 +2,36 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace ordercast::realtime {
 
+// Where a reconnecting client says it stopped: `?since=N&epoch=E` (PROTOCOL.md §10).
+struct resume_position {
+    std::string since;                 // as the client sent it
+    std::optional<std::string> epoch;  // absent: the client does not check the epoch
+};
+
 // A socket that reconnected with `?since=N` (PROTOCOL.md §10).
 struct resume_request {
     std::string since;               // as the client sent it
     std::vector<std::string> rooms;  // the rooms it joined at connect
-    std::int64_t live_from = 0;      // its live stream brings the events after this id
 };
 
 struct resume_answer {
     enum class outcome : std::uint8_t {
-        replayed,         // `events` are all it missed up to live_from
+        replayed,         // `events` are all it missed up to `head`
         history_expired,  // resync reasons (PROTOCOL.md §10)
         too_many,
         unknown_position,
         unavailable,  // the log could not be read now: the client should retry later
     } result = outcome::unavailable;
-    std::int64_t since = 0;           // N, when it parsed
+    std::int64_t since = 0;  // N, when it parsed
+    // The log's head when it was read: the replay covers every event up to it, whatever
+    // this instance's live stream has reached (it may lag behind the database).
+    std::int64_t head = 0;
     std::vector<std::string> events;  // the frames' JSON text, in id order
 };
 

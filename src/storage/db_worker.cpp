@@ -29,7 +29,7 @@ db_worker::~db_worker() {
     stop();
 }
 
-void db_worker::post(job work, std::function<void()> refused) {
+void db_worker::post(job work, refusal refused) {
     {
         std::lock_guard guard(lock_);
         if (!stopping_ && queue_.size() < limits_.max_queued) {
@@ -39,7 +39,7 @@ void db_worker::post(job work, std::function<void()> refused) {
             return;
         }
     }
-    if (refused) refused();
+    if (refused) refusals_.post(std::move(refused));
 }
 
 void db_worker::stop() {
@@ -55,7 +55,7 @@ void db_worker::stop() {
     for (auto& r : repos_) r->cancel();
     if (probe_repo_) probe_repo_->cancel();
     for (auto& p : dropped) {
-        if (p.refused) p.refused();
+        if (p.refused) refusals_.post(std::move(p.refused));
     }
     for (auto& t : threads_) {
         if (t.joinable()) t.join();

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "domain/repository.hpp"
+#include "storage/db_executor.hpp"
+#include "util/worker.hpp"
 
 namespace ordercast::storage {
 
@@ -19,10 +21,10 @@ namespace ordercast::storage {
 // queue, bounded: a job is refused at once when the queue is full, and skipped when it
 // waited past its deadline, so a stuck database turns into quick 503s rather than a
 // growing backlog. Health is probed in the background on a connection of its own.
-class db_worker {
+// Refusals run on a thread of their own, never on the caller's stack (db_executor).
+class db_worker final : public db_executor {
 public:
     using factory = std::function<std::unique_ptr<domain::repository>()>;
-    using job = std::function<void(domain::repository&)>;
 
     struct limits {
         unsigned connections = 1;
@@ -36,14 +38,14 @@ public:
     db_worker(const factory& open, limits l);
     // A worker on repositories already open (tests, the command line): no probe thread.
     explicit db_worker(std::unique_ptr<domain::repository> repo);
-    ~db_worker();
+    ~db_worker() override;
     db_worker(const db_worker&) = delete;
     db_worker& operator=(const db_worker&) = delete;
 
-    // Runs `work` on a database thread, or `refused` (on any thread) instead when the queue
-    // is full, the job waited too long, or the worker is stopping. A job that lets
-    // storage_error escape marks the database unhealthy until a job succeeds.
-    void post(job work, std::function<void()> refused);
+    // Runs `work` on a database thread, or `refused` instead when the queue is full, the job
+    // waited too long, or the worker is stopping — never on the caller's stack. A job that
+    // lets storage_error escape marks the database unhealthy until a job succeeds.
+    void post(job work, refusal refused) override;
     // The database answered the last probe (or, without a probe, the last job).
     bool healthy() const { return healthy_; }
     // Ends the query under way on every connection and refuses what is queued; returns
@@ -53,7 +55,7 @@ public:
 private:
     struct pending {
         job work;
-        std::function<void()> refused;
+        refusal refused;
         std::chrono::steady_clock::time_point queued;
     };
     void start(std::vector<std::unique_ptr<domain::repository>> repos);
@@ -70,6 +72,8 @@ private:
     std::deque<pending> queue_;
     bool stopping_ = false;
     std::vector<std::thread> threads_;
+    // Declared last, so destroyed first: it finishes the refusals handed to it.
+    util::worker refusals_;
 };
 
 }  // namespace ordercast::storage

@@ -8,6 +8,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <cassert>
 #include <chrono>
 #include <sstream>
 
@@ -96,7 +97,12 @@ http_session::http_session(shard& owner, boost::asio::ip::tcp::socket socket, ga
     shard_.attach(*this);
 }
 
+http_session::home_ref http_session::home() {
+    return home_ref(shared_from_this(), shard_.io().get_executor());
+}
+
 http_session::~http_session() {
+    assert(shard_.on_own_thread() && "a session dies on its shard, whoever held it last");
     if (!detached_) shard_.detach(*this);
 }
 
@@ -222,7 +228,7 @@ void http_session::on_read(beast::error_code ec) {
     try {
         ctx_.router.handle(
             req,
-            [self = shared_from_this(), seq, origin = policy.allowed_origin(req),
+            [self = home(), seq, origin = policy.allowed_origin(req),
              access = std::move(access)](api::response res) {
                 if (origin) cors::allow(res, *origin);
                 res.set("X-Request-Id", access.request_id);
@@ -330,7 +336,7 @@ void http_session::upgrade(const api::request& req) {
         // The database decides a known manager's cities and whether an id of ordercast's
         // own range names a user: asked before the session starts, so that its first
         // message is already judged with the answer.
-        ctx_.resolve(*who, [self = shared_from_this(), accept = *accept,
+        ctx_.resolve(*who, [self = home(), accept = *accept,
                             since](std::optional<auth::principal> known) mutable {
             ws_session_auth result = auth::token_error::bad_claims;
             if (known) {
@@ -350,7 +356,7 @@ void http_session::upgrade(const api::request& req) {
 }
 
 void http_session::complete_upgrade(const std::string& accept, ws_session_auth auth,
-                                    std::optional<std::string> since) {
+                                    std::optional<realtime::resume_position> since) {
     ctx_.metrics.count_http(101);
     stream_.expires_never();
     auto leftover = buffer_.data();

@@ -12,6 +12,7 @@
 #include "api/http_types.hpp"
 #include "auth/jwt.hpp"
 #include "transport/gateway_context.hpp"
+#include "transport/home_ptr.hpp"
 #include "transport/shard.hpp"
 
 namespace ordercast::transport {
@@ -34,6 +35,9 @@ public:
     void on_shutdown_deadline() override;
 
 private:
+    using home_ref = home_ptr<http_session, boost::asio::io_context::executor_type>;
+    // This session, for callbacks that may finish on other threads: released on its shard.
+    home_ref home();
     void read();
     // Reads the next request unless the pipeline is full or the connection is ending.
     void read_on();
@@ -53,7 +57,7 @@ private:
     access_line access_of(const api::request& req) const;
     static void log_access(const access_line& a, const api::response& res);
     void complete_upgrade(const std::string& accept, ws_session_auth auth,
-                          std::optional<std::string> since);
+                          std::optional<realtime::resume_position> since);
     // Answers the request being read now (an error found while reading it).
     void reply(api::response res, const access_line& access);
     void reply(api::response res);  // for a request that could not be read

@@ -204,6 +204,32 @@ void shard::shutdown(std::function<void()> on_idle) {
     });
 }
 
+void shard::post_in_order(std::function<void()> task) {
+    bool first;
+    {
+        std::lock_guard guard(in_order_lock_);
+        first = in_order_.empty();
+        in_order_.push_back(std::move(task));
+    }
+    if (first) boost::asio::post(io_, [this] { run_in_order(); });
+}
+
+void shard::run_in_order() {
+    std::vector<std::function<void()>> tasks;
+    {
+        std::lock_guard guard(in_order_lock_);
+        tasks.swap(in_order_);
+    }
+    for (auto& t : tasks) {
+        // One failing delivery must not take the ones behind it along.
+        try {
+            t();
+        } catch (const std::exception& e) {
+            spdlog::error("shard {}: a delivery failed: {}", index_, e.what());
+        }
+    }
+}
+
 void shard::stop_loop() {
     boost::asio::post(io_, [this] {
         tick_timer_.cancel();

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <thread>
@@ -93,6 +94,12 @@ public:
     // Thread-safe: close every socket with 1001 and refuse new work; `on_idle` runs once
     // on this shard's thread when nothing is left.
     void shutdown(std::function<void()> on_idle);
+    // Thread-safe: runs `task` on this shard's thread after every task handed in before it,
+    // whichever thread handed them in. Event delivery goes through here: Asio runs a post
+    // made from the loop's own thread only after the handler under way returns, behind
+    // posts other threads made meanwhile, so posting each event could let event N+1 (from
+    // a database thread) overtake event N (handed over on the shard's own thread).
+    void post_in_order(std::function<void()> task);
     // Thread-safe: let run() return. Until then the shard still runs what other shards
     // post to it (a publish waits for every shard's delivery).
     void stop_loop();
@@ -104,6 +111,8 @@ public:
     // The id of the last event this shard delivered: a socket joining its rooms now gets
     // every event after it.
     std::int64_t last_event_id = 0;
+    // The event log's epoch (PROTOCOL.md §10), sent in every `connected`.
+    std::string epoch;
     // Serves `?since=` resumes; none: sockets that ask for one get `unavailable`.
     realtime::resumer* resumer = nullptr;
 
@@ -120,6 +129,7 @@ private:
     void flush_dirty();
     void on_shutdown();
     void finish_if_idle();
+    void run_in_order();
 
     unsigned index_;
     ws_settings settings_;
@@ -147,6 +157,8 @@ private:
     bool shutting_down_ = false;
     std::function<void()> on_idle_;
     std::thread::id thread_;
+    std::mutex in_order_lock_;
+    std::vector<std::function<void()>> in_order_;  // guarded by in_order_lock_
 };
 
 }  // namespace ordercast::transport

@@ -33,7 +33,7 @@ void shard_pool::deliver(std::shared_ptr<const realtime::event> e,
     t->remaining = shards_.size();
     t->done = std::move(done);
     for (auto& s : shards_) {
-        boost::asio::post(s->io(), [e, t, sh = s.get()] {
+        s->post_in_order([e, t, sh = s.get()] {
             // Encoded once per shard: recipients on this shard share the bytes.
             realtime::frame_ref frame(
                 realtime::out_frame::make(realtime::opcode::text, e->payload));
@@ -88,9 +88,11 @@ void shard_pool::reassign_manager_cities(std::int64_t user_id, std::vector<std::
     }
 }
 
-void shard_pool::start_at(std::int64_t last_event_id, realtime::resumer* resumer) {
+void shard_pool::start_at(std::int64_t last_event_id, const std::string& epoch,
+                          realtime::resumer* resumer) {
     for (auto& s : shards_) {
         s->last_event_id = last_event_id;
+        s->epoch = epoch;
         s->resumer = resumer;
     }
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -31,9 +32,9 @@ public:
     // Thread-safe: every open socket of manager `user_id` moves to the rooms of `cities`.
     void reassign_manager_cities(std::int64_t user_id, std::vector<std::int64_t> cities) override;
 
-    // Before run(): where the event log stands (the live stream starts after it) and who
-    // serves resumes.
-    void start_at(std::int64_t last_event_id, realtime::resumer* resumer);
+    // Before run(): where the event log stands (the live stream starts after it), the
+    // log's epoch and who serves resumes.
+    void start_at(std::int64_t last_event_id, const std::string& epoch, realtime::resumer* resumer);
 
     // Starts one thread per shard except shard 0, which runs on the caller's thread
     // until every shard has shut down.

@@ -43,10 +43,13 @@ handshake_query parse_handshake_query(std::string_view target) {
     if (at == std::string_view::npos) return q;
     auto fields = util::form_fields(target.substr(at + 1));
     if (!fields) return q;
+    std::optional<std::string> epoch;
     for (auto& [key, value] : *fields) {
         if (key == "token" && !q.token) q.token = std::move(value);
-        if (key == "since" && !q.since) q.since = std::move(value);
+        if (key == "since" && !q.since) q.since = realtime::resume_position{std::move(value), {}};
+        if (key == "epoch" && !epoch) epoch = std::move(value);
     }
+    if (q.since) q.since->epoch = std::move(epoch);
     return q;
 }
 

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "realtime/resume.hpp"
+
 namespace ordercast::transport {
 
 // Sec-WebSocket-Accept for a client's Sec-WebSocket-Key, or nothing when the key is not
@@ -15,9 +17,10 @@ std::string switching_protocols(std::string_view accept);
 
 // What a WebSocket handshake's query string says: its token and resume position (the first
 // of each), decoded like every query string here, in one pass; nothing of a malformed one.
+// An epoch without `since` means nothing and is dropped.
 struct handshake_query {
     std::optional<std::string> token;
-    std::optional<std::string> since;
+    std::optional<realtime::resume_position> since;
 };
 handshake_query parse_handshake_query(std::string_view target);
 

@@ -62,7 +62,7 @@ ws_session::~ws_session() {
 
 void ws_session::start(shard& owner, boost::asio::ip::tcp::socket socket, std::string_view response,
                        auth_result auth, std::string_view leftover,
-                       std::optional<std::string> since) {
+                       std::optional<realtime::resume_position> since) {
     // The socket leaves Asio's reactor: from here the shard's poller watches it.
     boost::system::error_code ec;
     socket.set_option(boost::asio::ip::tcp::no_delay(true), ec);
@@ -94,7 +94,8 @@ void ws_session::start(shard& owner, boost::asio::ip::tcp::socket socket, std::s
     s->maybe_destroy();
 }
 
-void ws_session::accept(const auth::principal& who, std::optional<std::string> since) {
+void ws_session::accept(const auth::principal& who,
+                        std::optional<realtime::resume_position> since) {
     who_ = who;
     authenticated_ = true;
     shard_.stats().connections_by_role[static_cast<std::size_t>(who.who)].fetch_add(
@@ -107,12 +108,17 @@ void ws_session::accept(const auth::principal& who, std::optional<std::string> s
     auto rooms = realtime::automatic_rooms(who);
     for (const auto& room : rooms) shard_.rooms().join(*this, room, realtime::max_rooms_per_socket);
     if (!since) {
-        send_text(realtime::connected_message(who, live_from_));
+        send_text(realtime::connected_message(who, live_from_, shard_.epoch));
+    } else if (since->epoch && *since->epoch != shard_.epoch) {
+        // Another log (restored, replaced, another deployment): its ids mean nothing here.
+        realtime::resume_answer other;
+        other.result = realtime::resume_answer::outcome::unknown_position;
+        finish_resume(std::move(other));
     } else {
         // Live events wait while the log is read; `connected` goes first when it answers.
         resuming_ = true;
         ++ops_;
-        realtime::resume_request request{std::move(*since), std::move(rooms), live_from_};
+        realtime::resume_request request{std::move(since->since), std::move(rooms)};
         auto back = [this, &io = shard_.io()](realtime::resume_answer answer) {
             boost::asio::post(io, [this, answer = std::move(answer)]() mutable {
                 finish_resume(std::move(answer));

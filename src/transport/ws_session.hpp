@@ -35,7 +35,7 @@ public:
     // from (PROTOCOL.md §10), when it asked to.
     static void start(shard& owner, boost::asio::ip::tcp::socket socket, std::string_view response,
                       auth_result auth, std::string_view leftover,
-                      std::optional<std::string> since);
+                      std::optional<realtime::resume_position> since);
 
     bool push(realtime::out_frame* f, std::int64_t event_id) override;
     void on_events(std::uint32_t events) override;
@@ -63,7 +63,7 @@ private:
     ws_session(shard& owner, int fd);
     ~ws_session();
 
-    void accept(const auth::principal& who, std::optional<std::string> since);
+    void accept(const auth::principal& who, std::optional<realtime::resume_position> since);
     // The log's answer to a resume: `connected`, the replay or a `resync`, then what
     // arrived meanwhile.
     void finish_resume(realtime::resume_answer answer);

@@ -16,11 +16,15 @@ void ws_session::finish_resume(realtime::resume_answer answer) {
         return close(close_code::try_again_later, "event log unavailable; retry");
     }
     const bool recovered = answer.result == outcome::replayed;
-    send_text(realtime::connected_message(who_, live_from_, recovered));
+    // The log's head as the database saw it, which may be ahead of this instance's live
+    // stream: the replay (or the client's reload after a resync) covers everything up to it,
+    // and the live stream's copies of those events are not sent again.
+    const auto head = std::max(live_from_, answer.head);
+    send_text(realtime::connected_message(who_, head, shard_.epoch, recovered));
+    skip_through_ = std::max(head, answer.since);
     if (!recovered) {
-        send_text(realtime::resync_message(realtime::resync_reason(answer.result), live_from_));
+        send_text(realtime::resync_message(realtime::resync_reason(answer.result), head));
     } else {
-        skip_through_ = answer.since;
         // Bounded by REPLAY_LIMIT events of at most 64 KiB each: never a slow consumer for
         // what it asked to be sent at once.
         for (const auto& text : answer.events) {

@@ -731,37 +731,38 @@ TEST_P(OrderService, UnattendedAlertsAreDueByTheScheduleInTheDatabaseAndClaimedO
 }
 
 // A resume (PROTOCOL.md §10) planned on each database: exactly the events after `since` up
-// to where the socket's live stream starts, or one resync reason, never part of a replay.
+// to the log's head, or one resync reason, never part of a replay.
 TEST_P(OrderService, AResumeReplaysExactlyTheMissedEventsOrRefusesWithAReason) {
     using outcome = realtime::resume_answer::outcome;
     const auto now = util::unix_millis();
     for (int i = 1; i <= 6; ++i)
         append(*repo_, {i % 2 ? "user-5" : "user-6"}, "t", "{\"n\":" + std::to_string(i) + "}",
                now);
-    auto plan = [&](std::string since, std::int64_t live_from, int limit = 100) {
-        return eventlog::plan_replay(*repo_, {std::move(since), {"user-5"}, live_from}, limit);
+    auto plan = [&](std::string since, int limit = 100) {
+        return eventlog::plan_replay(*repo_, {std::move(since), {"user-5"}}, limit);
     };
-    auto replayed = plan("1", 5);
+    auto replayed = plan("1");
     EXPECT_EQ(replayed.result, outcome::replayed);
     EXPECT_EQ(replayed.since, 1);
+    EXPECT_EQ(replayed.head, 6);
     EXPECT_EQ(replayed.events, (std::vector<std::string>{R"({"type":"t","id":3,"data":{"n":3}})",
                                                          R"({"type":"t","id":5,"data":{"n":5}})"}))
-        << "its rooms only, after since, up to where its live stream starts";
-    EXPECT_EQ(plan("0", 6).events.size(), 3u) << "0: everything the log holds";
-    auto caught_up = plan("6", 6);
+        << "its rooms only, after since, up to the head";
+    EXPECT_EQ(plan("0").events.size(), 3u) << "0: everything the log holds";
+    auto caught_up = plan("6");
     EXPECT_EQ(caught_up.result, outcome::replayed);
     EXPECT_TRUE(caught_up.events.empty());
-    EXPECT_EQ(plan("6", 4).result, outcome::replayed) << "ahead of this instance, not of the log";
     for (const char* bad : {"7", "abc", "", "-1", "01", "1.5", "99999999999999999999"})
-        EXPECT_EQ(plan(bad, 6).result, outcome::unknown_position) << bad;
-    EXPECT_EQ(plan("0", 6, 2).result, outcome::too_many);
-    EXPECT_EQ(plan("0", 6, 3).result, outcome::replayed) << "exactly the limit is served";
+        EXPECT_EQ(plan(bad).result, outcome::unknown_position) << bad;
+    EXPECT_EQ(plan("7").head, 6) << "a resync names the head to continue from";
+    EXPECT_EQ(plan("0", 2).result, outcome::too_many);
+    EXPECT_EQ(plan("0", 3).result, outcome::replayed) << "exactly the limit is served";
     EXPECT_EQ(repo_->prune_events(now + 1, 2), 2);
-    EXPECT_EQ(plan("1", 6).result, outcome::history_expired) << "event 2 is gone";
-    EXPECT_EQ(plan("2", 6).result, outcome::replayed) << "nothing after 2 is gone";
+    EXPECT_EQ(plan("1").result, outcome::history_expired) << "event 2 is gone";
+    EXPECT_EQ(plan("2").result, outcome::replayed) << "nothing after 2 is gone";
     EXPECT_EQ(repo_->prune_events(now + 1, 100), 4);
-    EXPECT_EQ(plan("5", 6).result, outcome::history_expired) << "an empty log lost event 6";
-    EXPECT_EQ(plan("6", 6).result, outcome::replayed);
+    EXPECT_EQ(plan("5").result, outcome::history_expired) << "an empty log lost event 6";
+    EXPECT_EQ(plan("6").result, outcome::replayed);
 }
 
 // A group commit logs a batch in order; the data comes back byte for byte whatever it holds.

@@ -190,11 +190,12 @@ export function logged(msg) {
 }
 
 // The `connected` greeting for userId and role: checks its lastEventId (a position, >= 0)
-// and returns it without it.
+// and its epoch (the log's name, a short hex string) and returns it without them.
 export function greeting(msg) {
   const last = msg.data?.lastEventId;
   if (msg.type !== 'connected' || !Number.isSafeInteger(last) || last < 0) throw new Error(`not a connected greeting: ${JSON.stringify(msg)}`);
-  const { lastEventId, ...data } = msg.data;
+  if (!/^[0-9a-f]{8,32}$/.test(msg.data.epoch)) throw new Error(`connected without an epoch: ${JSON.stringify(msg)}`);
+  const { lastEventId, epoch, ...data } = msg.data;
   return { ...msg, data };
 }
 

@@ -51,11 +51,12 @@ TEST(Protocol, NamesWhatIsWrongWithBadMessages) {
 
 TEST(Protocol, SerializesServerMessagesInTheSeedShape) {
     auth::principal p{.user_id = 123, .who = auth::role::admin, .city_ids = {}, .expires_at = 0};
-    EXPECT_EQ(connected_message(p, 4711),
-              R"({"type":"connected","data":{"userId":123,"role":"admin","lastEventId":4711}})");
     EXPECT_EQ(
-        connected_message(p, 9, true),
-        R"({"type":"connected","data":{"userId":123,"role":"admin","lastEventId":9,"recovered":true}})");
+        connected_message(p, 4711, "e1"),
+        R"({"type":"connected","data":{"userId":123,"role":"admin","lastEventId":4711,"epoch":"e1"}})");
+    EXPECT_EQ(
+        connected_message(p, 9, "e1", true),
+        R"({"type":"connected","data":{"userId":123,"role":"admin","lastEventId":9,"epoch":"e1","recovered":true}})");
     EXPECT_EQ(resync_message("too-many", 12),
               R"({"type":"resync","data":{"reason":"too-many","lastEventId":12}})");
     EXPECT_EQ(logged_event_message(7, "new-order", R"({"id":1})"),

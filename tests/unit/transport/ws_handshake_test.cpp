@@ -23,13 +23,19 @@ TEST(WsHandshake, FindsThePercentDecodedTokenInTheQuery) {
     EXPECT_FALSE(parse_handshake_query("/?tok=abc").token);
     EXPECT_FALSE(parse_handshake_query("/").token);
     EXPECT_FALSE(parse_handshake_query("not a target").token);
-    EXPECT_EQ(parse_handshake_query("/?token=t&since=42").since, "42");
+    EXPECT_EQ(parse_handshake_query("/?token=t&since=42").since->since, "42");
     auto q = parse_handshake_query("/path?since=7&token=a%2Eb&x=1");
     EXPECT_EQ(q.token, "a.b");
-    EXPECT_EQ(q.since, "7");
+    EXPECT_EQ(q.since->since, "7");
+    EXPECT_FALSE(q.since->epoch) << "no epoch: the client does not check it";
+    auto e = parse_handshake_query("/?epoch=ab12&since=9&token=t");
+    EXPECT_EQ(e.since->since, "9");
+    EXPECT_EQ(e.since->epoch, "ab12") << "the epoch rides with since, in any order";
+    EXPECT_FALSE(parse_handshake_query("/?epoch=ab12&token=t").since)
+        << "an epoch without since resumes nothing";
     EXPECT_FALSE(parse_handshake_query("/?token=t").since);
     EXPECT_FALSE(parse_handshake_query("/?token=%zz").token) << "a malformed query says nothing";
-    EXPECT_EQ(parse_handshake_query("/?since=").since, "");
+    EXPECT_EQ(parse_handshake_query("/?since=").since->since, "");
     EXPECT_FALSE(parse_handshake_query("/?token=t").since);
 }
 
