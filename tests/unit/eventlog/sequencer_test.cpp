@@ -131,6 +131,41 @@ TEST_F(Sequencer, RetriesAGapFillTheDatabaseFailed) {
     EXPECT_EQ(out_.ids, (std::vector<std::int64_t>{1, 2}));
 }
 
+// A catch-up after a Redis outage whose read fails (the database is down too) is tried
+// again until it succeeds, even with nothing held back: otherwise the events published
+// during the outage reach nobody until some unrelated event arrives.
+TEST_F(Sequencer, RetriesACatchUpTheDatabaseFailedWithNothingHeldBack) {
+    seq_.start(10);
+    seq_.catch_up();
+    ASSERT_EQ(reads_.size(), 1u);
+    auto failed = std::move(reads_.front().done);
+    reads_.clear();
+    failed(std::nullopt);
+    fire_timer();
+    ASSERT_EQ(reads_.size(), 1u) << "read again";
+    EXPECT_EQ(reads_[0].after, 10);
+    answer_read({11, 12});
+    EXPECT_EQ(out_.ids, (std::vector<std::int64_t>{11, 12}));
+    EXPECT_TRUE(timers_.empty()) << "nothing left to retry";
+}
+
+// Events committed elsewhere that never come through the broker (their publisher died with
+// the message) are read once a poll of the head finds them still missing a poll later.
+TEST_F(Sequencer, ReadsEventsAPollOfTheHeadFoundMissingAPollLater) {
+    seq_.start(10);
+    seq_.observe_head(12);
+    EXPECT_TRUE(reads_.empty()) << "the feeds get one interval to bring 11 and 12";
+    seq_.observe_head(12);
+    ASSERT_EQ(reads_.size(), 1u) << "still missing: read from the log";
+    answer_read({11, 12});
+    EXPECT_EQ(out_.ids, (std::vector<std::int64_t>{11, 12}));
+    EXPECT_EQ(seq_.figures().stale, 1u);
+    seq_.deliver(ev(13), nullptr);
+    seq_.observe_head(13);
+    seq_.observe_head(13);
+    EXPECT_TRUE(reads_.empty()) << "delivered in time: no read";
+}
+
 TEST_F(Sequencer, SkipsIdsTheLogNoLongerHolds) {
     seq_.start(0);
     seq_.deliver(ev(9), nullptr);
