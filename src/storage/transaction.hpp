@@ -2,7 +2,8 @@
 
 namespace ordercast::storage {
 
-// BEGIN ... COMMIT on any connection with `exec(const char*)`; rolled back unless committed.
+// BEGIN ... COMMIT on any connection with `exec(const char*)` and `rollback()`; rolled back
+// unless committed.
 template <typename Connection>
 class basic_transaction {
 public:
@@ -10,7 +11,7 @@ public:
     ~basic_transaction() {
         if (done_) return;
         try {
-            c_.exec("ROLLBACK");
+            c_.rollback();
         } catch (...) {
             // A broken connection has rolled back by itself.
         }

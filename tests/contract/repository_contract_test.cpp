@@ -15,6 +15,7 @@
 #include <filesystem>
 
 #include "storage/postgres/pg_repository.hpp"
+#include "storage/storage_error.hpp"
 #include "storage/sqlite/sqlite_repository.hpp"
 #include "support/postgres_process.hpp"
 #include "support/temp_dir.hpp"
@@ -763,6 +764,27 @@ TEST_P(OrderService, AResumeReplaysExactlyTheMissedEventsOrRefusesWithAReason) {
     EXPECT_EQ(repo_->prune_events(now + 1, 100), 4);
     EXPECT_EQ(plan("5").result, outcome::history_expired) << "an empty log lost event 6";
     EXPECT_EQ(plan("6").result, outcome::replayed);
+}
+
+// A frozen instance (SIGSTOP mid-transaction) holds the log's counter row. Every connection
+// ordercast opens carries idle_in_transaction_session_timeout, so the server ends such a
+// session and the others stall for about that long, not for as long as it stays frozen.
+TEST(FrozenInstance, HoldsTheEventLogForAboutTheIdleTimeoutAtMost) {
+    const auto url = postgres().new_database();
+    storage::postgres::pg_repository other(url);  // creates the schema
+    storage::postgres::connection frozen(url);    // with the defaults an instance gets
+    frozen.exec("BEGIN");
+    frozen.exec("UPDATE event_head SET id = id WHERE one = 1");
+    // ...and then nothing: the process is stopped.
+    const auto started = std::chrono::steady_clock::now();
+    const auto id = append(other, {"admin-orders"}, "t", "{}", util::unix_millis());
+    const auto waited = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(id, 1);
+    EXPECT_LT(waited, std::chrono::milliseconds(storage::postgres::idle_timeout_ms + 1500))
+        << "the frozen session was ended by the server";
+    EXPECT_GT(waited, std::chrono::milliseconds(storage::postgres::idle_timeout_ms / 2))
+        << "it really held the row";
+    EXPECT_THROW(frozen.exec("COMMIT"), storage::storage_error) << "its session is gone";
 }
 
 // A group commit logs a batch in order; the data comes back byte for byte whatever it holds.

@@ -17,7 +17,13 @@ std::string with_defaults(const std::string& url) {
         {"keepalives_idle", "10"},
         {"keepalives_interval", "5"},
         {"keepalives_count", "3"},
-        {"options", "-c%20statement_timeout%3D" + std::to_string(statement_timeout_ms)},
+        // A frozen instance mid-transaction (SIGSTOP, a stalled VM) holds the event log's
+        // counter row: the server ends its session after idle_timeout_ms, so the other
+        // instances stall that long at most, and a waiter gives up after lock_timeout_ms.
+        {"options", "-c%20statement_timeout%3D" + std::to_string(statement_timeout_ms) +
+                        "%20-c%20idle_in_transaction_session_timeout%3D" +
+                        std::to_string(idle_timeout_ms) + "%20-c%20lock_timeout%3D" +
+                        std::to_string(lock_timeout_ms)},
     };
     std::string out = url;
     const auto query = url.find('?');
@@ -110,6 +116,11 @@ result connection::exec_once(const char* sql, const std::vector<param>& params) 
     if (begins) in_transaction_ = true;
     if (ends) in_transaction_ = false;
     return result(raw);
+}
+
+void connection::rollback() {
+    if (!conn_ || !in_transaction_ || PQstatus(conn_) != CONNECTION_OK) return;
+    exec_once("ROLLBACK", {});
 }
 
 void connection::exec_script(const char* sql) {

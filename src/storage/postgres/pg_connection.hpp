@@ -48,6 +48,10 @@ std::string with_defaults(const std::string& url);
 // answer at all — stopped, or behind a dead network — never cancels anything).
 inline constexpr int statement_timeout_ms = 5000;
 inline constexpr int answer_grace_ms = 1000;
+// A session idle inside a transaction this long is ended by the server (its locks freed);
+// a statement waits at most lock_timeout_ms for a row lock.
+inline constexpr int idle_timeout_ms = 2000;
+inline constexpr int lock_timeout_ms = 4000;
 
 // One libpq connection. A broken connection is re-established on the next call; failures
 // throw storage_error (the API answers 503 and the server keeps running). Every query has a
@@ -61,6 +65,9 @@ public:
 
     result exec(const char* sql, const std::vector<param>& params = {});
     void exec_script(const char* sql);
+    // Ends the transaction under way. A connection already given up rolled back with it:
+    // nothing is sent and no new connection is made (a destructor must not wait for one).
+    void rollback();
     // Thread-safe: the query under way, and every later one, fail at once.
     void cancel() { cancelled_ = true; }
 

@@ -72,6 +72,7 @@ public:
     connection& operator=(const connection&) = delete;
 
     void exec(const char* sql);
+    void rollback() { exec("ROLLBACK"); }
     // The cached statement for `sql`, with its bindings cleared; reset again after use.
     statement_ref prepare(const char* sql);
     // A statement for SQL built at run time, not cached.
