@@ -250,6 +250,14 @@ void shard::on_shutdown() {
     tick_timer_.expires_after(shutdown_grace);
     tick_timer_.async_wait([this](boost::system::error_code ec) {
         if (ec) return;
+        // A resume still waiting for the database does not hold shutdown past the grace:
+        // its answer, if it ever comes, finds nobody (see ws_session::accept).
+        auto waiting = std::exchange(resumes_, {});
+        for (auto& [serial, s] : waiting) {
+            s->resuming_ = false;
+            s->release_held();
+            --s->ops_;
+        }
         for (ws_session* s = sessions_; s;) {
             ws_session* next = s->next_;
             s->abort(close_code::abnormal);

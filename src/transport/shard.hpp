@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -115,6 +116,9 @@ public:
     std::string epoch;
     // Serves `?since=` resumes; none: sockets that ask for one get `unavailable`.
     realtime::resumer* resumer = nullptr;
+    // Sessions waiting for the log's answer to their resume, by serial: at shutdown they are
+    // let go without that answer.
+    std::unordered_map<std::uint64_t, ws_session*> resumes_;
 
     void reassign_manager_cities(std::int64_t user_id, const std::vector<std::int64_t>& cities);
     // Closes the session numbered `serial` if it is still open on this shard.

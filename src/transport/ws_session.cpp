@@ -119,11 +119,18 @@ void ws_session::accept(const auth::principal& who,
         resuming_ = true;
         ++ops_;
         realtime::resume_request request{std::move(since->since), std::move(rooms)};
-        auto back = [this, &io = shard_.io()](realtime::resume_answer answer) {
-            boost::asio::post(io, [this, answer = std::move(answer)]() mutable {
-                finish_resume(std::move(answer));
-                --ops_;
-                maybe_destroy();
+        // The answer finds the session through its shard by serial: at shutdown the shard may
+        // have let the session go without waiting for the database (shard::on_shutdown).
+        shard_.resumes_.emplace(serial_, this);
+        auto back = [&owner = shard_, serial = serial_](realtime::resume_answer answer) {
+            boost::asio::post(owner.io(), [&owner, serial, answer = std::move(answer)]() mutable {
+                auto it = owner.resumes_.find(serial);
+                if (it == owner.resumes_.end()) return;
+                ws_session* s = it->second;
+                owner.resumes_.erase(it);
+                s->finish_resume(std::move(answer));
+                --s->ops_;
+                s->maybe_destroy();
             });
         };
         if (shard_.resumer) {

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer, connectAs, token, api, readiness, eventually, lines } from './lib/server.mjs';
+import WebSocket from 'ws';
+import { startServer, connectAs, token, api, readiness, eventually, lines, Client, addStaff } from './lib/server.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 import { startRedis } from './lib/redis.mjs';
 
@@ -51,6 +52,86 @@ test('a frozen PostgreSQL: requests get 503 in bounded time, readyz says so, SIG
     pg.thaw();
     await srv.stop('SIGKILL');
     await pg.stop();
+  }
+});
+
+// The freeze found by an outside review: with the database queue full, one resume locked
+// the whole server for good. Now a full queue answers at once — 503 for requests and
+// publishes, 1013 for a resume — while /healthz keeps answering, service comes back within
+// seconds of the thaw, and SIGTERM still exits 0 in time.
+test('a full database queue: 503 and 1013 at once, /healthz answers, service resumes after the thaw, SIGTERM exits', async () => {
+  const pg = await startPostgres();
+  const srv = await startServer([], { DATABASE_URL: pg.url, DATABASE_POOL: '1' });
+  const admin = token(1, 'admin');
+  try {
+    assert.equal((await api(srv, 'GET', '/api/orders', admin)).status, 200);
+    pg.freeze();
+    // Enough reads to fill the queue (1024) behind the one the frozen database holds.
+    const flood = Array.from({ length: 1100 }, () =>
+      api(srv, 'GET', '/api/orders', admin).then((r) => r.status, () => 'failed'));
+    await eventually(async () => (await api(srv, 'GET', '/api/orders', admin)).status === 503, 10000);
+    const busy = await api(srv, 'GET', '/api/orders', admin);
+    assert.equal(busy.status, 503);
+    assert.equal(busy.body.error, 'database-busy');
+    const p0 = Date.now();
+    const published = await srv.publish(['admin-orders'], 'during-flood', {});
+    assert.equal(published.status, 503, 'a publish is refused, never accepted and lost');
+    assert.ok(Date.now() - p0 < 1000, `publish answered after ${Date.now() - p0} ms`);
+    // The resume that used to freeze the server.
+    const resuming = new WebSocket(`${srv.wsUrl(admin)}&since=0`);
+    const closed = await new Promise((resolve) => resuming.on('close', (code) => resolve(code)));
+    assert.equal(closed, 1013);
+    const h0 = Date.now();
+    const health = await fetch(`http://127.0.0.1:${srv.port}/healthz`);
+    assert.equal(health.status, 200);
+    assert.ok(Date.now() - h0 < 1000, '/healthz answers while the queue is full');
+
+    pg.thaw();
+    const statuses = await Promise.all(flood);
+    assert.ok(statuses.every((s) => s === 200 || s === 503), `every queued request answered: ${[...new Set(statuses)]}`);
+    const back = Date.now();
+    await eventually(async () => (await api(srv, 'GET', '/api/orders', admin)).status === 200, 10000);
+    assert.ok(Date.now() - back < 10000);
+    const resumed = await Client.connect(`${srv.wsUrl(admin)}&since=0`);
+    assert.equal((await resumed.next()).data.recovered, true);
+    const stopping = Date.now();
+    const { code } = await srv.stop('SIGTERM');
+    assert.equal(code, 0);
+    assert.ok(Date.now() - stopping < 6000, `exit took ${Date.now() - stopping} ms`);
+  } finally {
+    pg.thaw();
+    await srv.stop('SIGKILL').catch(() => {});
+    await pg.stop();
+  }
+});
+
+// Every request of ordercast's own users (Telegram customers, staff logins) first asks the
+// database whether the account still exists: with the database gone that is a 503 in
+// bounded time, not a request left without an answer.
+test('PostgreSQL stopped: every route answers 503 within a few seconds, for own-range users too', async () => {
+  const pg = await startPostgres();
+  const srv = await startServer([], { DATABASE_URL: pg.url });
+  try {
+    const admin = token(1, 'admin');
+    const city = (await api(srv, 'POST', '/api/cities', admin, { name: 'Omsk' })).body.id;
+    await addStaff(srv, 'night.manager', 'manager', 'a long password', [city]);
+    const login = await api(srv, 'POST', '/api/auth/login', null, { login: 'night.manager', password: 'a long password' });
+    assert.equal(login.status, 200);
+    const own = login.body.token;
+    await pg.stop();
+    for (const [method, path, tok] of [['GET', '/api/orders', own], ['GET', '/api/cities', own],
+      ['GET', `/api/orders/1`, own], ['GET', '/api/orders', admin], ['GET', '/api/bonuses', token(5, 'user')]]) {
+      const t0 = Date.now();
+      const res = await api(srv, method, path, tok);
+      assert.equal(res.status, 503, `${method} ${path}: ${JSON.stringify(res.body)}`);
+      assert.ok(['database-unavailable', 'database-busy'].includes(res.body.error), JSON.stringify(res.body));
+      assert.ok(Date.now() - t0 < 9000, `${method} ${path} answered after ${Date.now() - t0} ms`);
+    }
+    const { code } = await srv.stop('SIGTERM');
+    assert.equal(code, 0);
+  } finally {
+    await srv.stop('SIGKILL').catch(() => {});
+    await pg.stop().catch(() => {});
   }
 });
 
