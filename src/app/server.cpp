@@ -26,6 +26,7 @@
 #include "storage/database_url.hpp"
 #include "storage/db_worker.hpp"
 #include "storage/on_db.hpp"
+#include "storage/sqlite/restore.hpp"
 #include "storage/sqlite/sqlite_repository.hpp"
 #include "storage/storage_error.hpp"
 #include "sync/outbox_worker.hpp"
@@ -90,10 +91,13 @@ int serve(const config::config& cfg) {
             timer->async_wait([timer, f](boost::system::error_code) { f(); });
         });
     };
+    std::unique_ptr<storage::sqlite::database_hold> in_use;  // outlives every connection
     std::unique_ptr<storage::db_worker> db_workers;
     try {
         const auto kind = storage::parse_database_url(cfg.database_url);
         const bool sqlite = kind && kind->type == storage::database_url::kind::sqlite;
+        // `ordercast restore` refuses to replace the file while this is held.
+        if (sqlite) in_use = std::make_unique<storage::sqlite::database_hold>(kind->target);
         db_workers = std::make_unique<storage::db_worker>(
             [&cfg] {
                 auto repo = storage::open_repository(cfg.database_url, !cfg.gulyash_url.empty());

@@ -239,6 +239,10 @@ public:
     // The log's name: `candidate` when the log has none yet (its first server), else the one
     // stored. Instances that share it share one log, and only they may share events.
     virtual std::string log_name(std::string_view candidate) = 0;
+    // Gives the log a new name — its epoch (PROTOCOL.md §10) — after a restore: clients that
+    // resume with the old one are told to resync, and the instances' Redis channel changes
+    // with it, so a restored copy never exchanges events with the original.
+    virtual void rename_log(std::string_view name) = 0;
     // Deletes up to `limit` of the oldest events created before `before_ms`; returns how many.
     virtual int prune_events(std::int64_t before_ms, int limit) = 0;
 

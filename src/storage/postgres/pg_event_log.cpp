@@ -85,6 +85,13 @@ std::string pg_repository::log_name(std::string_view candidate) {
     return db_.exec("SELECT value FROM settings WHERE key = 'event_log'").text(0, 0);
 }
 
+void pg_repository::rename_log(std::string_view name) {
+    db_.exec(
+        "INSERT INTO settings (key, value) VALUES ('event_log', $1) ON CONFLICT (key) DO UPDATE "
+        "SET value = excluded.value",
+        {p(name)});
+}
+
 std::vector<unattended_order> pg_repository::due_unattended(std::int64_t before_ms, int limit) {
     auto r = db_.exec(
         "SELECT id, city_id, created_ms, COALESCE(last_alert_ms, 0) FROM (SELECT id, city_id, "

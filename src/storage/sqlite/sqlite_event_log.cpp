@@ -68,6 +68,14 @@ std::string sqlite_repository::log_name(std::string_view candidate) {
     return st.text(0);
 }
 
+void sqlite_repository::rename_log(std::string_view name) {
+    db_.prepare(
+           "INSERT INTO settings (key, value) VALUES ('event_log', ?1) ON CONFLICT (key) DO "
+           "UPDATE SET value = excluded.value")
+        .bind(1, name)
+        .step();
+}
+
 std::vector<unattended_order> sqlite_repository::due_unattended(std::int64_t before_ms, int limit) {
     // created_at is ISO-8601 UTC: julianday reads it, to the millisecond.
     auto st = db_.prepare(

@@ -79,6 +79,7 @@ public:
     bool claim_unattended(std::int64_t order_id, std::int64_t last_alert_ms, std::int64_t now_ms,
                           domain::logged_event& event) override;
     std::string log_name(std::string_view candidate) override;
+    void rename_log(std::string_view name) override;
     std::vector<domain::logged_event> events_after(std::int64_t after_id,
                                                    const std::vector<std::string>& rooms,
                                                    int limit) override;

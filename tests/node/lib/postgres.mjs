@@ -57,8 +57,16 @@ export async function startPostgres() {
     proc.kill('SIGQUIT');
     await exited;
   };
+  const urlOf = (db) => `postgresql://postgres@127.0.0.1:${port}/${db}`;
   return {
-    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    url: urlOf('postgres'),
+    urlOf,
+    // Runs SQL through Debian's psql (as an operator would).
+    sql(statement, db = 'postgres') {
+      const res = spawnSync('psql', [urlOf(db), '-v', 'ON_ERROR_STOP=1', '-c', statement], { encoding: 'utf8' });
+      if (res.status !== 0) throw new Error(`psql failed: ${res.stderr}`);
+      return res.stdout;
+    },
     // Down and up again on the same port and data: what an outage looks like to clients.
     async halt() { await halt(); },
     // Frozen, not gone: every PostgreSQL process is stopped (SIGSTOP), so connections stay
