@@ -35,7 +35,10 @@ export async function startRedis({ password } = {}) {
   };
   return {
     url: password ? `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
-    async stop() { await stopProc(); },
+    async stop() { if (proc?.signalCode === null) proc.kill('SIGCONT'); await stopProc(); },
+    // Frozen (SIGSTOP): connections stay open and nothing is answered.
+    freeze() { proc.kill('SIGSTOP'); },
+    thaw() { proc.kill('SIGCONT'); },
     async restart() { proc = await launch(port, password); },
   };
 }
