@@ -24,7 +24,7 @@ test('--version, and --help on every subcommand, which touches nothing', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercast-cli-'));
   try {
     const untouched = ['--database-url', `sqlite://${dir}/never.db`];
-    for (const args of [['--help'], ['migrate', '--help'], ['backup', '--help'], ['user', '--help'], ['user', 'add', '--help'], ['menu', '--help'], ['city', '--help'], ['token', '--help']]) {
+    for (const args of [['--help'], ['migrate', '--help'], ['backup', '--help'], ['restore', '--help'], ['log', '--help'], ['log', 'new-epoch', '--help'], ['user', '--help'], ['user', 'add', '--help'], ['menu', '--help'], ['city', '--help'], ['token', '--help']]) {
       const res = run([...args, ...untouched]);
       assert.equal(res.status, 0, `${args.join(' ')}: ${res.stderr}`);
       assert.match(res.stdout, /usage|ordercast/, args.join(' '));
