@@ -39,6 +39,34 @@ std::vector<std::string> split_list(const std::string& text) {
     return items;
 }
 
+// An origin as browsers send it: scheme://host[:port], nothing after. Anything else in the
+// list would silently match nothing (a trailing slash) or read as "allow all" (`*`).
+std::optional<std::string> bad_origin(const std::string& origin) {
+    const auto scheme = origin.find("://");
+    const bool http = origin.rfind("http://", 0) == 0 || origin.rfind("https://", 0) == 0;
+    if (!http || scheme == std::string::npos || origin.size() == scheme + 3) {
+        return "'" + origin +
+               "' is not an origin; give scheme://host[:port], e.g. https://admin.example.com "
+               "(leave ALLOWED_ORIGINS empty to allow any)";
+    }
+    const auto rest = std::string_view(origin).substr(scheme + 3);
+    if (rest.find_first_of("/?#*@ ") != std::string_view::npos) {
+        return "'" + origin +
+               "' is not an origin: no path, trailing slash, wildcard or credentials (browsers "
+               "send scheme://host[:port] exactly)";
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> origin_list(const std::string& text) {
+    auto items = split_list(text);
+    // "," or " , " names no origin at all but is not empty: refuse rather than allow any.
+    if (items.empty() && text.find_first_not_of(" \t") != std::string::npos)
+        throw config_error("ALLOWED_ORIGINS: '" + text +
+                           "' names no origin (leave it empty to allow any)");
+    return items;
+}
+
 const std::vector<setting>& settings() {
     static const std::vector<setting> all = {
         {"PORT", "listening port (0: any free port)",
@@ -56,8 +84,10 @@ const std::vector<setting>& settings() {
          [](config& c, const std::string& v) {
              c.ping_interval_ms = parse_number<std::uint32_t>("PING_INTERVAL_MS", v, 100, 3600000);
          }},
-        {"ALLOWED_ORIGINS", "comma list of allowed WebSocket origins (empty: any)",
-         [](config& c, const std::string& v) { c.allowed_origins = split_list(v); }},
+        {"ALLOWED_ORIGINS",
+         "comma list of allowed origins (scheme://host[:port]) for WebSocket handshakes and "
+         "CORS on the HTTP API (empty: any)",
+         [](config& c, const std::string& v) { c.allowed_origins = origin_list(v); }},
         {"LOG_LEVEL", "trace, debug, info, warn, error or off (default info)",
          [](config& c, const std::string& v) { c.log_level = v; }},
         {"LOG_FORMAT", "text or json (default text)",
@@ -190,6 +220,15 @@ void validate(const config& c) {
         throw config_error("DATABASE_URL: expected sqlite://PATH or postgresql://..., got '" +
                            util::redact_url(c.database_url) + "'");
     }
+    if (sqlite && (c.database_url.find(":memory:") != std::string::npos ||
+                   c.database_url.find("mode=memory") != std::string::npos)) {
+        throw config_error(
+            "DATABASE_URL: an in-memory SQLite database would lose every order at exit; give "
+            "a file path (sqlite://data/ordercast.db)");
+    }
+    for (const auto& origin : c.allowed_origins) {
+        if (auto why = bad_origin(origin)) throw config_error("ALLOWED_ORIGINS: " + *why);
+    }
 }
 
 }  // namespace
@@ -197,6 +236,18 @@ void validate(const config& c) {
 std::optional<std::string> weak_secret(std::string_view secret) {
     if (secret.size() < 32)
         return "must be at least 32 bytes, got " + std::to_string(secret.size());
+    // A placeholder copied from an example file passes every other check, and then anyone
+    // who read the example can mint admin tokens.
+    std::string lower(secret);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    for (const char* placeholder : {"change-me", "changeme", "change_me", "replace-me",
+                                    "your-secret", "example", "placeholder"}) {
+        if (lower.find(placeholder) != std::string::npos) {
+            return std::string("looks like a placeholder ('") + placeholder +
+                   "'); generate one: openssl rand -hex 32";
+        }
+    }
     // Length alone lets "32 spaces" or "aaaa..." through: ask for some variety too.
     bool seen[256] = {};
     int distinct = 0;
@@ -209,7 +260,7 @@ std::optional<std::string> weak_secret(std::string_view secret) {
     if (only_space) return std::string("must not be only white space");
     if (distinct < 8) {
         return "has only " + std::to_string(distinct) +
-               " distinct bytes; use at least 8 (e.g. head -c 48 /dev/urandom | base64)";
+               " distinct bytes; use at least 8 (e.g. openssl rand -hex 32)";
     }
     return std::nullopt;
 }

@@ -88,6 +88,12 @@ test('two instances behind nginx with TLS serve wss:// and HTTPS as one', async 
     const bad = await Client.connect(nginx.wsUrl('garbage'), { ca: nginx.ca });
     assert.equal((await bad.closed).code, 4001, 'close codes pass through the proxy');
     await Promise.all(sockets.map((c) => c.close()));
+    // nginx's access log has a line per socket and request, and not one token.
+    const accessLog = nginx.accessLog();
+    assert.match(accessLog, /"GET \/ HTTP\/1\.1" 101/, 'the sockets were logged');
+    assert.match(accessLog, /"GET \/api\/cities HTTP\/1\.1" 301/);
+    for (let i = 0; i < 6; i++) assert.ok(!accessLog.includes(token(100 + i, 'admin').split('.')[2]), 'no token in the access log');
+    assert.ok(!accessLog.includes('token=') && !accessLog.includes('eyJ'), 'no query string in the access log');
   } finally {
     await nginx.stop();
     await a.stop();

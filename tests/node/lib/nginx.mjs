@@ -52,7 +52,8 @@ export async function startNginx(upstreamPorts) {
     .replace('listen 443 ssl http2;', `listen 127.0.0.1:${httpsPort} ssl http2;`)
     .replace(/\n\s*listen \[::\]:\d+[^;]*;/g, '')
     .replaceAll('/etc/ssl/ordercast/fullchain.pem', path.join(dir, 'server.pem'))
-    .replaceAll('/etc/ssl/ordercast/privkey.pem', path.join(dir, 'server.key'));
+    .replaceAll('/etc/ssl/ordercast/privkey.pem', path.join(dir, 'server.key'))
+    .replaceAll('/var/log/nginx/ordercast.access.log', path.join(dir, 'access.log'));
   fs.writeFileSync(path.join(dir, 'ordercast.conf'), conf);
   // What Debian's /etc/nginx/nginx.conf does around sites-enabled, written to the temporary
   // folder.
@@ -83,6 +84,7 @@ http {
     httpBase: `http://127.0.0.1:${httpPort}`,
     base: `https://127.0.0.1:${httpsPort}`,
     wsUrl: (tok) => `wss://127.0.0.1:${httpsPort}/?token=${tok}`,
+    accessLog: () => fs.readFileSync(path.join(dir, 'access.log'), 'utf8'),
     async stop() {
       if (proc.exitCode === null) {
         const exited = new Promise((resolve) => proc.on('exit', resolve));

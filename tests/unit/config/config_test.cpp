@@ -74,6 +74,38 @@ TEST(Config, RefusesSecretsWithTooLittleVariety) {
     EXPECT_FALSE(weak_secret("abcdefgh-abcdefgh-abcdefgh-abcdefgh"));
 }
 
+// The example environment file's placeholder passes length and variety: a skipped edit
+// would let anyone who read the example mint admin tokens.
+TEST(Config, RefusesThePlaceholderSecretsOfExampleFiles) {
+    for (const std::string& placeholder :
+         {std::string("change-me-to-at-least-32-random-bytes-please"),
+          std::string("please-CHANGE-ME-0123456789abcdefghijk"),
+          std::string("replace-me-with-a-real-secret-0123456789")}) {
+        EXPECT_THROW(load({"--jwt-secret", placeholder}, env_of({})), config_error) << placeholder;
+        EXPECT_NE(weak_secret(placeholder)->find("openssl rand -hex 32"), std::string::npos);
+    }
+}
+
+TEST(Config, RefusesAllowedOriginsThatWouldSilentlyMatchNothingOrEverything) {
+    auto with = [](const std::string& origins) {
+        return load({"--allowed-origins", origins}, env_of({{"JWT_SECRET", secret}}));
+    };
+    for (const char* bad : {",", " , ", "*", "https://a.example/", "a.example", "https://",
+                            "https://a.example/path", "https://*.example", "ftp://a.example"})
+        EXPECT_THROW(with(bad), config_error) << bad;
+    EXPECT_TRUE(with("").allowed_origins.empty()) << "empty: any origin";
+    EXPECT_EQ(with("https://a.example:8443,http://localhost:3000").allowed_origins,
+              (std::vector<std::string>{"https://a.example:8443", "http://localhost:3000"}));
+}
+
+TEST(Config, RefusesAnInMemorySqliteDatabase) {
+    for (const char* url : {"sqlite://:memory:", "sqlite://file::memory:?cache=shared",
+                            "sqlite://file:x?mode=memory"})
+        EXPECT_THROW(load({}, env_of({{"JWT_SECRET", secret}, {"DATABASE_URL", url}})),
+                     config_error)
+            << url;
+}
+
 TEST(Config, NamesNoPasswordWhenRefusingAUrl) {
     try {
         load({"--jwt-secret", secret, "--redis-url", "rediss://:hunter2-secret@cache"}, env_of({}));
