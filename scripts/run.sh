@@ -19,6 +19,7 @@ fi
 # The development database starts with one city and a small demo menu, so that an order can
 # be placed at once (only when it is created here, never over an existing one).
 if [[ -z ${DATABASE_URL:-} && ! -e data/ordercast.db ]]; then
+    build/release/ordercast migrate >/dev/null
     build/release/ordercast city add Moscow >/dev/null
     build/release/ordercast menu import scripts/demo-menu.json >/dev/null
     echo "data/ordercast.db: created with city 1 (Moscow) and the menu of scripts/demo-menu.json"

@@ -138,7 +138,7 @@ int with_repository(const std::vector<std::string>& args,
                     const std::function<int(domain::repository&)>& work) {
     const std::string url = database_url(args);
     try {
-        auto repo = storage::open_repository(url, false);
+        auto repo = storage::open_existing_repository(url);
         return work(*repo);
     } catch (const storage::storage_error& e) {
         std::cerr << "ordercast user: " << e.what() << "\n";

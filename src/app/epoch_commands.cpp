@@ -29,7 +29,7 @@ bool only_database_url(const std::vector<std::string>& args, std::size_t first) 
 
 // A new epoch for the log of `url`: the old and the new one.
 std::pair<std::string, std::string> renew_epoch(const std::string& url) {
-    auto repo = storage::open_repository(url, false);
+    auto repo = storage::open_existing_repository(url);
     auto old = repo->log_name(util::random_id());
     auto fresh = util::random_id();
     repo->rename_log(fresh);

@@ -43,7 +43,7 @@ int menu_command(const std::vector<std::string>& args) {
         }
     }
     try {
-        auto repo = storage::open_repository(database_url(args), false);
+        auto repo = storage::open_existing_repository(database_url(args));
         const int added = domain::menu_service(*repo).import(std::move(items));
         std::cout << "menu: " << added << " added, "
                   << parsed.as_array().size() - static_cast<std::size_t>(added) << " updated\n";
@@ -66,7 +66,7 @@ int city_command(const std::vector<std::string>& args) {
     const std::string name = util::tidy_name(args[1]);
     if (name.empty() || name.size() > 200) return fail("a city's name is 1 to 200 bytes");
     try {
-        auto repo = storage::open_repository(database_url(args), false);
+        auto repo = storage::open_existing_repository(database_url(args));
         auto city = repo->add_city(name);
         if (!city) return fail("a city named '" + name + "' exists");
         std::cout << "city " << city->id << " (" << city->name << ")\n";

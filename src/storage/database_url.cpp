@@ -1,5 +1,7 @@
 #include "storage/database_url.hpp"
 
+#include <filesystem>
+
 #include "storage/postgres/pg_repository.hpp"
 #include "storage/sqlite/sqlite_repository.hpp"
 #include "storage/storage_error.hpp"
@@ -26,6 +28,17 @@ std::unique_ptr<domain::repository> open_repository(const std::string& url, bool
         return std::make_unique<sqlite::sqlite_repository>(parsed->target, record_outbox);
     }
     return std::make_unique<postgres::pg_repository>(parsed->target, record_outbox);
+}
+
+std::unique_ptr<domain::repository> open_existing_repository(const std::string& url) {
+    auto parsed = parse_database_url(url);
+    if (parsed && parsed->type == database_url::kind::sqlite &&
+        !std::filesystem::exists(parsed->target)) {
+        throw storage_error("no database at " + std::filesystem::absolute(parsed->target).string() +
+                            " (from --database-url or DATABASE_URL); the server or `ordercast "
+                            "migrate` creates it");
+    }
+    return open_repository(url, false);
 }
 
 }  // namespace ordercast::storage

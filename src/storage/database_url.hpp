@@ -24,5 +24,9 @@ namespace ordercast::storage {
 
 // Opens the repository a URL names (migrating it); throws storage_error.
 std::unique_ptr<domain::repository> open_repository(const std::string& url, bool record_outbox);
+// For the operator's commands: like open_repository, but a SQLite file that does not exist
+// is refused (naming the path looked at) rather than created — only the server and
+// `ordercast migrate` create a database.
+std::unique_ptr<domain::repository> open_existing_repository(const std::string& url);
 
 }  // namespace ordercast::storage

@@ -76,6 +76,46 @@ test('staff accounts: add refuses a dangling --city-id; list, passwd, and remove
   assert.ok(Number(/^user (\d+)/.exec(next.stdout)[1]) > id);
 });
 
+// Only the server and `migrate` create a database: an operator's command run from the wrong
+// folder says which path it looked at instead of creating a stray empty database there.
+test('user, menu, city and log commands refuse a database that does not exist, naming its path', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercast-cli-'));
+  try {
+    const missing = ['--database-url', `sqlite://${dir}/data/ordercast.db`];
+    const menuFile = path.join(dir, 'menu.json');
+    fs.writeFileSync(menuFile, JSON.stringify([{ name: 'Tea', price: 1 }]));
+    for (const args of [['user', 'add', '--login', 'a.b', '--role', 'admin'], ['user', 'list'], ['menu', 'import', menuFile], ['city', 'add', 'Tver'], ['log', 'new-epoch']]) {
+      const res = run([...args, ...missing], 'a long password\n');
+      assert.equal(res.status, 1, `${args.join(' ')}: ${res.stdout}`);
+      assert.match(res.stderr, new RegExp(`no database at ${dir}/data/ordercast\\.db`), args.join(' '));
+    }
+    assert.deepEqual(fs.readdirSync(dir), ['menu.json'], 'nothing created');
+    assert.equal(run(['migrate', ...missing]).status, 0, 'migrate creates it');
+    assert.equal(run(['city', 'add', 'Tver', ...missing]).status, 0, 'then the commands work');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// A backup holds password hashes and addresses: created 0600, new, never through a symlink.
+test('ordercast backup writes a new file readable by its owner only and never follows a symlink', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercast-cli-'));
+  try {
+    const copy = path.join(dir, 'copy.db');
+    assert.equal(run(['backup', copy, ...db()]).status, 0);
+    assert.equal(fs.statSync(copy).mode & 0o777, 0o600);
+    const planted = path.join(dir, 'planted.db');
+    const target = path.join(dir, 'elsewhere.db');
+    fs.symlinkSync(target, planted);
+    const res = run(['backup', planted, ...db()]);
+    assert.equal(res.status, 1);
+    assert.match(res.stderr, /exists; give a new file/);
+    assert.ok(!fs.existsSync(target), 'the dangling symlink was not followed');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the flag wins even over an environment value that would not parse; HOST may be a name', async () => {
   const srv = await startServer(['--log-level', 'info'], { PORT: 'not-a-port', LOG_LEVEL: 'loud' });
   assert.equal((await fetch(`${srv.base}/healthz`)).status, 200);

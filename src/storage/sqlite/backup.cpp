@@ -1,6 +1,11 @@
 #include "storage/sqlite/backup.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 #include <memory>
@@ -26,12 +31,26 @@ db_ptr open(const std::string& path, int flags) {
 
 void backup(const std::string& source, const std::string& destination) {
     if (!std::filesystem::exists(source)) throw storage_error("sqlite: no database at " + source);
-    if (std::filesystem::exists(destination))
-        throw storage_error("backup: " + destination + " exists; give a new file");
+    // The copy holds password hashes and customers' addresses: readable by its owner only,
+    // created new (never an existing file, never through a symlink planted in its place).
+    const int fd =
+        ::open(destination.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        const int err = errno;
+        if (err == EEXIST || err == ELOOP)
+            throw storage_error("backup: " + destination + " exists; give a new file");
+        throw storage_error("backup: cannot create " + destination + ": " + std::strerror(err));
+    }
+    ::close(fd);
     auto from = open(source, SQLITE_OPEN_READONLY);
-    auto to = open(destination, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    auto to = open(destination, SQLITE_OPEN_READWRITE);
     sqlite3_backup* copy = sqlite3_backup_init(to.get(), "main", from.get(), "main");
-    if (!copy) throw storage_error(std::string("backup: ") + sqlite3_errmsg(to.get()));
+    if (!copy) {
+        const std::string why = sqlite3_errmsg(to.get());
+        to.reset();
+        std::filesystem::remove(destination);
+        throw storage_error("backup: " + why);
+    }
     // All pages in one step: one read transaction, so the copy is one consistent snapshot.
     int rc = SQLITE_OK;
     for (int tries = 0; tries < 100; ++tries) {
