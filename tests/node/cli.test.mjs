@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, Client, api, token, lines, eventually, SECRET } from './lib/server.mjs';
+import { startPostgres } from './lib/postgres.mjs';
 
 const bin = process.env.ORDERCAST_BIN;
 let server;
@@ -113,6 +114,29 @@ test('ordercast backup writes a new file readable by its owner only and never fo
     assert.ok(!fs.existsSync(target), 'the dangling symlink was not followed');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// PostgreSQL's NOTICEs ("relation ... already exists" at every start) go through the logger,
+// not to stderr: JSON logs stay one object per line, command output stays clean.
+test('on PostgreSQL, no NOTICE reaches stderr: JSON logs are one object per line', async () => {
+  const pg = await startPostgres();
+  try {
+    const url = ['--database-url', pg.url];
+    for (const args of [['migrate'], ['migrate'], ['user', 'list'], ['city', 'add', 'Perm']]) {
+      const res = run([...args, ...url]);
+      assert.equal(res.status, 0, res.stderr);
+      assert.doesNotMatch(res.stderr, /NOTICE/, args.join(' '));
+    }
+    const srv = await startServer([], { DATABASE_URL: pg.url, LOG_FORMAT: 'json' });
+    await api(srv, 'GET', '/api/cities', token(1, 'admin'));
+    await srv.stop();
+    const lines = srv.log().split('\n').filter(Boolean);
+    assert.ok(lines.length > 3);
+    for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), line);
+    assert.doesNotMatch(srv.log(), /NOTICE/);
+  } finally {
+    await pg.stop();
   }
 });
 

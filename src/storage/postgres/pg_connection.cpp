@@ -6,9 +6,20 @@
 #include <chrono>
 #include <cstring>
 
+#include <spdlog/spdlog.h>
+
 #include "storage/storage_error.hpp"
 
 namespace ordercast::storage::postgres {
+namespace {
+
+void log_notice(void*, const char* message) {
+    std::string_view text(message);
+    while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+    spdlog::debug("postgresql: {}", text);
+}
+
+}  // namespace
 
 std::string with_defaults(const std::string& url) {
     const std::pair<const char*, std::string> defaults[] = {
@@ -58,6 +69,9 @@ void connection::ensure_connected() {
     if (PQstatus(conn_) != CONNECTION_OK) {
         throw storage_error(std::string("postgresql: ") + PQerrorMessage(conn_));
     }
+    // libpq prints NOTICEs ("relation ... already exists") on stderr by default, which breaks
+    // one-JSON-object-per-line logs: they go through the logger, at debug.
+    PQsetNoticeProcessor(conn_, log_notice, nullptr);
 }
 
 void connection::drop(const std::string& why, bool lost) {
