@@ -183,7 +183,9 @@ void router::handle(const request& req, respond_fn respond, std::string_view cli
     std::string allowed;  // methods of the routes whose path matched, for a 405
     for (const auto& r : routes) {
         if (parts.empty() || !matches(r.pattern, parts, c)) continue;
-        if (r.method != req.method()) {
+        // HEAD is GET without the body (RFC 9110 §9.3.2); the session drops the body.
+        const auto method = req.method() == http::verb::head ? http::verb::get : req.method();
+        if (r.method != method) {
             if (!allowed.empty()) allowed += ", ";
             allowed += std::string(http::to_string(r.method));
             continue;

@@ -40,6 +40,19 @@ constexpr std::size_t max_pipelined = 16;
 // obs-fold (a header line continued on the next one, RFC 9112 §5.2) is a way to hide one
 // header inside another past a proxy; Beast 1.81 quietly joins the lines, so the raw
 // header is checked before it is parsed.
+// The answer to a HEAD: the headers a GET would get, Content-Length included, and no body —
+// a body here would be read by a keep-alive client as the start of its next answer.
+void without_body(api::response& res) {
+    const auto length = res.body().size();
+    res.body().clear();
+    res.content_length(length);
+}
+
+// `Expect: 100-continue` (RFC 9110 §10.1.1): the client waits for a 100 before its body.
+bool expects_continue(const api::request& req) {
+    return beast::iequals(std::string_view(req[http::field::expect]), "100-continue");
+}
+
 bool has_obs_fold(std::string_view header) {
     for (auto pos = header.find("\r\n"); pos != std::string_view::npos;
          pos = header.find("\r\n", pos + 2)) {
@@ -126,6 +139,7 @@ void http_session::on_shutdown() {
 void http_session::read() {
     paused_ = false;
     parser_.emplace();
+    continued_ = false;
     parser_->header_limit(max_header_bytes);
     parser_->body_limit(max_body_bytes);
     parser_->eager(true);
@@ -155,6 +169,20 @@ void http_session::parse_buffered() {
         if (ec && ec != http::error::need_more) return on_read(ec);
         if (parser_->is_done()) return on_read({});
         if (used == 0) break;
+    }
+    // A client that asked for it gets its 100 before sending the body (curl waits a second
+    // otherwise) — only when no earlier answer is still due, so answers stay in order.
+    if (parser_->is_header_done() && !continued_ && answers_.empty() && !writing_ &&
+        expects_continue(parser_->get())) {
+        continued_ = true;
+        writing_ = true;
+        static constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+        boost::asio::async_write(stream_, boost::asio::buffer(go_on.data(), go_on.size()),
+                                 [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                     self->writing_ = false;
+                                     if (ec) return self->close();
+                                     self->write_next();
+                                 });
     }
     stream_.async_read_some(buffer_.prepare(read_chunk),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
@@ -229,8 +257,10 @@ void http_session::on_read(beast::error_code ec) {
         ctx_.router.handle(
             req,
             [self = home(), seq, origin = policy.allowed_origin(req),
+             head = req.method() == http::verb::head,
              access = std::move(access)](api::response res) {
                 if (origin) cors::allow(res, *origin);
+                if (head) without_body(res);
                 res.set("X-Request-Id", access.request_id);
                 log_access(access, res);
                 boost::asio::post(self->stream_.get_executor(),

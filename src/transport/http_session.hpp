@@ -81,6 +81,7 @@ private:
     bool writing_ = false;          // an async write is under way
     bool write_posted_ = false;     // a write_next is queued on the loop
     bool paused_ = false;           // reading waits for the pipeline to drain
+    bool continued_ = false;        // this request's 100 Continue is sent
     bool upgrade_waiting_ = false;  // an upgrade waits for earlier answers
     bool detached_ = false;         // no longer one of the shard's shutdown listeners
     bool keep_alive_ = true;

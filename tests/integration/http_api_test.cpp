@@ -246,5 +246,38 @@ TEST_F(HttpApi, KeepAliveServesPipelinedRequests) {
     EXPECT_EQ(status_of(c.http("")), 404);
 }
 
+// HEAD is GET without the body: a body would be read by a keep-alive client as the start of
+// its next answer (Node's client then failed on the next response).
+TEST_F(HttpApi, HeadAnswersHaveTheHeadersOfGetAndNoBody) {
+    raw_client c(server_->port());
+    c.send_raw("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string both;
+    while (both.find("not-found") == std::string::npos) {
+        auto more = c.read_some();
+        if (more.empty()) break;
+        both += more;
+    }
+    const auto second = both.find("HTTP/1.1 404");
+    ASSERT_NE(second, std::string::npos) << both;
+    const auto head = both.substr(0, second);
+    EXPECT_EQ(status_of(head), 200);
+    EXPECT_NE(head.find("Content-Length: 15"), std::string::npos) << "the length a GET gets";
+    EXPECT_TRUE(head.ends_with("\r\n\r\n")) << "nothing after the headers: " << head;
+    EXPECT_EQ(body_of(both.substr(second)).at("error"), "not-found");
+}
+
+// `Expect: 100-continue` is answered before the body is sent (curl waits a second for it).
+TEST_F(HttpApi, Expect100ContinueIsAnsweredBeforeTheBody) {
+    raw_client c(server_->port());
+    const std::string body = R"({"rooms":["admin-orders"],"type":"t","data":{}})";
+    c.send_raw("POST /api/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+               server_->token(900, "service") +
+               "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n");
+    EXPECT_EQ(c.read_some(2000), "HTTP/1.1 100 Continue\r\n\r\n");
+    c.send_raw(body);
+    EXPECT_EQ(status_of(c.http("")), 202);
+}
+
 }  // namespace
 }  // namespace ordercast::testing
