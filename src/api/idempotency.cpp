@@ -2,7 +2,9 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <vector>
 
 #include "domain/error.hpp"
 #include "util/hex.hpp"
@@ -24,10 +26,32 @@ std::optional<std::string> idempotency_key(const request& req, std::optional<res
     return key;
 }
 
+namespace {
+
+// The same JSON whatever the order of its members: objects rebuilt with their keys sorted.
+boost::json::value sorted(const boost::json::value& v) {
+    if (v.is_array()) {
+        boost::json::array out;
+        for (const auto& item : v.as_array()) out.push_back(sorted(item));
+        return out;
+    }
+    if (!v.is_object()) return v;
+    std::vector<const boost::json::key_value_pair*> members;
+    for (const auto& kv : v.as_object()) members.push_back(&kv);
+    std::sort(members.begin(), members.end(),
+              [](const auto* a, const auto* b) { return a->key() < b->key(); });
+    boost::json::object out;
+    for (const auto* kv : members) out[kv->key()] = sorted(kv->value());
+    return out;
+}
+
+}  // namespace
+
 std::string request_hash(const request& req) {
     boost::system::error_code ec;
     const auto parsed = boost::json::parse(req.body(), ec);
-    const std::string canonical = ec ? req.body() : util::to_json_text(parsed);
+    // Compared as JSON (README): whitespace and member order do not make another request.
+    const std::string canonical = ec ? req.body() : util::to_json_text(sorted(parsed));
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), digest);
     return util::hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));

@@ -354,6 +354,13 @@ void router::publish_event(const auth::principal& who, const request& req, respo
         return respond(error_response(http::status::bad_request, "bad-type",
                                       "'type' must match ^[a-z0-9-]{1,64}$"));
     }
+    if (realtime::reserved_event_type(std::string_view(type->as_string()))) {
+        // A forged `connected` or `resync` would make clients reset their position.
+        return respond(error_response(
+            http::status::bad_request, "reserved-type",
+            "'" + std::string(type->as_string()) +
+                "' is a reply the server sends to one socket; publish events of other types"));
+    }
     const auto* data = obj.if_contains("data");
     if (!data || !data->is_object()) {
         return respond(error_response(http::status::bad_request, "bad-request",

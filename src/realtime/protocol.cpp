@@ -121,6 +121,13 @@ std::string_view resync_reason(resume_answer::outcome o) {
     return {};
 }
 
+bool reserved_event_type(std::string_view type) {
+    for (std::string_view reply :
+         {"connected", "resync", "pong", "error", "room-joined", "room-left"})
+        if (type == reply) return true;
+    return false;
+}
+
 bool valid_event_type(std::string_view type) {
     if (type.empty() || type.size() > 64) return false;
     for (char c : type) {

@@ -42,5 +42,7 @@ std::string logged_event_message(std::int64_t id, std::string_view type,
 
 // `^[a-z0-9-]{1,64}$`: what an event type may be.
 bool valid_event_type(std::string_view type);
+// The replies the server sends to one socket (PROTOCOL.md §3.1): never published.
+bool reserved_event_type(std::string_view type);
 
 }  // namespace ordercast::realtime

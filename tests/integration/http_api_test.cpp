@@ -105,6 +105,13 @@ TEST_F(HttpApi, PublishingValidatesTheEvent) {
              {R"({"rooms":["admin-orders"],"data":{}})", "bad-type"},
              {R"({"rooms":["admin-orders"],"type":"new-order","data":[1]})", "bad-request"},
              {R"({"rooms":["admin-orders"],"type":"new-order"})", "bad-request"},
+             // The server's replies to one socket cannot be forged into a room.
+             {R"({"rooms":["admin-orders"],"type":"connected","data":{}})", "reserved-type"},
+             {R"({"rooms":["admin-orders"],"type":"resync","data":{}})", "reserved-type"},
+             {R"({"rooms":["admin-orders"],"type":"pong","data":{}})", "reserved-type"},
+             {R"({"rooms":["admin-orders"],"type":"error","data":{}})", "reserved-type"},
+             {R"({"rooms":["admin-orders"],"type":"room-joined","data":{}})", "reserved-type"},
+             {R"({"rooms":["admin-orders"],"type":"room-left","data":{}})", "reserved-type"},
          }) {
         auto res = post_event(body, token);
         EXPECT_EQ(status_of(res), 400) << body;

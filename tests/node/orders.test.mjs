@@ -326,6 +326,10 @@ test('Idempotency-Key: a retried checkout gets the first answer and creates noth
   // Whitespace does not make it another request; a different body does.
   const spaced = await fetch(`${server.base}/api/orders`, { method: 'POST', headers: { authorization: `Bearer ${token(90, 'user')}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body, null, 2) });
   assert.equal(spaced.status, 201);
+  // Nor does the order of its members: the body is compared as JSON.
+  const reordered = await send(key, { bonuses_used: 50, items: soup.map(({ quantity, menuItemId }) => ({ quantity, menuItemId })), city_id: moscow });
+  assert.equal(reordered.status, 201, JSON.stringify(reordered.body));
+  assert.deepEqual(reordered.body, first.body);
   const reused = await send(key, { ...body, comment: 'another checkout' });
   assert.equal(reused.status, 422);
   assert.equal(reused.body.error, 'idempotency-key-reused');
