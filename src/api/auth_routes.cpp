@@ -8,6 +8,7 @@
 #include "auth/password.hpp"
 #include "auth/telegram_init_data.hpp"
 #include "util/clock.hpp"
+#include "util/log_fields.hpp"
 #include "util/text_key.hpp"
 
 namespace ordercast::api {
@@ -140,7 +141,8 @@ void router::staff_login(const request& req, std::string_view client, respond_fn
                 if (failed) {
                     ctx_.metrics.count_auth_failure(auth::token_error::bad_signature);
                     // Who and from where, never what was tried.
-                    spdlog::info("login refused: login={} address={}", login, address);
+                    spdlog::info("login refused: login={} address={}", util::quoted(login),
+                                 address);
                     return ctx_.defer(failed_login_delay, [respond] {
                         respond(api::error_response(http::status::unauthorized,
                                                     "invalid-credentials",

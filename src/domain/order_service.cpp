@@ -97,8 +97,9 @@ void order_service::price(order& o, const std::vector<menu_item>& menu) const {
         const std::string which = "menu item " + std::to_string(line.menu_item_id);
         require(it != menu.end(), error::kind::unprocessable, "unknown-item",
                 which + " does not exist");
+        // Unnamed: customers (the only ones who order) never see hidden items' names.
         require(it->available, error::kind::unprocessable, "unknown-item",
-                which + " ('" + it->name + "') is not available");
+                which + " is not available");
         require(it->sold_in(o.city_id), error::kind::unprocessable, "unknown-item",
                 which + " ('" + it->name + "') is not sold in city " + std::to_string(o.city_id));
         line.name = it->name;

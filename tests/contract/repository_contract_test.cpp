@@ -507,7 +507,7 @@ TEST_P(OrderService, AnOrderTakesNamesAndPricesFromTheMenuOrIsRefusedNamingTheIt
     std::string code;
     for (auto [id, says] : std::vector<std::pair<std::int64_t, std::string>>{
              {9999, "menu item 9999 does not exist"},
-             {tea.id, "('Tea') is not available"},
+             {tea.id, "menu item " + std::to_string(tea.id) + " is not available"},
              {pie.id, "('Pie') is not sold in city " + std::to_string(moscow_)}}) {
         try {
             service_->create(user, {.city_id = moscow_, .items = {{soup.id, 1}, {id, 1}}});
@@ -516,6 +516,8 @@ TEST_P(OrderService, AnOrderTakesNamesAndPricesFromTheMenuOrIsRefusedNamingTheIt
             EXPECT_EQ(e.type, error::kind::unprocessable);
             EXPECT_EQ(e.code, "unknown-item");
             EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+            EXPECT_EQ(std::string(e.what()).find("Tea"), std::string::npos)
+                << "a hidden item's name never reaches a customer";
         }
     }
     EXPECT_EQ(service_->list(user, {.limit = 10}).size(), 1u) << "refused orders store nothing";

@@ -36,10 +36,12 @@ export async function startServer(args = [], env = {}, { dataDir, command } = {}
   });
   proc.on('exit', () => { if (!dataDir) fs.rmSync(dir, { recursive: true, force: true }); });
   let log = '';
+  const raw = [];  // the bytes as written: `log` has invalid UTF-8 replaced by Node
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 10000);
     proc.stderr.on('data', (chunk) => {
+      raw.push(chunk);
       log += chunk;
       const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
       if (m) {
@@ -62,6 +64,7 @@ export async function startServer(args = [], env = {}, { dataDir, command } = {}
     databaseUrl: env.DATABASE_URL ?? `sqlite://${dir}/ordercast.db`,
     wsUrl: (tok) => `ws://127.0.0.1:${port}/?token=${tok}`,
     log: () => log,
+    rawLog: () => Buffer.concat(raw),
     exited,
     async stop(signal = 'SIGTERM') {
       const running = proc.exitCode === null && proc.signalCode === null;
