@@ -71,22 +71,33 @@ void router::telegram_login(const request& req, respond_fn respond) {
     });
 }
 
+namespace {
+
+// One login tried from one address.
+std::string pair_of(const std::string& login, const std::string& address) {
+    return login + '\x1f' + address;
+}
+
+}  // namespace
+
 std::int64_t router::admit_login(const std::string& login, const std::string& address) {
-    // Every attempt counts against its login and its address until it succeeds, and each
-    // may have only a couple of checks under way: a guesser gets 429 long before the
-    // hashing thread notices it, and real logins do not queue behind a flood.
+    // Every attempt counts against its address and its (login, address) pair until it
+    // succeeds, and each may have only a couple of checks under way: a guesser gets 429 long
+    // before the hashing thread notices it. Never per login alone: a correct password from an
+    // address that has not been failing is never refused because someone else guessed wrong.
     const auto now = util::unix_millis();
-    if (auto wait_s = login_names_.take(login, now)) return wait_s;
+    const auto pair = pair_of(login, address);
+    if (auto wait_s = login_pairs_.take(pair, now)) return wait_s;
     if (auto wait_s = login_clients_.take(address, now)) {
-        login_names_.give_back(login);
+        login_pairs_.give_back(pair);
         return wait_s;
     }
-    if (!checking_.enter(login)) {
+    if (!checking_.enter(pair)) {
         end_login(login, address, false);
         return 1;
     }
     if (!checking_.enter(address)) {
-        checking_.leave(login);
+        checking_.leave(pair);
         end_login(login, address, false);
         return 1;
     }
@@ -95,7 +106,7 @@ std::int64_t router::admit_login(const std::string& login, const std::string& ad
 
 void router::end_login(const std::string& login, const std::string& address, bool failed) {
     if (failed) return;
-    login_names_.give_back(login);
+    login_pairs_.give_back(pair_of(login, address));
     login_clients_.give_back(address);
 }
 
@@ -117,7 +128,7 @@ void router::staff_login(const request& req, std::string_view client, respond_fn
     }
     // Ends the attempt once: the password check is over (or never ran).
     auto finish = [this, login, address](bool failed) {
-        checking_.leave(login);
+        checking_.leave(pair_of(login, address));
         checking_.leave(address);
         end_login(login, address, failed);
     };

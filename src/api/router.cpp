@@ -39,7 +39,7 @@ constexpr std::uint32_t max_checks_per_sender = 2;
 router::router(api_context ctx)
     : ctx_(std::move(ctx)),
       orders_(ctx_.orders_per_minute, minute_ms),
-      login_names_(ctx_.login_failures_per_min, minute_ms),
+      login_pairs_(ctx_.login_failures_per_min, minute_ms),
       login_clients_(ctx_.login_failures_per_min, minute_ms),
       checking_(max_checks_per_sender) {}
 

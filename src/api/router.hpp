@@ -130,9 +130,9 @@ private:
 
     api_context ctx_;
     rate_window orders_;         // orders per customer
-    rate_window login_names_;    // failed logins per login
+    rate_window login_pairs_;    // failed logins per (login, client address)
     rate_window login_clients_;  // failed logins per client address
-    concurrency_gate checking_;  // password checks under way per login and per address
+    concurrency_gate checking_;  // password checks under way per (login, address) and address
 };
 
 // The bearer token of an `Authorization` header value, if it has one.

@@ -188,16 +188,24 @@ test('a real login stays under a second while 200 wrong passwords flood in', asy
   await assert.rejects(addStaff(server, 'Boris', 'admin'), /taken/);
 });
 
-test('failed logins per minute lock the login from every address, and the address for every login', async () => {
+// Throttled per address and per (login, address) — never per login alone: eleven wrong
+// passwords a minute from anywhere used to lock the real admin out.
+test('failed logins lock the address and the login from that address, never the right password from elsewhere', async () => {
   const srv = await startServer(['--login-failures-per-min', '3']);
   try {
     await addStaff(srv, 'vlad', 'admin', 'vlads password');
     await addStaff(srv, 'gleb', 'admin', 'glebs password');
     const attempt = (login, password, from) => api(srv, 'POST', '/api/auth/login', null, { login, password }, { 'x-forwarded-for': from });
-    for (let i = 0; i < 3; i++) assert.equal((await attempt('vlad', 'wrong', `192.0.2.${i}`)).status, 401);
-    const locked = await attempt('vlad', 'vlads password', '192.0.2.50');
-    assert.equal(locked.status, 429, 'even the right password waits');
+    // Someone guesses vlad's password from many addresses...
+    for (let i = 0; i < 12; i++) assert.equal((await attempt('vlad', 'wrong', `192.0.2.${i}`)).status, 401);
+    // ...and vlad, from his own address, still gets in.
+    assert.equal((await attempt('vlad', 'vlads password', '192.0.2.50')).status, 200, 'the right password from elsewhere');
+    // One address guessing one login is stopped, even with the right password from there.
+    for (let i = 0; i < 3; i++) assert.equal((await attempt('gleb', 'wrong', '192.0.2.60')).status, 401);
+    const locked = await attempt('gleb', 'glebs password', '192.0.2.60');
+    assert.equal(locked.status, 429, 'that login from that address waits');
     assert.equal(locked.body.error, 'too-many-attempts');
+    // One address trying many logins is stopped for every login.
     for (let i = 0; i < 3; i++) assert.equal((await attempt(`nobody${i}`, 'wrong', '192.0.2.99')).status, 401);
     assert.equal((await attempt('gleb', 'glebs password', '192.0.2.99')).status, 429, 'that address is locked');
     assert.equal((await attempt('gleb', 'glebs password', '192.0.2.100')).status, 200, 'others are not');
