@@ -15,8 +15,8 @@
 #include <filesystem>
 
 #include "storage/postgres/pg_repository.hpp"
-#include "storage/storage_error.hpp"
 #include "storage/sqlite/sqlite_repository.hpp"
+#include "storage/storage_error.hpp"
 #include "support/postgres_process.hpp"
 #include "support/temp_dir.hpp"
 #include "util/clock.hpp"
