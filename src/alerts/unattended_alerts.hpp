@@ -6,7 +6,7 @@
 
 #include "domain/event_sink.hpp"
 #include "realtime/presence.hpp"
-#include "storage/db_worker.hpp"
+#include "storage/db_executor.hpp"
 #include "util/periodic.hpp"
 
 namespace ordercast::alerts {
@@ -19,7 +19,7 @@ namespace ordercast::alerts {
 // intervals, one alert goes out, not a burst: the next is due an interval after it.
 class unattended_alerts {
 public:
-    unattended_alerts(storage::db_worker& db, domain::event_sink& sink,
+    unattended_alerts(storage::db_executor& db, domain::event_sink& sink,
                       const realtime::cluster_presence& presence, std::int64_t interval_s);
     unattended_alerts(const unattended_alerts&) = delete;
     unattended_alerts& operator=(const unattended_alerts&) = delete;
@@ -28,12 +28,13 @@ public:
     // How often the database is asked: a quarter of the interval, between 0.1 and 5 s.
     static std::chrono::milliseconds poll_every(std::int64_t interval_s);
 
-    static constexpr int batch = 100;
+    // Orders read and claimed per database job; a round takes batches until none is due.
+    static constexpr int batch = 200;
 
 private:
     void round();
 
-    storage::db_worker& db_;
+    storage::db_executor& db_;
     domain::event_sink& sink_;
     const realtime::cluster_presence& presence_;
     std::int64_t interval_ms_;

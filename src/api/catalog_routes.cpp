@@ -33,7 +33,10 @@ void router::route_presence(const call& c, respond_fn respond) {
         } else {
             cities = domain::order_service(repo, ctx_.sink, ctx_.bonus_percent).cities_of(who);
         }
-        const auto online = ctx_.presence.counts(util::unix_millis());
+        // A manager sees her cities only: their managers, and the admins and CEO (who
+        // oversee every city); never how many managers the rest of the service has.
+        const auto online =
+            ctx_.presence.counts(util::unix_millis(), who.is_staff_admin() ? nullptr : &cities);
         json::array by_city;
         for (auto city : cities) {
             auto it = online.managers_by_city.find(city);
@@ -56,6 +59,7 @@ void router::add_city(const auth::principal& who, const request& req, respond_fn
     try {
         name = util::tidy_name(require_string(as_object(parse_json(req)), "name", 200));
         if (name.empty()) throw bad_request("bad-request", "'name' must not be blank");
+        if (auto why = util::hidden_characters(name)) throw bad_request("bad-name", *why);
     } catch (const domain::error& e) {
         return respond(error_response(e));
     }

@@ -15,6 +15,11 @@
 #include "util/text_key.hpp"
 
 namespace ordercast::app {
+namespace {
+
+constexpr std::size_t max_import_bytes = 8 << 20;
+
+}  // namespace
 
 int menu_command(const std::vector<std::string>& args) {
     if (std::find(args.begin(), args.end(), "--help") != args.end()) {
@@ -26,12 +31,18 @@ int menu_command(const std::vector<std::string>& args) {
     }
     if (args.size() < 2 || args[0] != "import" || args[1].starts_with("--"))
         return fail("usage: ordercast menu import FILE [--database-url URL]");
-    std::ifstream in(args[1]);
+    std::ifstream in(args[1], std::ios::binary);
     if (!in) return fail("cannot read " + args[1]);
-    std::stringstream text;
-    text << in.rdbuf();
+    // Read at most one byte past the bound: /dev/zero or a wrong file ends with a clear
+    // message, not with all memory taken.
+    std::string text(max_import_bytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_import_bytes)
+        return fail(args[1] + ": larger than " + std::to_string(max_import_bytes >> 20) +
+                    " MiB; a menu file is a JSON array of items");
     boost::system::error_code ec;
-    const auto parsed = boost::json::parse(text.str(), ec);
+    const auto parsed = boost::json::parse(text, ec);
     if (ec || !parsed.is_array())
         return fail(args[1] + ": expected a JSON array of {name, price, cityIds?, available?}");
     std::vector<domain::menu_item> items;
@@ -65,6 +76,7 @@ int city_command(const std::vector<std::string>& args) {
         return fail("usage: ordercast city add NAME [--database-url URL]");
     const std::string name = util::tidy_name(args[1]);
     if (name.empty() || name.size() > 200) return fail("a city's name is 1 to 200 bytes");
+    if (auto why = util::hidden_characters(name)) return fail(*why);
     try {
         auto repo = storage::open_existing_repository(database_url(args));
         auto city = repo->add_city(name);

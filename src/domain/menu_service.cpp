@@ -18,6 +18,8 @@ std::string menu_service::checked_name(const std::string& name) {
     std::string tidy = util::tidy_name(name);
     if (tidy.empty() || tidy.size() > max_menu_name)
         throw error(error::kind::bad_request, "bad-name", "a menu item's name is 1 to 200 bytes");
+    if (auto why = util::hidden_characters(tidy))
+        throw error(error::kind::bad_request, "bad-name", *why);
     return tidy;
 }
 
@@ -45,7 +47,6 @@ menu_item menu_service::add(const auth::principal& who, menu_item item) {
     require_staff_admin(who);
     item.name = checked_name(item.name);
     item.cities = checked_cities(std::move(item.cities));
-    item.available = true;
     auto added = repo_.add_menu_item(item);
     if (!added)
         throw error(
@@ -68,8 +69,15 @@ menu_item menu_service::change(const auth::principal& who, std::int64_t id, menu
 }
 
 int menu_service::import(std::vector<menu_item> items) {
+    std::vector<std::string> keys;
     for (auto& item : items) {
         item.name = checked_name(item.name);
+        // Two entries for one name would merge silently, the later winning: say so instead.
+        auto key = util::text_key(item.name);
+        if (std::find(keys.begin(), keys.end(), key) != keys.end())
+            throw error(error::kind::bad_request, "duplicate-name",
+                        "'" + item.name + "' appears twice in one import");
+        keys.push_back(std::move(key));
         item.cities = checked_cities(std::move(item.cities));
         if (item.price < 0 || item.price > max_amount)
             throw error(error::kind::bad_request, "bad-price",

@@ -16,22 +16,25 @@ void presence::opened(std::int64_t user_id, auth::role role,
                       const std::vector<std::int64_t>& cities) {
     if (!is_staff(role)) return;
     std::lock_guard guard(lock_);
-    auto& p = people_[user_id];
+    auto& p = people_[key_of(user_id, role)];
+    p.user_id = user_id;
     p.role = role;
     p.cities = cities;
     ++p.sockets;
 }
 
-void presence::closed(std::int64_t user_id) {
+void presence::closed(std::int64_t user_id, auth::role role) {
+    if (!is_staff(role)) return;
     std::lock_guard guard(lock_);
-    auto it = people_.find(user_id);
+    auto it = people_.find(key_of(user_id, role));
     if (it == people_.end()) return;
     if (--it->second.sockets == 0) people_.erase(it);
 }
 
 void presence::moved(std::int64_t user_id, const std::vector<std::int64_t>& cities) {
     std::lock_guard guard(lock_);
-    if (auto it = people_.find(user_id); it != people_.end()) it->second.cities = cities;
+    if (auto it = people_.find(key_of(user_id, auth::role::manager)); it != people_.end())
+        it->second.cities = cities;
 }
 
 std::unordered_map<std::int64_t, presence::person> presence::staff() const {
@@ -39,9 +42,13 @@ std::unordered_map<std::int64_t, presence::person> presence::staff() const {
     return people_;
 }
 
-presence::counts presence::count(const std::unordered_map<std::int64_t, person>& people) {
+presence::counts presence::count(const std::unordered_map<std::int64_t, person>& people,
+                                 const std::vector<std::int64_t>* only) {
+    const auto visible = [only](std::int64_t city) {
+        return !only || std::find(only->begin(), only->end(), city) != only->end();
+    };
     counts c;
-    for (const auto& [id, p] : people) {
+    for (const auto& [key, p] : people) {
         switch (p.role) {
             case auth::role::admin:
                 ++c.admin;
@@ -50,8 +57,10 @@ presence::counts presence::count(const std::unordered_map<std::int64_t, person>&
                 ++c.ceo;
                 break;
             case auth::role::manager:
+                if (std::none_of(p.cities.begin(), p.cities.end(), visible)) break;
                 ++c.manager;
-                for (auto city : p.cities) ++c.managers_by_city[city];
+                for (auto city : p.cities)
+                    if (visible(city)) ++c.managers_by_city[city];
                 break;
             default:
                 break;
@@ -62,9 +71,9 @@ presence::counts presence::count(const std::unordered_map<std::int64_t, person>&
 
 std::string presence::encode(const std::unordered_map<std::int64_t, person>& people) {
     std::string out;
-    for (const auto& [id, p] : people) {
+    for (const auto& [key, p] : people) {
         if (!out.empty()) out += ';';
-        out += std::to_string(id);
+        out += std::to_string(p.user_id);
         out += ':';
         out += auth::to_string(p.role);
         out += ':';
@@ -90,7 +99,7 @@ std::optional<std::unordered_map<std::int64_t, presence::person>> presence::deco
         auto id = util::parse_decimal_id(entry.substr(0, a));
         auto role = auth::parse_role(entry.substr(a + 1, b - a - 1));
         if (!id || !role || !is_staff(*role) || people.size() >= max_people) return std::nullopt;
-        person p{*role, {}, 1};
+        person p{*id, *role, {}, 1};
         std::string_view cities = entry.substr(b + 1);
         while (!cities.empty()) {
             const auto comma = cities.find(',');
@@ -101,7 +110,7 @@ std::optional<std::unordered_map<std::int64_t, presence::person>> presence::deco
                 comma == std::string_view::npos ? std::string_view() : cities.substr(comma + 1);
             if (comma != std::string_view::npos && cities.empty()) return std::nullopt;
         }
-        people[*id] = std::move(p);
+        people[key_of(*id, *role)] = std::move(p);
         if (end != std::string_view::npos && text.empty()) return std::nullopt;
     }
     return people;
@@ -114,13 +123,15 @@ void cluster_presence::heard(const std::string& instance,
     others_[instance] = {std::move(people), now_ms};
 }
 
-presence::counts cluster_presence::counts(std::int64_t now_ms) const {
+presence::counts cluster_presence::counts(std::int64_t now_ms,
+                                          const std::vector<std::int64_t>* only) const {
     auto everybody = local_.staff();
     std::lock_guard guard(lock_);
     for (const auto& [instance, r] : others_) {
         if (now_ms - r.at_ms > expiry_ms_) continue;
-        for (const auto& [id, p] : r.people) {
-            auto& merged = everybody[id];
+        for (const auto& [key, p] : r.people) {
+            auto& merged = everybody[key];
+            merged.user_id = p.user_id;
             merged.role = p.role;
             for (auto city : p.cities) {
                 if (std::find(merged.cities.begin(), merged.cities.end(), city) ==
@@ -129,7 +140,7 @@ presence::counts cluster_presence::counts(std::int64_t now_ms) const {
             }
         }
     }
-    return presence::count(everybody);
+    return presence::count(everybody, only);
 }
 
 }  // namespace ordercast::realtime

@@ -15,11 +15,13 @@
 namespace ordercast::realtime {
 
 // Who of the staff has a socket open on this instance (PROTOCOL.md §11): people, not
-// sockets — a manager with a phone and a laptop counts once. Kept up to date as sockets open,
-// close and change cities, never by scanning sockets. Thread-safe.
+// sockets — a manager with a phone and a laptop counts once. A person is a (user id, role):
+// a customer's socket that carries a manager's id is not that manager. Kept up to date as
+// sockets open, close and change cities, never by scanning sockets. Thread-safe.
 class presence {
 public:
     struct person {
+        std::int64_t user_id = 0;
         auth::role role = auth::role::user;
         std::vector<std::int64_t> cities;  // a manager's
         std::uint32_t sockets = 0;
@@ -30,15 +32,22 @@ public:
         std::map<std::int64_t, std::int64_t> managers_by_city;
     };
 
+    // The key of a person in the maps below.
+    static std::int64_t key_of(std::int64_t user_id, auth::role role) {
+        return user_id * auth::role_count + static_cast<std::int64_t>(role);
+    }
+
     void opened(std::int64_t user_id, auth::role role, const std::vector<std::int64_t>& cities);
-    void closed(std::int64_t user_id);
+    void closed(std::int64_t user_id, auth::role role);
     // A manager's cities changed (every socket of theirs moves).
     void moved(std::int64_t user_id, const std::vector<std::int64_t>& cities);
 
-    // The staff online here, each once.
+    // The staff online here, each once, by key_of.
     std::unordered_map<std::int64_t, person> staff() const;
-    // Counts over `people` (this instance's, or several instances' merged).
-    static counts count(const std::unordered_map<std::int64_t, person>& people);
+    // Counts over `people` (this instance's, or several instances' merged); with `only`,
+    // managers count only when they manage one of those cities (what a manager may see).
+    static counts count(const std::unordered_map<std::int64_t, person>& people,
+                        const std::vector<std::int64_t>* only = nullptr);
 
     // `userId:role:city,city;...`: how an instance tells the others whom it has (Redis).
     static std::string encode(const std::unordered_map<std::int64_t, person>& people);
@@ -60,8 +69,9 @@ public:
 
     void heard(const std::string& instance,
                std::unordered_map<std::int64_t, presence::person> people, std::int64_t now_ms);
-    // Everybody online anywhere, each person once.
-    presence::counts counts(std::int64_t now_ms) const;
+    // Everybody online anywhere, each person once (`only`: as in presence::count).
+    presence::counts counts(std::int64_t now_ms,
+                            const std::vector<std::int64_t>* only = nullptr) const;
 
 private:
     struct report {

@@ -37,12 +37,36 @@ std::string switching_protocols(std::string_view accept) {
     return res;
 }
 
+namespace {
+
+// The query's fields one by one, each decoded on its own: a broken escape spoils only its own
+// field, whose value is then the raw text (never valid: a token that does not verify, a
+// position that is not digits). Dropping the whole query instead let the Authorization
+// header win over an invalid ?token=, and made a `since` vanish into a fresh connection.
+std::vector<std::pair<std::string, std::string>> lenient_fields(std::string_view query) {
+    std::vector<std::pair<std::string, std::string>> out;
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto field = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        const auto eq = field.find('=');
+        auto key = util::percent_decode(field.substr(0, eq), true);
+        if (!key) continue;
+        const auto raw = eq == std::string_view::npos ? std::string_view() : field.substr(eq + 1);
+        auto value = util::percent_decode(raw, true);
+        out.emplace_back(std::move(*key), value ? std::move(*value) : "%" + std::string(raw));
+    }
+    return out;
+}
+
+}  // namespace
+
 handshake_query parse_handshake_query(std::string_view target) {
     handshake_query q;
     auto at = target.find('?');
     if (at == std::string_view::npos) return q;
     auto fields = util::form_fields(target.substr(at + 1));
-    if (!fields) return q;
+    if (!fields) fields = lenient_fields(target.substr(at + 1));
     std::optional<std::string> epoch;
     for (auto& [key, value] : *fields) {
         if (key == "token" && !q.token) q.token = std::move(value);

@@ -16,7 +16,8 @@ std::optional<std::string> websocket_accept(std::string_view client_key);
 std::string switching_protocols(std::string_view accept);
 
 // What a WebSocket handshake's query string says: its token and resume position (the first
-// of each), decoded like every query string here, in one pass; nothing of a malformed one.
+// of each), decoded like every query string here, in one pass. A field with a broken escape
+// keeps its raw text, so it is present and invalid rather than absent.
 // An epoch without `since` means nothing and is dropped.
 struct handshake_query {
     std::optional<std::string> token;

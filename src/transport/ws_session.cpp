@@ -47,7 +47,7 @@ ws_session::~ws_session() {
     assert(!dirty_ && ops_ == 0 && "destroyed while a flush or a posted call still refers to it");
     if (registered_) {
         shard_.users().remove(who_.user_id, serial_);
-        shard_.presence().closed(who_.user_id);
+        shard_.presence().closed(who_.user_id, who_.who);
     }
     shard_.rooms().leave_all(*this);
     release_queue(false);

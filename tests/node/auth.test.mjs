@@ -22,6 +22,20 @@ test('the Authorization header works too, and a numeric sub stands for userId', 
   await c.close();
 });
 
+// A broken %-escape spoils only its own query field: the query's (invalid) token still wins
+// over a valid Authorization header, and a broken `since` is a resume told to resync, not a
+// silently fresh connection.
+test('a query with a broken escape: its token still wins (4001), its since still resumes (resync)', async () => {
+  const valid = token(5, 'admin');
+  const header = await Client.connect(`ws://127.0.0.1:${server.port}/?token=%zz${valid}`, { headers: { authorization: `Bearer ${valid}` } });
+  assert.equal((await header.closed).code, 4001);
+  const resumed = await Client.connect(`ws://127.0.0.1:${server.port}/?token=${valid}&since=1%2`);
+  const hello = await resumed.next();
+  assert.equal(hello.data.recovered, false);
+  assert.equal((await resumed.next()).data.reason, 'unknown-position');
+  await resumed.close();
+});
+
 const refused = {
   'no token': '',
   'garbage': 'not.a.jwt',

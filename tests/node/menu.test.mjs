@@ -132,7 +132,37 @@ test('ordercast menu import adds new items and updates those it names, in one st
     fs.writeFileSync(file, '{"not":"an array"}');
     assert.equal(run([file]).status, 2);
     assert.equal(run([path.join(dir, 'missing.json')]).status, 2);
+    // One name twice in a file would merge silently; an endless file would take all memory.
+    fs.writeFileSync(file, JSON.stringify([{ name: 'Borscht', price: 1 }, { name: ' borscht ', price: 2 }]));
+    const twice = run([file]);
+    assert.equal(twice.status, 2);
+    assert.match(twice.stderr, /appears twice in one import/);
+    const endless = run(['/dev/zero']);
+    assert.equal(endless.status, 2);
+    assert.match(endless.stderr, /larger than 8 MiB/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// Names people read on a screen: no NUL, escape or control characters, no bidi overrides
+// that reverse what follows, no zero-width characters that make two names look alike.
+test('menu and city names with control, bidi-override or zero-width characters are refused', async () => {
+  for (const name of ['Tea\u0000', 'Tea\u001b[31m', 'Tea\u202Eaet', 'Te\u200Ba', 'Tea\u2066x', '\uFEFFTea', 'Tea\u0085']) {
+    const item = await add({ name, price: 1 });
+    assert.equal(item.status, 400, JSON.stringify(name));
+    assert.equal(item.body.error, 'bad-name');
+    const city = await api(server, 'POST', '/api/cities', admin, { name });
+    assert.equal(city.status, 400, JSON.stringify(name));
+    assert.equal(city.body.error, 'bad-name');
+  }
+  assert.equal((await add({ name: 'Чай с лимоном ☕', price: 1 })).status, 201, 'letters and symbols are fine');
+});
+
+test('available:false on create makes a hidden item', async () => {
+  const hidden = await add({ name: 'Secret soup', price: 10, available: false });
+  assert.equal(hidden.status, 201);
+  assert.equal(hidden.body.available, false);
+  const seen = (await api(server, 'GET', '/api/menu', token(55, 'user'))).body.items;
+  assert.ok(!seen.some((i) => i.id === hidden.body.id), 'customers do not see it');
 });

@@ -85,6 +85,14 @@ test('GET /api/presence counts people, per city and by role; customers and servi
   assert.deepEqual(res.body.staffOnline, { admin: 0, ceo: 1, manager: 1 });
   const mine = await api(server, 'GET', '/api/presence', token(32, 'manager', { cityIds: [moscow] }));
   assert.deepEqual(mine.body.cities, [{ cityId: moscow, managersOnline: 0 }], 'a manager sees their own cities');
+  assert.deepEqual(mine.body.staffOnline, { admin: 0, ceo: 1, manager: 0 }, "and not how many managers other cities have");
+  // A customer's socket carrying manager 30's id is not manager 30: closing it changes nothing.
+  const customers = async () => Number(/ordercast_connections_by_role\{role="user"\} (\d+)/.exec(await (await fetch(`${server.base}/metrics`)).text())[1]);
+  const before = await customers();
+  const impostor = await connectAs(server, 30, 'user');
+  await impostor.close();
+  await eventually(async () => (await customers()) === before, 5000);  // the server has closed it
+  assert.deepEqual((await api(server, 'GET', '/api/presence', admin)).body.cities.find((c) => c.cityId === kazan), { cityId: kazan, managersOnline: 1 });
   for (const tok of [token(10, 'user'), token(900, 'service')]) assert.equal((await api(server, 'GET', '/api/presence', tok)).status, 403);
   await phone.close();
   const still = await api(server, 'GET', '/api/presence', admin);

@@ -97,7 +97,7 @@ std::vector<unattended_order> pg_repository::due_unattended(std::int64_t before_
         "SELECT id, city_id, created_ms, COALESCE(last_alert_ms, 0) FROM (SELECT id, city_id, "
         "last_alert_ms, (EXTRACT(EPOCH FROM created_at::timestamptz) * 1000)::bigint AS "
         "created_ms FROM orders WHERE status = 'pending') pending WHERE COALESCE(last_alert_ms, "
-        "created_ms) <= $1 ORDER BY id LIMIT $2",
+        "created_ms) <= $1 ORDER BY COALESCE(last_alert_ms, created_ms), id LIMIT $2",
         {p(before_ms), p(static_cast<std::int64_t>(limit))});
     std::vector<unattended_order> due;
     for (int i = 0; i < r.rows(); ++i)

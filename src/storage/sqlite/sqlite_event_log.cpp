@@ -82,7 +82,7 @@ std::vector<unattended_order> sqlite_repository::due_unattended(std::int64_t bef
         "SELECT id, city_id, created_ms, COALESCE(last_alert_ms, 0) FROM (SELECT id, city_id, "
         "last_alert_ms, CAST(ROUND((julianday(created_at) - 2440587.5) * 86400000) AS INTEGER) "
         "AS created_ms FROM orders WHERE status = 'pending') WHERE COALESCE(last_alert_ms, "
-        "created_ms) <= ?1 ORDER BY id LIMIT ?2");
+        "created_ms) <= ?1 ORDER BY COALESCE(last_alert_ms, created_ms), id LIMIT ?2");
     st.bind(1, before_ms).bind(2, static_cast<std::int64_t>(limit));
     std::vector<unattended_order> due;
     while (st.step()) due.push_back({st.int64(0), st.int64(1), st.int64(2), st.int64(3)});

@@ -34,7 +34,13 @@ TEST(WsHandshake, FindsThePercentDecodedTokenInTheQuery) {
     EXPECT_FALSE(parse_handshake_query("/?epoch=ab12&token=t").since)
         << "an epoch without since resumes nothing";
     EXPECT_FALSE(parse_handshake_query("/?token=t").since);
-    EXPECT_FALSE(parse_handshake_query("/?token=%zz").token) << "a malformed query says nothing";
+    // A broken escape spoils its own field only, which stays present and invalid: the
+    // query's bad token still wins over a header's, and a `since` is not silently dropped.
+    EXPECT_EQ(parse_handshake_query("/?token=%zz").token, "%%zz");
+    auto broken = parse_handshake_query("/?token=good&since=4%2&x=%G0");
+    EXPECT_EQ(broken.token, "good");
+    ASSERT_TRUE(broken.since);
+    EXPECT_EQ(broken.since->since, "%4%2") << "present, and not a position";
     EXPECT_EQ(parse_handshake_query("/?since=").since->since, "");
     EXPECT_FALSE(parse_handshake_query("/?token=t").since);
 }
