@@ -121,3 +121,35 @@ test('the schedule lives in the database: after a restart the alerts go on', asy
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+// Thousands of pending orders: each is alerted within one interval of being due. The alerter
+// used to take the 100 lowest ids per round (~130 alerts/s at this interval), so newer
+// orders waited many intervals while the oldest were alerted again and again.
+test('2,000 pending orders: every one is alerted within one interval of being due, oldest due first', async () => {
+  const interval = 3;
+  const srv = await startServer([], { PENDING_ALERT_S: String(interval) });
+  try {
+    const city = (await api(srv, 'POST', '/api/cities', admin, { name: 'Backlog' })).body.id;
+    const items = await lines(srv, { name: 'Pelmeni', price: 100 });
+    const watcher = await connectAs(srv, 1, 'admin');
+    const first = new Map();  // order id -> when its first alert arrived
+    watcher.ws.on('message', (raw) => {
+      const msg = JSON.parse(raw);
+      if (msg.type === 'order-unattended' && !first.has(msg.data.orderId)) first.set(msg.data.orderId, Date.now());
+    });
+    const created = new Map();
+    for (let batch = 0; batch < 20; batch++) {
+      await Promise.all(Array.from({ length: 100 }, async (_, k) => {
+        const res = await api(srv, 'POST', '/api/orders', token(20_000 + batch * 100 + k, 'user'), { city_id: city, items });
+        assert.equal(res.status, 201);
+        created.set(res.body.id, Date.parse(res.body.created_at));
+      }));
+    }
+    await eventually(async () => first.size === created.size, 4 * interval * 1000);
+    const late = [...created].map(([id, at]) => first.get(id) - (at + interval * 1000)).sort((a, b) => b - a);
+    assert.ok(late[0] <= interval * 1000, `the latest alert came ${late[0]} ms after its order was due`);
+    await watcher.close();
+  } finally {
+    await srv.stop();
+  }
+});
