@@ -9,6 +9,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <limits>
+#include <map>
 #include <thread>
 
 #include "alerts/unattended_alerts.hpp"
@@ -171,6 +173,25 @@ int serve(const config::config& cfg) {
     }
     shards.start_at(head, log_name, &replays);
     eventlog::log_pruner pruner(db, cfg.event_retention_s);
+    // Accounts whose tokens were ended — a password change or a removal, by the command line
+    // or another instance — lose their older sockets here too, within about a second.
+    util::periodic ended_accounts(
+        "ended accounts", std::chrono::milliseconds(1000),
+        [&db, &shards, since = util::unix_seconds(),
+         handled = std::map<std::int64_t, std::int64_t>()]() mutable {
+            auto ended = storage::on_db(
+                db, [since](domain::repository& r) { return r.accounts_ended_since(since); });
+            if (!ended) return;
+            for (const auto& account : *ended) {
+                auto& done = handled[account.id];
+                if (done >= account.tokens_after) continue;
+                done = account.tokens_after;
+                // A removed account names nobody: every socket of it goes.
+                shards.end_tokens(account.id, account.role == "removed"
+                                                  ? std::numeric_limits<std::int64_t>::max()
+                                                  : account.tokens_after);
+            }
+        });
     // Every 2 s, this instance's staff online to the other instances (a timer of its own, so
     // that shutting down can cancel it).
     boost::asio::steady_timer presence_timer(shards.at(0).io());

@@ -135,7 +135,11 @@ std::variant<principal, token_error> jwt_verifier::verify(std::string_view token
     if (now_s - leeway_s_ >= *exp) return token_error::expired;
 
     auto result = read_claims(*claims);
-    if (auto* p = std::get_if<principal>(&result)) p->expires_at = *exp;
+    if (auto* p = std::get_if<principal>(&result)) {
+        p->expires_at = *exp;
+        if (const auto* iat = claims->if_contains("iat"))
+            p->issued_at = numeric_date(*iat).value_or(0);
+    }
     return result;
 }
 

@@ -19,6 +19,7 @@ struct principal {
     role who = role::user;
     std::vector<std::int64_t> city_ids;
     std::int64_t expires_at = 0;  // unix seconds
+    std::int64_t issued_at = 0;   // unix seconds (`iat`; 0 when the token has none)
 
     bool is_staff_admin() const { return who == role::admin || who == role::ceo; }
 };

@@ -16,18 +16,30 @@ void require(bool ok, error::kind k, const char* code, const std::string& messag
 
 }  // namespace
 
+namespace {
+
+// A token issued before its account's tokens were ended (a password change) is void.
+bool revoked(const auth::principal& who, const account_state& account) {
+    return who.issued_at < account.tokens_after;
+}
+
+}  // namespace
+
 std::optional<auth::principal> resolve_principal(repository& repo, auth::principal who) {
-    const auto known_as = repo.user_role(who.user_id);
-    if (is_own_user_id(who.user_id) && !known_as) return std::nullopt;
-    if (who.who == role::manager && known_as == "manager")
+    const auto known = repo.account(who.user_id);
+    if (is_own_user_id(who.user_id) && (!known || revoked(who, *known))) return std::nullopt;
+    if (who.who == role::manager && known && known->role == "manager")
         who.city_ids = repo.manager_cities(who.user_id);
     return who;
 }
 
 void require_known(repository& repo, const auth::principal& who) {
-    require(!is_own_user_id(who.user_id) || repo.user_role(who.user_id).has_value(),
-            error::kind::unauthorized, "unknown-user",
+    if (!is_own_user_id(who.user_id)) return;
+    const auto known = repo.account(who.user_id);
+    require(known.has_value(), error::kind::unauthorized, "unknown-user",
             "the token names no user of this server; log in again");
+    require(!revoked(who, *known), error::kind::unauthorized, "token-revoked",
+            "this token was issued before the account's password changed; log in again");
 }
 
 std::vector<std::int64_t> order_service::cities_of(const auth::principal& who) {

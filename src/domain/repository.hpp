@@ -82,6 +82,12 @@ struct idempotency_key_taken : std::runtime_error {
 using order_events =
     std::function<std::vector<logged_event>(const order& stored, std::optional<kopecks> balance)>;
 
+struct account_state {
+    std::int64_t id = 0;
+    std::string role;
+    std::int64_t tokens_after = 0;  // unix seconds: tokens issued before it are void
+};
+
 struct staff_account {
     std::int64_t id = 0;
     std::string role;
@@ -113,6 +119,12 @@ public:
     virtual void ensure_user(std::int64_t id, std::string_view role) = 0;
     // The role a user has in the database; nothing for a user it does not hold.
     virtual std::optional<std::string> user_role(std::int64_t id) = 0;
+    // A user the database holds, with the time before which its tokens are void (unix
+    // seconds; 0: all are good); nothing for one it does not hold (or removed).
+    virtual std::optional<account_state> account(std::int64_t id) = 0;
+    // Accounts whose tokens were ended (password changed, removed) at or after `since_s`,
+    // with the time: every instance closes their older sockets.
+    virtual std::vector<account_state> accounts_ended_since(std::int64_t since_s) = 0;
     virtual user upsert_telegram_user(std::int64_t telegram_id, std::string_view first_name,
                                       std::string_view username) = 0;
     virtual std::int64_t add_staff_user(std::string_view login, std::string_view password_hash,
@@ -121,7 +133,7 @@ public:
     virtual std::optional<staff_account> find_staff(std::string_view login) = 0;
     // Every staff account (no password hashes), by id.
     virtual std::vector<staff_account> list_staff() = 0;
-    // False when no staff account has this login.
+    // False when no staff account has this login. Ends every token issued before now.
     virtual bool set_password(std::string_view login, std::string_view password_hash) = 0;
     // Ends a staff account: its login and password go, its id stays (never handed out again)
     // marked removed, so its tokens name no user any more. The id, or nothing when no account

@@ -174,6 +174,17 @@ void shard::reassign_manager_cities(std::int64_t user_id, const std::vector<std:
     }
 }
 
+void shard::end_tokens(std::int64_t user_id, std::int64_t before_s) {
+    for (ws_session* s = sessions_; s;) {
+        ws_session* next = s->next_;
+        if (s->holds_token_of(user_id, before_s)) {
+            s->close(close_code::unauthorized, "unauthorized");
+            s->maybe_destroy();
+        }
+        s = next;
+    }
+}
+
 void shard::close_session(std::uint64_t serial, std::uint16_t code, std::string_view reason) {
     for (ws_session* s = sessions_; s; s = s->next_) {
         if (s->serial() != serial) continue;

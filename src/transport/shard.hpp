@@ -121,6 +121,9 @@ public:
     std::unordered_map<std::uint64_t, ws_session*> resumes_;
 
     void reassign_manager_cities(std::int64_t user_id, const std::vector<std::int64_t>& cities);
+    // Closes with 4001 the sessions of `user_id` whose token was issued before `before_s`:
+    // the account's password changed, or the account was removed (PROTOCOL.md §2).
+    void end_tokens(std::int64_t user_id, std::int64_t before_s);
     // Closes the session numbered `serial` if it is still open on this shard.
     void close_session(std::uint64_t serial, std::uint16_t code, std::string_view reason);
 

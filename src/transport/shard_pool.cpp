@@ -88,6 +88,12 @@ void shard_pool::reassign_manager_cities(std::int64_t user_id, std::vector<std::
     }
 }
 
+void shard_pool::end_tokens(std::int64_t user_id, std::int64_t before_s) {
+    for (auto& s : shards_)
+        boost::asio::post(s->io(),
+                          [sh = s.get(), user_id, before_s] { sh->end_tokens(user_id, before_s); });
+}
+
 void shard_pool::start_at(std::int64_t last_event_id, const std::string& epoch,
                           realtime::resumer* resumer) {
     for (auto& s : shards_) {

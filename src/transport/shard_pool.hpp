@@ -31,6 +31,8 @@ public:
 
     // Thread-safe: every open socket of manager `user_id` moves to the rooms of `cities`.
     void reassign_manager_cities(std::int64_t user_id, std::vector<std::int64_t> cities) override;
+    // Thread-safe: every shard closes `user_id`'s sockets whose token predates `before_s`.
+    void end_tokens(std::int64_t user_id, std::int64_t before_s);
 
     // Before run(): where the event log stands (the live stream starts after it), the
     // log's epoch and who serves resumes.

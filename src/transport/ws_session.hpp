@@ -46,6 +46,10 @@ public:
     bool is_manager(std::int64_t user_id) const {
         return authenticated_ && who_.who == auth::role::manager && who_.user_id == user_id;
     }
+    // Its token is one of `user_id`'s issued before `before_s` (unix seconds).
+    bool holds_token_of(std::int64_t user_id, std::int64_t before_s) const {
+        return authenticated_ && who_.user_id == user_id && who_.issued_at < before_s;
+    }
 
     // Called by the shard.
     void flush();

@@ -156,8 +156,16 @@ ALTER TABLE orders ADD COLUMN last_alert_ms BIGINT;
 CREATE INDEX orders_pending ON orders (id) WHERE status = 'pending';
 )sql";
 
-constexpr std::array<migration, 8> all = {
-    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}, {8, v8}}};
+// Ending an account's tokens (PROTOCOL.md §2): tokens issued before `tokens_after` (unix
+// seconds; a password change or a removal sets it) name nobody, and every instance closes
+// the account's open sockets when it sees the value move.
+constexpr const char* v9 = R"sql(
+ALTER TABLE users ADD COLUMN tokens_after BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX users_tokens_after ON users (tokens_after) WHERE tokens_after > 0;
+)sql";
+
+constexpr std::array<migration, 9> all = {
+    {{1, v1}, {2, v2}, {3, v3}, {4, v4}, {5, v5}, {6, v6}, {7, v7}, {8, v8}, {9, v9}}};
 
 }  // namespace
 

@@ -119,6 +119,22 @@ std::optional<std::string> pg_repository::user_role(std::int64_t id) {
     return r.text(0, 0);
 }
 
+std::optional<account_state> pg_repository::account(std::int64_t id) {
+    auto r = db_.exec("SELECT role, tokens_after FROM users WHERE id = $1 AND role != 'removed'",
+                      {p(id)});
+    if (r.empty()) return std::nullopt;
+    return account_state{id, r.text(0, 0), r.int64(0, 1)};
+}
+
+std::vector<account_state> pg_repository::accounts_ended_since(std::int64_t since_s) {
+    auto r = db_.exec(
+        "SELECT id, role, tokens_after FROM users WHERE tokens_after >= $1 AND tokens_after > 0",
+        {p(since_s)});
+    std::vector<account_state> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back({r.int64(i, 0), r.text(i, 1), r.int64(i, 2)});
+    return out;
+}
+
 void pg_repository::ensure_user(std::int64_t id, std::string_view role) {
     db_.exec(
         "INSERT INTO users (id, role, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
@@ -179,9 +195,9 @@ std::vector<staff_account> pg_repository::list_staff() {
 
 bool pg_repository::set_password(std::string_view login, std::string_view password_hash) {
     return db_.exec(
-                  "UPDATE users SET password_hash = $2 WHERE login = $1 AND password_hash IS NOT "
-                  "NULL",
-                  {util::text_key(login), p(password_hash)})
+                  "UPDATE users SET password_hash = $2, tokens_after = $3 WHERE login = $1 AND "
+                  "password_hash IS NOT NULL",
+                  {util::text_key(login), p(password_hash), p(util::unix_seconds())})
                .affected() == 1;
 }
 
@@ -190,8 +206,10 @@ std::optional<std::int64_t> pg_repository::remove_staff(std::string_view login) 
     auto found = find_staff(login);
     if (!found) return std::nullopt;
     db_.exec("DELETE FROM manager_cities WHERE user_id = $1", {p(found->id)});
-    db_.exec("UPDATE users SET role = 'removed', login = NULL, password_hash = NULL WHERE id = $1",
-             {p(found->id)});
+    db_.exec(
+        "UPDATE users SET role = 'removed', login = NULL, password_hash = NULL, tokens_after = $2 "
+        "WHERE id = $1",
+        {p(found->id), p(util::unix_seconds())});
     tx.commit();
     return found->id;
 }

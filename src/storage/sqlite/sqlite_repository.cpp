@@ -113,6 +113,24 @@ std::optional<std::string> sqlite_repository::user_role(std::int64_t id) {
     return st.text(0);
 }
 
+std::optional<account_state> sqlite_repository::account(std::int64_t id) {
+    auto st =
+        db_.prepare("SELECT role, tokens_after FROM users WHERE id = ?1 AND role != 'removed'");
+    st.bind(1, id);
+    if (!st.step()) return std::nullopt;
+    return account_state{id, st.text(0), st.int64(1)};
+}
+
+std::vector<account_state> sqlite_repository::accounts_ended_since(std::int64_t since_s) {
+    auto st = db_.prepare(
+        "SELECT id, role, tokens_after FROM users WHERE tokens_after >= ?1 AND "
+        "tokens_after > 0");
+    st.bind(1, since_s);
+    std::vector<account_state> out;
+    while (st.step()) out.push_back({st.int64(0), st.text(1), st.int64(2)});
+    return out;
+}
+
 void sqlite_repository::ensure_user(std::int64_t id, std::string_view role) {
     db_.prepare("INSERT OR IGNORE INTO users (id, role, created_at) VALUES (?1, ?2, ?3)")
         .bind(1, id)
@@ -191,9 +209,11 @@ std::vector<staff_account> sqlite_repository::list_staff() {
 
 bool sqlite_repository::set_password(std::string_view login, std::string_view password_hash) {
     db_.prepare(
-           "UPDATE users SET password_hash = ?2 WHERE login = ?1 AND password_hash IS NOT NULL")
+           "UPDATE users SET password_hash = ?2, tokens_after = ?3 WHERE login = ?1 AND "
+           "password_hash IS NOT NULL")
         .bind(1, util::text_key(login))
         .bind(2, password_hash)
+        .bind(3, util::unix_seconds())
         .step();
     return db_.changes() == 1;
 }
@@ -204,8 +224,10 @@ std::optional<std::int64_t> sqlite_repository::remove_staff(std::string_view log
     if (!found) return std::nullopt;
     db_.prepare("DELETE FROM manager_cities WHERE user_id = ?1").bind(1, found->id).step();
     db_.prepare(
-           "UPDATE users SET role = 'removed', login = NULL, password_hash = NULL WHERE id = ?1")
+           "UPDATE users SET role = 'removed', login = NULL, password_hash = NULL, tokens_after "
+           "= ?2 WHERE id = ?1")
         .bind(1, found->id)
+        .bind(2, util::unix_seconds())
         .step();
     tx.commit();
     return found->id;
