@@ -239,6 +239,10 @@ public:
     }
     // Up to `limit` events after `after_id` addressed to any of `rooms`, in id order (read
     // through the room index, not by scanning the log).
+    // How many events for `rooms` there are with after_id < id <= up_to, counting no further
+    // than `limit` (a resume's too-many check without reading the events).
+    virtual std::int64_t count_events_after(std::int64_t after_id, std::int64_t up_to,
+                                            const std::vector<std::string>& rooms, int limit) = 0;
     virtual std::vector<logged_event> events_after(std::int64_t after_id,
                                                    const std::vector<std::string>& rooms,
                                                    int limit) = 0;

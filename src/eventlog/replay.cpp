@@ -20,9 +20,48 @@ std::optional<std::int64_t> parse_position(std::string_view text) {
 
 }  // namespace
 
+namespace {
+
+// The next page after `from` up to `up_to`: at most replay_page_events events, about
+// `page_bytes` (one event at least), and whether more remain.
+void read_page(domain::repository& repo, const realtime::resume_request& r, std::int64_t from,
+               std::int64_t up_to, realtime::resume_answer& answer) {
+    auto events = repo.events_after(from, r.rooms, realtime::replay_page_events + 1);
+    std::erase_if(events, [&](const domain::logged_event& e) { return e.id > up_to; });
+    std::size_t bytes = 0;
+    std::size_t taken = 0;
+    for (; taken < events.size() && taken < static_cast<std::size_t>(realtime::replay_page_events);
+         ++taken) {
+        if (taken > 0 && bytes + events[taken].data.size() > r.page_bytes) break;
+        bytes += events[taken].data.size();
+        answer.events.push_back(realtime::logged_event_message(events[taken].id, events[taken].type,
+                                                               events[taken].data));
+        answer.last_id = events[taken].id;
+    }
+    answer.more = taken < events.size();
+}
+
+// Pruning removes the oldest first: an oldest id at most `from` + 1 means nothing after
+// `from` is gone.
+bool history_lost(domain::repository& repo, std::int64_t from) {
+    const auto oldest = repo.oldest_event_id();
+    return oldest == 0 || oldest > from + 1;
+}
+
+}  // namespace
+
 realtime::resume_answer plan_replay(domain::repository& repo, const realtime::resume_request& r,
                                     int limit) {
     realtime::resume_answer answer;
+    if (r.up_to > 0) {
+        // A later page of a replay under way.
+        answer.since = r.from;
+        answer.head = r.up_to;
+        read_page(repo, r, r.from, r.up_to, answer);
+        answer.result = history_lost(repo, r.from) ? outcome::history_expired : outcome::replayed;
+        if (answer.result != outcome::replayed) answer.events.clear();
+        return answer;
+    }
     // From the database, not from what this instance has seen: an instance whose live
     // stream lags (a Redis outage, a failed catch-up) still serves the whole log.
     answer.head = repo.event_head();
@@ -36,24 +75,19 @@ realtime::resume_answer plan_replay(domain::repository& repo, const realtime::re
         answer.result = outcome::replayed;
         return answer;
     }
-    auto events = repo.events_after(*since, r.rooms, limit + 1);
-    // Committed after the head was read: the live stream brings them.
-    std::erase_if(events, [&](const domain::logged_event& e) { return e.id > answer.head; });
-    if (events.size() > static_cast<std::size_t>(limit)) {
+    // Counted, not read: REPLAY_LIMIT events of 64 KiB each never sit in memory at once.
+    if (repo.count_events_after(*since, answer.head, r.rooms, limit + 1) > limit) {
         answer.result = outcome::too_many;
         return answer;
     }
-    // Read after the events: pruning removes the oldest first, so an oldest id at most
-    // since + 1 now means nothing after `since` was gone when they were read.
-    const auto oldest = repo.oldest_event_id();
-    if (oldest == 0 || oldest > *since + 1) {
+    read_page(repo, r, *since, answer.head, answer);
+    // Read after the events: pruning removes the oldest first.
+    if (history_lost(repo, *since)) {
+        answer.events.clear();
         answer.result = outcome::history_expired;
         return answer;
     }
     answer.result = outcome::replayed;
-    answer.events.reserve(events.size());
-    for (const auto& e : events)
-        answer.events.push_back(realtime::logged_event_message(e.id, e.type, e.data));
     return answer;
 }
 
@@ -85,7 +119,7 @@ void replay_service::start_job(std::unique_lock<std::mutex>&) {
         [this, taken](storage::db_outcome<std::vector<realtime::resume_answer>> out) {
             for (std::size_t i = 0; i < taken->size(); ++i) {
                 auto answer = out.ok() ? std::move((*out.value)[i]) : realtime::resume_answer{};
-                count(answer);
+                count(answer, (*taken)[i].request.up_to == 0);
                 (*taken)[i].done(std::move(answer));
             }
             std::unique_lock lock(lock_);
@@ -94,10 +128,10 @@ void replay_service::start_job(std::unique_lock<std::mutex>&) {
         });
 }
 
-void replay_service::count(const realtime::resume_answer& a) {
+void replay_service::count(const realtime::resume_answer& a, bool first_page) {
     switch (a.result) {
         case outcome::replayed:
-            stats_.served.fetch_add(1, std::memory_order_relaxed);
+            if (first_page) stats_.served.fetch_add(1, std::memory_order_relaxed);
             stats_.events.fetch_add(a.events.size(), std::memory_order_relaxed);
             break;
         case outcome::history_expired:

@@ -12,9 +12,10 @@
 
 namespace ordercast::eventlog {
 
-// What a resume from `r.since` gets (PROTOCOL.md §10): every logged event for its rooms
-// with since < id <= the log's head, or a resync reason — never part of it. At most `limit`
-// events are replayed.
+// What a resume from `r.since` gets (PROTOCOL.md §10): its first page of the logged events
+// for its rooms with since < id <= the log's head, or a resync reason (more than `limit`
+// events is too-many, counted without reading them). With `r.up_to` set, the next page of a
+// replay under way.
 realtime::resume_answer plan_replay(domain::repository& repo, const realtime::resume_request& r,
                                     int limit);
 
@@ -46,7 +47,7 @@ private:
         std::function<void(realtime::resume_answer)> done;
     };
     void start_job(std::unique_lock<std::mutex>& lock);
-    void count(const realtime::resume_answer& a);
+    void count(const realtime::resume_answer& a, bool first_page);
 
     storage::db_executor& db_;
     int limit_;

@@ -266,6 +266,7 @@ void shard::on_shutdown() {
         auto waiting = std::exchange(resumes_, {});
         for (auto& [serial, s] : waiting) {
             s->resuming_ = false;
+            s->replay_.reset();
             s->release_held();
             --s->ops_;
         }

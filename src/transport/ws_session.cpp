@@ -117,27 +117,9 @@ void ws_session::accept(const auth::principal& who,
     } else {
         // Live events wait while the log is read; `connected` goes first when it answers.
         resuming_ = true;
-        ++ops_;
         realtime::resume_request request{std::move(since->since), std::move(rooms)};
-        // The answer finds the session through its shard by serial: at shutdown the shard may
-        // have let the session go without waiting for the database (shard::on_shutdown).
-        shard_.resumes_.emplace(serial_, this);
-        auto back = [&owner = shard_, serial = serial_](realtime::resume_answer answer) {
-            boost::asio::post(owner.io(), [&owner, serial, answer = std::move(answer)]() mutable {
-                auto it = owner.resumes_.find(serial);
-                if (it == owner.resumes_.end()) return;
-                ws_session* s = it->second;
-                owner.resumes_.erase(it);
-                s->finish_resume(std::move(answer));
-                --s->ops_;
-                s->maybe_destroy();
-            });
-        };
-        if (shard_.resumer) {
-            shard_.resumer->resume(std::move(request), std::move(back));
-        } else {
-            back({});
-        }
+        request.page_bytes = page_bytes();
+        ask_log(std::move(request));
     }
     registered_ = true;
     shard_.presence().opened(who.user_id, who.who, who.city_ids);
@@ -279,6 +261,8 @@ void ws_session::flush() {
             --ring_count_;
             head_offset_ = 0;
         }
+        // A replay under way goes on once most of its last page is written.
+        if (replay_) next_page();
         if (static_cast<std::size_t>(n) < total) {
             waiting_writable_ = true;
             return;

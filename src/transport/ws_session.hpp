@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,9 +69,22 @@ private:
     ~ws_session();
 
     void accept(const auth::principal& who, std::optional<realtime::resume_position> since);
-    // The log's answer to a resume: `connected`, the replay or a `resync`, then what
-    // arrived meanwhile.
+    // Asks the log for `r` (a resume's first page, or the next); the answer comes back on
+    // this shard, to finish_resume or to continue_replay.
+    void ask_log(realtime::resume_request r);
+    // The log's answer to a resume: `connected`, the first page or a `resync`, then — once
+    // the whole replay is queued — what arrived meanwhile.
     void finish_resume(realtime::resume_answer answer);
+    // A later page of the replay under way.
+    void continue_replay(realtime::resume_answer answer);
+    // Asks for the next page once the send queue is at most half full.
+    void next_page();
+    // The replay is over: live frames held meanwhile go out (those it covered are dropped).
+    void end_replay();
+    std::size_t page_bytes() const;
+    // The resume's own frames (connected, resync, replayed events): queued in order while
+    // live frames are held.
+    void queue_text(std::string_view json);
     // While a resume is read, frames wait here (in order) rather than in the send queue.
     bool hold(realtime::out_frame* f, std::int64_t event_id);
     void release_held();
@@ -116,6 +130,14 @@ private:
     std::size_t held_bytes_ = 0;
     std::int64_t live_from_ = 0;
     std::int64_t skip_through_ = 0;
+    // A replay longer than a page: where it stands. Only while one is under way.
+    struct replay_state {
+        std::vector<std::string> rooms;
+        std::int64_t from = 0;   // the last id queued
+        std::int64_t up_to = 0;  // the head it was planned against
+        bool asked = false;      // a page is being read
+    };
+    std::unique_ptr<replay_state> replay_;
 
     auth::principal who_;
     std::int64_t next_ping_ms_ = 0;

@@ -1,17 +1,55 @@
 // Resuming a socket from the event log (PROTOCOL.md §10): what the session holds back while
 // the log is read, and how replay and live events are put in order.
+#include <boost/asio/post.hpp>
+
 #include "realtime/protocol.hpp"
+#include "realtime/room_policy.hpp"
 #include "transport/close_code.hpp"
 #include "transport/shard.hpp"
 #include "transport/ws_session.hpp"
 
 namespace ordercast::transport {
 
+std::size_t ws_session::page_bytes() const {
+    // Half the send queue: a page always fits beside what is still unwritten.
+    return std::max<std::size_t>(1, shard_.settings().send_queue_bytes / 2);
+}
+
+void ws_session::ask_log(realtime::resume_request r) {
+    ++ops_;
+    // The answer finds the session through its shard by serial: at shutdown the shard may
+    // have let the session go without waiting for the database (shard::on_shutdown).
+    shard_.resumes_.emplace(serial_, this);
+    auto back = [&owner = shard_, serial = serial_](realtime::resume_answer answer) {
+        boost::asio::post(owner.io(), [&owner, serial, answer = std::move(answer)]() mutable {
+            auto it = owner.resumes_.find(serial);
+            if (it == owner.resumes_.end()) return;
+            ws_session* s = it->second;
+            owner.resumes_.erase(it);
+            if (s->replay_) {
+                s->continue_replay(std::move(answer));
+            } else {
+                s->finish_resume(std::move(answer));
+            }
+            --s->ops_;
+            s->maybe_destroy();
+        });
+    };
+    if (shard_.resumer) {
+        shard_.resumer->resume(std::move(r), std::move(back));
+    } else {
+        back({});
+    }
+}
+
 void ws_session::finish_resume(realtime::resume_answer answer) {
-    resuming_ = false;
-    if (state_ != state::open) return release_held();
+    if (state_ != state::open) {
+        resuming_ = false;
+        return release_held();
+    }
     using outcome = realtime::resume_answer::outcome;
     if (answer.result == outcome::unavailable) {
+        resuming_ = false;
         release_held();
         return close(close_code::try_again_later, "event log unavailable; retry");
     }
@@ -20,20 +58,72 @@ void ws_session::finish_resume(realtime::resume_answer answer) {
     // stream: the replay (or the client's reload after a resync) covers everything up to it,
     // and the live stream's copies of those events are not sent again.
     const auto head = std::max(live_from_, answer.head);
-    send_text(realtime::connected_message(who_, head, shard_.epoch, recovered));
+    queue_text(realtime::connected_message(who_, head, shard_.epoch, recovered));
     skip_through_ = std::max(head, answer.since);
     if (!recovered) {
-        send_text(realtime::resync_message(realtime::resync_reason(answer.result), head));
-    } else {
-        // Bounded by REPLAY_LIMIT events of at most 64 KiB each: never a slow consumer for
-        // what it asked to be sent at once.
-        for (const auto& text : answer.events) {
-            realtime::frame_ref f(realtime::out_frame::make(realtime::opcode::text, text));
-            f->retain();
-            queue(f.get());
-        }
-        shard_.stats().messages_out.fetch_add(answer.events.size(), std::memory_order_relaxed);
+        queue_text(realtime::resync_message(realtime::resync_reason(answer.result), head));
+        return end_replay();
     }
+    for (const auto& text : answer.events) queue_text(text);
+    if (!answer.more) return end_replay();
+    // More than a page: the rest is read page by page as the client reads.
+    replay_ = std::make_unique<replay_state>(
+        replay_state{realtime::automatic_rooms(who_), answer.last_id, answer.head, false});
+    next_page();
+}
+
+void ws_session::continue_replay(realtime::resume_answer answer) {
+    replay_->asked = false;
+    if (state_ != state::open) {
+        replay_.reset();
+        resuming_ = false;
+        return release_held();
+    }
+    using outcome = realtime::resume_answer::outcome;
+    if (answer.result == outcome::unavailable) {
+        replay_.reset();
+        resuming_ = false;
+        release_held();
+        return close(close_code::try_again_later, "event log unavailable; retry");
+    }
+    if (answer.result != outcome::replayed) {
+        // Pruned under the replay (a resume older than the retention, at its very end):
+        // what is left cannot be served exactly — say so rather than skip it.
+        queue_text(realtime::resync_message(realtime::resync_reason(answer.result), skip_through_));
+        replay_.reset();
+        return end_replay();
+    }
+    for (const auto& text : answer.events) queue_text(text);
+    if (!answer.more) {
+        replay_.reset();
+        return end_replay();
+    }
+    replay_->from = answer.last_id;
+    next_page();
+}
+
+void ws_session::queue_text(std::string_view json) {
+    // Past the hold and the bound: a page is at most half the send queue, and the next is
+    // asked for only once the queue is at most half full.
+    realtime::frame_ref f(realtime::out_frame::make(realtime::opcode::text, json));
+    f->retain();
+    queue(f.get());
+    shard_.stats().messages_out.fetch_add(1, std::memory_order_relaxed);
+}
+
+void ws_session::next_page() {
+    if (!replay_ || replay_->asked || state_ != state::open) return;
+    if (queued_bytes_ > shard_.settings().send_queue_bytes / 2) return;  // after more is written
+    replay_->asked = true;
+    realtime::resume_request r{{}, replay_->rooms};
+    r.page_bytes = page_bytes();
+    r.from = replay_->from;
+    r.up_to = replay_->up_to;
+    ask_log(std::move(r));
+}
+
+void ws_session::end_replay() {
+    resuming_ = false;
     for (auto& [f, id] : held_) {
         if (id == 0 || id > skip_through_) {
             queue(f);  // the reference held_ had

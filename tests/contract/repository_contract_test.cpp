@@ -768,6 +768,43 @@ TEST_P(OrderService, AResumeReplaysExactlyTheMissedEventsOrRefusesWithAReason) {
     EXPECT_EQ(plan("6").result, outcome::replayed);
 }
 
+// A long replay is read a page at a time: pages of at most replay_page_events events and
+// about page_bytes, in order, each saying whether more remain; together exactly the events
+// up to the head the first page was planned against.
+TEST_P(OrderService, ALongReplayIsReadPageByPage) {
+    using outcome = realtime::resume_answer::outcome;
+    const auto now = util::unix_millis();
+    const std::string big(1000, 'x');
+    for (int i = 1; i <= 150; ++i)
+        append(*repo_, {i % 3 ? "user-5" : "user-6"}, "t", R"({"pad":")" + big + "\"}", now);
+    realtime::resume_request first{"0", {"user-5"}};
+    first.page_bytes = 30'000;
+    auto page = eventlog::plan_replay(*repo_, first, 1000);
+    ASSERT_EQ(page.result, outcome::replayed);
+    EXPECT_EQ(page.head, 150);
+    std::vector<std::string> all = page.events;
+    EXPECT_LE(page.events.size(), 30u) << "about page_bytes";
+    int later = 0;
+    while (page.more) {
+        append(*repo_, {"user-5"}, "t", "{}", now);  // after the head: not this replay's
+        ++later;
+        realtime::resume_request next{{}, {"user-5"}};
+        next.page_bytes = 30'000;
+        next.from = page.last_id;
+        next.up_to = 150;
+        page = eventlog::plan_replay(*repo_, next, 1000);
+        ASSERT_EQ(page.result, outcome::replayed);
+        ASSERT_FALSE(page.events.empty());
+        all.insert(all.end(), page.events.begin(), page.events.end());
+    }
+    EXPECT_EQ(all.size(), 100u) << "every event of its rooms up to the head, once";
+    EXPECT_NE(all.back().find("\"id\":149"), std::string::npos);
+    realtime::resume_request limited{"0", {"user-5"}};
+    EXPECT_EQ(eventlog::plan_replay(*repo_, limited, 99 + later).result, outcome::too_many)
+        << "counted without reading them";
+    EXPECT_EQ(eventlog::plan_replay(*repo_, limited, 100 + later).result, outcome::replayed);
+}
+
 // A frozen instance (SIGSTOP mid-transaction) holds the log's counter row. Every connection
 // ordercast opens carries idle_in_transaction_session_timeout, so the server ends such a
 // session and the others stall for about that long, not for as long as it stays frozen.

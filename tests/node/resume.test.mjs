@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer, Client, token, api, logged, eventually, drainToFence, lines } from './lib/server.mjs';
@@ -224,5 +225,44 @@ test('kill -9 right after a 201: after a restart the resume brings order-created
     await srv.stop();
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+// Replays count against the send bound (PROTOCOL.md §5): sockets that resume from 0 and
+// never read used to get the whole replay queued at once — 16 of them, with 60 KB events,
+// took a server from 19 MB to 1.2 GB. Now a replay is read a page at a time as the socket
+// drains: each such socket holds at most its send queue (1 MiB) and a page.
+test('16 sockets resuming from 0 that never read: server memory stays within 40 MB of where it was', async () => {
+  const srv = await startServer();
+  try {
+    const pad = 'x'.repeat(60_000);
+    for (let i = 0; i < 600; i += 20) {
+      await Promise.all(Array.from({ length: 20 }, (_, k) => srv.publish(['user-77'], 'big', { n: i + k, pad }, token(900, 'service'))
+        .then((r) => assert.equal(r.status, 202))));
+    }
+    const rss = () => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${srv.pid}/status`, 'utf8'))[1]) * 1024;
+    const before = rss();
+    const sockets = await Promise.all(Array.from({ length: 16 }, () => new Promise((resolve, reject) => {
+      const s = net.connect(srv.port, '127.0.0.1', () => {
+        s.write(`GET /?token=${token(77, 'user')}&since=0 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${crypto.randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+        s.once('data', () => { s.pause(); resolve(s); });  // the 101, then nothing is read
+      });
+      s.on('error', reject);
+    })));
+    // The server sends what the sockets' buffers take, then waits for them to drain.
+    const replayed = async () => Number(/ordercast_events_replayed_total (\d+)/.exec(await (await fetch(`${srv.base}/metrics`)).text())[1]);
+    // Settled: the count has not moved for ten polls (a second).
+    const seen = [];
+    await eventually(async () => {
+      seen.push(await replayed());
+      return seen.length > 10 && seen.at(-1) > 0 && seen.at(-1) === seen.at(-11);
+    }, 15000);
+    const last = seen.at(-1);
+    const growth = rss() - before;
+    assert.ok(growth < 40 * 1024 * 1024, `RSS grew ${Math.round(growth / 1048576)} MB`);
+    assert.ok(last < 16 * 600, `not everything was queued: ${last} of ${16 * 600} events`);
+    for (const s of sockets) s.destroy();
+  } finally {
+    await srv.stop();
   }
 });

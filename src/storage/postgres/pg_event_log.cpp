@@ -137,6 +137,16 @@ std::vector<logged_event> pg_repository::events_after(std::int64_t after_id,
     return events;
 }
 
+std::int64_t pg_repository::count_events_after(std::int64_t after_id, std::int64_t up_to,
+                                               const std::vector<std::string>& rooms, int limit) {
+    auto r = db_.exec(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT event_id FROM event_rooms WHERE room = "
+        "ANY($2::text[]) AND event_id > $1 AND event_id <= $3 LIMIT $4) counted",
+        {p(after_id), "{" + join_rooms(rooms) + "}", p(up_to),
+         p(static_cast<std::int64_t>(limit))});
+    return r.int64(0, 0);
+}
+
 std::int64_t pg_repository::event_head() {
     auto r = db_.exec("SELECT id FROM event_head WHERE one = 1");
     return r.empty() ? 0 : r.int64(0, 0);

@@ -84,6 +84,8 @@ public:
                           domain::logged_event& event) override;
     std::string log_name(std::string_view candidate) override;
     void rename_log(std::string_view name) override;
+    std::int64_t count_events_after(std::int64_t after_id, std::int64_t up_to,
+                                    const std::vector<std::string>& rooms, int limit) override;
     std::vector<domain::logged_event> events_after(std::int64_t after_id,
                                                    const std::vector<std::string>& rooms,
                                                    int limit) override;

@@ -123,6 +123,21 @@ std::vector<logged_event> sqlite_repository::events_after(std::int64_t after_id,
     return events;
 }
 
+std::int64_t sqlite_repository::count_events_after(std::int64_t after_id, std::int64_t up_to,
+                                                   const std::vector<std::string>& rooms,
+                                                   int limit) {
+    auto st = db_.prepare(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT event_id FROM event_rooms WHERE room IN (SELECT "
+        "value FROM json_each(?2)) AND event_id > ?1 AND event_id <= ?3 LIMIT ?4)");
+    json::array names;
+    for (const auto& r : rooms) names.emplace_back(r);
+    st.bind(1, after_id)
+        .bind(2, json::serialize(names))
+        .bind(3, up_to)
+        .bind(4, static_cast<std::int64_t>(limit));
+    return st.step() ? st.int64(0) : 0;
+}
+
 std::int64_t sqlite_repository::event_head() {
     auto st = db_.prepare("SELECT id FROM event_head WHERE one = 1");
     return st.step() ? st.int64(0) : 0;
