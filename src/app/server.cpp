@@ -178,18 +178,19 @@ int serve(const config::config& cfg) {
     util::periodic ended_accounts(
         "ended accounts", std::chrono::milliseconds(1000),
         [&db, &shards, since = util::unix_seconds(),
-         handled = std::map<std::int64_t, std::int64_t>()]() mutable {
+         handled = std::map<std::int64_t, std::pair<std::int64_t, bool>>()]() mutable {
             auto ended = storage::on_db(
                 db, [since](domain::repository& r) { return r.accounts_ended_since(since); });
             if (!ended) return;
             for (const auto& account : *ended) {
+                // A removal in the same second as a password change is news too.
+                const bool removed = account.role == "removed";
                 auto& done = handled[account.id];
-                if (done >= account.tokens_after) continue;
-                done = account.tokens_after;
+                if (done.first >= account.tokens_after && done.second == removed) continue;
+                done = {account.tokens_after, removed};
                 // A removed account names nobody: every socket of it goes.
-                shards.end_tokens(account.id, account.role == "removed"
-                                                  ? std::numeric_limits<std::int64_t>::max()
-                                                  : account.tokens_after);
+                shards.end_tokens(account.id, removed ? std::numeric_limits<std::int64_t>::max()
+                                                      : account.tokens_after);
             }
         });
     // Every 2 s, this instance's staff online to the other instances (a timer of its own, so

@@ -10,7 +10,7 @@ import { startCluster } from './lib/cluster.mjs';
 const run = (args, input = '') => spawnSync(process.env.ORDERCAST_BIN, args, { input, encoding: 'utf8', env: { ...process.env, JWT_SECRET: SECRET } });
 const now = () => Math.floor(Date.now() / 1000);
 
-test("a password change and a removal end the account's tokens and close its sockets on every instance", async () => {
+test("a password change and a removal end the account's tokens and close its sockets on every instance", { timeout: 30000 }, async () => {
   const cluster = await startCluster();
   const { a, b } = cluster;
   const db = ['--database-url', a.databaseUrl];
