@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
 ./scripts/build.sh --server-only >/dev/null
-(cd tests/node && { [[ -d node_modules/ws ]] || npm ci --no-audit --no-fund --loglevel=error; })
+(cd tests/node && { [[ node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --no-audit --no-fund --loglevel=error; })
 cd tests/node
 ORDERCAST_BIN=../../build/release/ordercast SOAK_SECONDS=$seconds \
     node --test --test-timeout=$(((seconds + 200) * 1000)) soak.test.mjs 2>&1 |

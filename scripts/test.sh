@@ -11,6 +11,6 @@ dir=build/release
 [[ ${1:-} == --sanitize ]] && dir=build/sanitize
 
 # The Node suite drives the server with an independent client implementation (ws).
-(cd tests/node && { [[ -d node_modules/ws ]] || npm ci --no-audit --no-fund --loglevel=error; })
+(cd tests/node && { [[ node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --no-audit --no-fund --loglevel=error; })
 
 ctest --test-dir "$dir" --output-on-failure -j "$(nproc)"

@@ -155,6 +155,7 @@ void router::handle(const request& req, respond_fn respond, std::string_view cli
         {v::get, {"healthz"}, false, &router::route_health},
         {v::get, {"readyz"}, false, &router::route_ready},
         {v::get, {"metrics"}, false, &router::route_metrics},
+        {v::get, {"client.js"}, false, &router::route_asset},
         {v::post, {"api", "events"}, true, &router::route_publish},
         {v::post, {"api", "auth", "telegram"}, false, &router::route_telegram_login},
         {v::post, {"api", "auth", "login"}, false, &router::route_staff_login},

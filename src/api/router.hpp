@@ -69,6 +69,7 @@ private:
     void route_health(const call& c, respond_fn respond);
     void route_ready(const call& c, respond_fn respond);
     void route_metrics(const call& c, respond_fn respond);
+    void route_asset(const call& c, respond_fn respond);
     void route_publish(const call& c, respond_fn respond);
     void route_telegram_login(const call& c, respond_fn respond);
     void route_staff_login(const call& c, respond_fn respond);
