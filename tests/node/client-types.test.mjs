@@ -16,6 +16,14 @@ test('ordercast.d.ts compiles a usage file with tsc --noEmit --strict, and rejec
   assert.match(bad.stdout, /newStatus|Argument of type|not assignable/);
 });
 
+test('clients/js packs as @ordercast/client with the module, its declarations and README', () => {
+  const res = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: '../../clients/js', encoding: 'utf8' });
+  assert.equal(res.status, 0, res.stderr);
+  const [pack] = JSON.parse(res.stdout);
+  assert.equal(pack.name, '@ordercast/client');
+  assert.deepEqual(pack.files.map((f) => f.path).sort(), ['README.md', 'ordercast.d.ts', 'ordercast.js', 'package.json']);
+});
+
 test('GET /client.js serves the client as text/javascript with an ETag, at most 4 KB gzipped', async () => {
   const srv = await startServer();
   try {
