@@ -259,7 +259,8 @@ test('16 sockets resuming from 0 that never read: server memory stays within 40 
     }, 15000);
     const last = seen.at(-1);
     const growth = rss() - before;
-    assert.ok(growth < 40 * 1024 * 1024, `RSS grew ${Math.round(growth / 1048576)} MB`);
+    // (AddressSanitizer keeps freed memory in quarantine: RSS says nothing there.)
+    if (process.env.ORDERCAST_SANITIZE !== '1') assert.ok(growth < 40 * 1024 * 1024, `RSS grew ${Math.round(growth / 1048576)} MB`);
     assert.ok(last < 16 * 600, `not everything was queued: ${last} of ${16 * 600} events`);
     for (const s of sockets) s.destroy();
   } finally {

@@ -123,13 +123,15 @@ result connection::exec_once(const char* sql, const std::vector<param>& params) 
                            nullptr, nullptr, 0)) {
         drop(PQerrorMessage(conn_), true);
     }
-    PGresult* raw = await_result();
+    // Owned from here: draining may find the connection gone (and throw).
+    std::unique_ptr<PGresult, void (*)(PGresult*)> raw(await_result(), PQclear);
     // One statement, one result: drain to the end so the connection is ready again.
     while (PGresult* extra = await_result()) PQclear(extra);
-    check(raw);
+    check(raw.get());
+    PGresult* kept = raw.release();
     if (begins) in_transaction_ = true;
     if (ends) in_transaction_ = false;
-    return result(raw);
+    return result(kept);
 }
 
 void connection::rollback() {
@@ -141,25 +143,25 @@ void connection::exec_script(const char* sql) {
     ensure_connected();
     if (!PQsendQuery(conn_, sql)) drop(PQerrorMessage(conn_), true);
     // A script answers once per statement; the first failure is the one to report.
-    PGresult* failed = nullptr;
+    std::unique_ptr<PGresult, void (*)(PGresult*)> failed(nullptr, PQclear);
     while (PGresult* raw = await_result()) {
         const auto status = PQresultStatus(raw);
         if (!failed && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-            failed = raw;
+            failed.reset(raw);
         } else {
             PQclear(raw);
         }
     }
-    if (failed) check(failed);
+    if (failed) check(failed.get());
 }
 
 void connection::check(PGresult* raw) {
     // A null result (out of memory) reads as PGRES_FATAL_ERROR too.
     const auto status = PQresultStatus(raw);
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
-    std::string message = raw ? PQresultErrorMessage(raw) : PQerrorMessage(conn_);
-    PQclear(raw);
-    throw storage_error("postgresql: " + message);
+    // The caller owns `raw` (and clears it).
+    throw storage_error(std::string("postgresql: ") +
+                        (raw ? PQresultErrorMessage(raw) : PQerrorMessage(conn_)));
 }
 
 }  // namespace ordercast::storage::postgres
