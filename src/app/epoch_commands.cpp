@@ -45,7 +45,7 @@ int restore_command(const std::vector<std::string>& args) {
         "  place of the database and gives its event log a new epoch: clients that resume\n"
         "  with the old one are told to resync instead of silently missing events whose ids\n"
         "  the restored log hands out again. For PostgreSQL restore with pg_restore, then run\n"
-        "  `ordercast log new-epoch` (docs/operations.md).";
+        "  `ordercast log new-epoch` (README, \"Backups and upgrades\").";
     if (wants_help(args)) {
         std::cout << usage << "\n";
         return 0;
@@ -57,7 +57,7 @@ int restore_command(const std::vector<std::string>& args) {
     if (url->type != storage::database_url::kind::sqlite)
         return fail(
             "restore puts SQLite backups in place; for PostgreSQL use pg_restore, then "
-            "`ordercast log new-epoch` (docs/operations.md)");
+            "`ordercast log new-epoch` (README, \"Backups and upgrades\")");
     try {
         storage::sqlite::restore(args[0], url->target);
         const auto [old, fresh] = renew_epoch("sqlite://" + url->target);
