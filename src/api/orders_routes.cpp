@@ -158,11 +158,17 @@ void router::list_orders(const auth::principal& who, std::string_view query, res
     }
     db_call(ctx_.db, std::move(respond), [this, who, filter](domain::repository& repo) {
         domain::order_service service(repo, ctx_.sink, ctx_.bonus_percent);
-        auto page = service.list(who, filter);
+        // One more than asked: a cursor only when there really is a next page (a last page
+        // that is exactly full says null, not a cursor to an empty page).
+        auto probe = filter;
+        probe.limit = filter.limit + 1;
+        auto page = service.list(who, probe);
+        const bool more = static_cast<int>(page.size()) > filter.limit;
+        if (more) page.resize(static_cast<std::size_t>(filter.limit));
         json::array orders;
         for (const auto& o : page) orders.push_back(domain::to_json(o));
         json::value next = nullptr;
-        if (static_cast<int>(page.size()) == filter.limit) next = page.back().id;
+        if (more) next = page.back().id;
         return json_response(http::status::ok,
                              json::object{{"orders", std::move(orders)}, {"next_before", next}});
     });

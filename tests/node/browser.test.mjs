@@ -119,10 +119,11 @@ test('an admin page on another origin calls the API with a bearer token through 
         method: 'POST',
         headers: { Authorization: 'Bearer ${token(1, 'admin')}', 'Content-Type': 'application/json' },
         body: JSON.stringify({ name: 'Tver' }),
-      }).then(async (r) => ({ status: r.status, body: await r.json() }), (e) => ({ blocked: String(e) }))`);
+      }).then(async (r) => ({ status: r.status, body: await r.json(), requestId: r.headers.get('X-Request-Id') }), (e) => ({ blocked: String(e) }))`);
     const ok = await call(allowing);
     assert.equal(ok.status, 201, JSON.stringify(ok));
     assert.equal(ok.body.name, 'Tver');
+    assert.match(ok.requestId ?? '', /^[0-9a-f]{1,16}$/, 'the page can read X-Request-Id (Access-Control-Expose-Headers)');
     const blocked = await call(refusing);
     assert.match(blocked.blocked ?? '', /TypeError/, JSON.stringify(blocked));
     // What the browser relied on, as raw headers.
@@ -135,6 +136,7 @@ test('an admin page on another origin calls the API with a bearer token through 
     const plain = await fetch(`${allowing.base}/healthz`, { headers: { Origin: origin } });
     assert.equal(plain.headers.get('access-control-allow-origin'), origin);
     assert.equal(plain.headers.get('vary'), 'Origin');
+    assert.equal(plain.headers.get('access-control-expose-headers'), 'Retry-After, X-Request-Id, Idempotent-Replayed');
     const other = await fetch(`${refusing.base}/healthz`, { headers: { Origin: origin } });
     assert.equal(other.headers.get('access-control-allow-origin'), null, 'no CORS headers for other origins');
   } finally {

@@ -136,6 +136,11 @@ test('reading orders: who sees what, newest first, with a cursor', async () => {
   const page2 = await api(server, 'GET', `/api/orders?limit=3&before=${page1.body.next_before}`, u);
   assert.deepEqual(page2.body.orders.map((o) => o.id), ids.slice(0, 2).reverse());
   assert.equal(page2.body.next_before, null);
+  // A last page that is exactly full says so: no cursor to an empty page.
+  const whole = await api(server, 'GET', '/api/orders?limit=5', u);
+  assert.equal(whole.body.orders.length, 5);
+  assert.equal(whole.body.next_before, null);
+  assert.equal((await api(server, 'GET', '/api/orders?limit=4', u)).body.next_before, ids[1]);
   assert.equal((await api(server, 'GET', `/api/orders/${ids[0]}`, u)).status, 200);
   assert.equal((await api(server, 'GET', `/api/orders/${ids[0]}`, token(61, 'user'))).status, 404);
   assert.equal((await api(server, 'GET', `/api/orders/${ids[0]}`, token(62, 'manager', { cityIds: [kazan] }))).status, 200);
