@@ -7,6 +7,7 @@
 #include "api/router.hpp"
 #include "auth/password.hpp"
 #include "auth/telegram_init_data.hpp"
+#include "domain/order_service.hpp"
 #include "util/clock.hpp"
 #include "util/log_fields.hpp"
 #include "util/text_key.hpp"
@@ -174,6 +175,22 @@ void router::staff_login(const request& req, std::string_view client, respond_fn
                                             "too many logins at once; try again in a moment"));
             }
         });
+}
+
+void router::route_me(const call& c, respond_fn respond) {
+    db_call(ctx_.db, std::move(respond), [this, who = c.who](domain::repository& repo) {
+        // A manager's cities as the server judges them (the database's for a manager it
+        // holds, the token's otherwise); the login of an account the server holds.
+        const auto cities =
+            domain::order_service(repo, ctx_.sink, ctx_.bonus_percent).cities_of(who);
+        json::object me{{"userId", who.user_id},
+                        {"role", auth::to_string(who.who)},
+                        {"cityIds", to_array(cities)}};
+        for (const auto& account : repo.list_staff()) {
+            if (account.id == who.user_id) me["login"] = account.login;
+        }
+        return json_response(http::status::ok, me);
+    });
 }
 
 }  // namespace ordercast::api

@@ -159,6 +159,7 @@ void router::handle(const request& req, respond_fn respond, std::string_view cli
         {v::post, {"api", "events"}, true, &router::route_publish},
         {v::post, {"api", "auth", "telegram"}, false, &router::route_telegram_login},
         {v::post, {"api", "auth", "login"}, false, &router::route_staff_login},
+        {v::get, {"api", "me"}, true, &router::route_me},
         {v::post, {"api", "orders"}, true, &router::route_create_order},
         {v::get, {"api", "orders"}, true, &router::route_list_orders},
         {v::get, {"api", "orders", "{id}"}, true, &router::route_get_order},

@@ -73,6 +73,7 @@ private:
     void route_publish(const call& c, respond_fn respond);
     void route_telegram_login(const call& c, respond_fn respond);
     void route_staff_login(const call& c, respond_fn respond);
+    void route_me(const call& c, respond_fn respond);
     void route_create_order(const call& c, respond_fn respond);
     void route_list_orders(const call& c, respond_fn respond);
     void route_get_order(const call& c, respond_fn respond);

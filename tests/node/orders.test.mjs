@@ -266,6 +266,15 @@ test('staff log in with Argon2id passwords; wrong and unknown answer alike, slow
   const socket = await Client.connect(server.wsUrl(ok.body.token));
   assert.deepEqual(greeting(await socket.next()), { type: 'connected', data: { userId: ok.body.user.id, role: 'manager' } });
   await socket.close();
+  // Who am I: the server's view of her cities, and her login; a manager the database holds
+  // is judged by the database, whatever her token says.
+  const me = await api(server, 'GET', '/api/me', ok.body.token);
+  assert.deepEqual(me.body, { userId: ok.body.user.id, role: 'manager', cityIds: [moscow], login: 'anna' });
+  assert.equal((await api(server, 'PUT', `/api/managers/${ok.body.user.id}/cities`, token(1, 'admin'), [kazan])).status, 200);
+  assert.deepEqual((await api(server, 'GET', '/api/me', ok.body.token)).body.cityIds, [kazan], 'her cities changed: /api/me says so at once');
+  assert.deepEqual((await api(server, 'GET', '/api/me', token(7, 'admin'))).body, { userId: 7, role: 'admin', cityIds: [] });
+  assert.deepEqual((await api(server, 'GET', '/api/me', token(8, 'manager', { cityIds: [moscow] }))).body, { userId: 8, role: 'manager', cityIds: [moscow] });
+  assert.equal((await api(server, 'GET', '/api/me', 'not-a-token')).status, 401);
 
   const timed = async (login) => {
     const t0 = Date.now();
