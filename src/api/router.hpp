@@ -74,6 +74,9 @@ private:
     void route_telegram_login(const call& c, respond_fn respond);
     void route_staff_login(const call& c, respond_fn respond);
     void route_me(const call& c, respond_fn respond);
+    void route_list_staff(const call& c, respond_fn respond);
+    void route_add_staff(const call& c, respond_fn respond);
+    void route_remove_staff(const call& c, respond_fn respond);
     void route_create_order(const call& c, respond_fn respond);
     void route_list_orders(const call& c, respond_fn respond);
     void route_get_order(const call& c, respond_fn respond);

@@ -11,6 +11,8 @@
 #include "auth/password.hpp"
 #include "auth/principal.hpp"
 #include "config/config.hpp"
+#include "domain/error.hpp"
+#include "domain/staff_service.hpp"
 #include "storage/database_url.hpp"
 #include "storage/sqlite/backup.hpp"
 #include "storage/sqlite/sqlite_repository.hpp"
@@ -160,22 +162,25 @@ int user_add(const std::vector<std::string>& args) {
             cities.push_back(*id);
         }
     }
-    // Logins are compared trimmed and case-folded: "Anna " and "anna" are one account.
-    login = util::text_key(login);
-    if (login.empty() || login.size() > 200) return fail("--login: 1 to 200 characters");
-    auto parsed_role = auth::parse_role(role);
-    if (!parsed_role || *parsed_role == auth::role::user)
-        return fail("--role: manager, admin, ceo or service");
-    const std::string password = read_password("Password: ");
-    if (password.size() < 8) return fail("the password needs at least 8 characters");
+    // The rules of /api/staff too (domain/staff_service), plus the service role.
+    domain::new_staff account{login, {}, role, cities};
+    try {
+        domain::check_identity(account, true);  // before the password is asked for
+    } catch (const domain::error& e) {
+        return fail(e.what());
+    }
+    account.password = read_password("Password: ");
     return with_repository(args, [&](domain::repository& repo) {
-        for (auto city : cities) {
-            if (!repo.city_exists(city)) return fail("no city " + std::to_string(city));
+        try {
+            domain::check_new_staff(account, true);
+            const auto added =
+                domain::add_staff(repo, account, auth::hash_password(account.password));
+            std::cout << "user " << added.id << " (" << role << ") can now log in as "
+                      << added.login << "\n";
+            return 0;
+        } catch (const domain::error& e) {
+            return fail(e.what());
         }
-        const auto id = repo.add_staff_user(login, auth::hash_password(password), role, cities);
-        if (id == 0) return fail("login '" + login + "' is taken");
-        std::cout << "user " << id << " (" << role << ") can now log in as " << login << "\n";
-        return 0;
     });
 }
 
@@ -218,7 +223,11 @@ int user_command(const std::vector<std::string>& args) {
         if (login.empty()) return fail("--login is required");
         if (args[0] == "passwd") {
             const std::string password = read_password("New password: ");
-            if (password.size() < 8) return fail("the password needs at least 8 characters");
+            try {
+                domain::check_password(password);
+            } catch (const domain::error& e) {
+                return fail(e.what());
+            }
             return with_repository(args, [&](domain::repository& repo) {
                 if (!repo.set_password(login, auth::hash_password(password)))
                     return fail("no staff account '" + login + "'");

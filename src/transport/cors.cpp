@@ -6,7 +6,7 @@ namespace ordercast::transport {
 namespace http = api::http;
 
 namespace {
-constexpr const char* allowed_methods = "GET, POST, PUT, PATCH, OPTIONS";
+constexpr const char* allowed_methods = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
 constexpr const char* allowed_headers =
     "Authorization, Content-Type, Idempotency-Key, X-Request-Id";
 // How long a browser may reuse a preflight's answer (seconds).
