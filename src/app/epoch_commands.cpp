@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <iostream>
 
 #include "app/admin_commands.hpp"
@@ -14,9 +15,22 @@
 namespace ordercast::app {
 namespace {
 
-bool wants_help(const std::vector<std::string>& args) {
-    return std::find(args.begin(), args.end(), "--help") != args.end() ||
-           std::find(args.begin(), args.end(), "-h") != args.end();
+// Answers --help with `usage`, refuses a command line that is not `valid` with it, and runs
+// `body`, turning anything it throws into "ordercast NAME: why" and exit code 1.
+int command(const std::vector<std::string>& args, const char* usage, bool valid, const char* name,
+            const std::function<int()>& body) {
+    if (std::find(args.begin(), args.end(), "--help") != args.end() ||
+        std::find(args.begin(), args.end(), "-h") != args.end()) {
+        std::cout << usage << "\n";
+        return 0;
+    }
+    if (!valid) return fail(usage);
+    try {
+        return body();
+    } catch (const std::exception& e) {
+        std::cerr << "ordercast " << name << ": " << util::redact_url(e.what()) << "\n";
+        return 1;
+    }
 }
 
 // Only `--database-url URL` pairs from `first` on.
@@ -46,28 +60,20 @@ int restore_command(const std::vector<std::string>& args) {
         "  with the old one are told to resync instead of silently missing events whose ids\n"
         "  the restored log hands out again. For PostgreSQL restore with pg_restore, then run\n"
         "  `ordercast log new-epoch` (README, \"Backups and upgrades\").";
-    if (wants_help(args)) {
-        std::cout << usage << "\n";
-        return 0;
-    }
-    if (args.empty() || args[0].starts_with("--") || !only_database_url(args, 1))
-        return fail(usage);
-    const auto url = storage::parse_database_url(database_url(args));
-    if (!url) return fail("DATABASE_URL: expected sqlite://PATH or postgresql://...");
-    if (url->type != storage::database_url::kind::sqlite)
-        return fail(
-            "restore puts SQLite backups in place; for PostgreSQL use pg_restore, then "
-            "`ordercast log new-epoch` (README, \"Backups and upgrades\")");
-    try {
+    const bool valid = !args.empty() && !args[0].starts_with("--") && only_database_url(args, 1);
+    return command(args, usage, valid, "restore", [&] {
+        const auto url = storage::parse_database_url(database_url(args));
+        if (!url) return fail("DATABASE_URL: expected sqlite://PATH or postgresql://...");
+        if (url->type != storage::database_url::kind::sqlite)
+            return fail(
+                "restore puts SQLite backups in place; for PostgreSQL use pg_restore, then "
+                "`ordercast log new-epoch` (README, \"Backups and upgrades\")");
         storage::sqlite::restore(args[0], url->target);
         const auto [old, fresh] = renew_epoch("sqlite://" + url->target);
         std::cout << "restored " << args[0] << " into " << url->target << "; event log epoch "
                   << old << " -> " << fresh << "\n";
         return 0;
-    } catch (const std::exception& e) {
-        std::cerr << "ordercast restore: " << e.what() << "\n";
-        return 1;
-    }
+    });
 }
 
 int log_command(const std::vector<std::string>& args) {
@@ -77,21 +83,14 @@ int log_command(const std::vector<std::string>& args) {
         "  (pg_restore), with every instance stopped: clients resuming with the old epoch are\n"
         "  told to resync, and the instances' Redis channel changes with it, so a restored\n"
         "  copy never exchanges events with the original.";
-    if (wants_help(args)) {
-        std::cout << usage << "\n";
-        return 0;
-    }
-    if (args.empty() || args[0] != "new-epoch" || !only_database_url(args, 1)) return fail(usage);
-    const std::string url = database_url(args);
-    try {
+    const bool valid = !args.empty() && args[0] == "new-epoch" && only_database_url(args, 1);
+    return command(args, usage, valid, "log", [&] {
+        const std::string url = database_url(args);
         const auto [old, fresh] = renew_epoch(url);
         std::cout << "event log of " << util::redact_url(url) << ": epoch " << old << " -> "
                   << fresh << "\n";
         return 0;
-    } catch (const std::exception& e) {
-        std::cerr << "ordercast log: " << util::redact_url(e.what()) << "\n";
-        return 1;
-    }
+    });
 }
 
 }  // namespace ordercast::app
