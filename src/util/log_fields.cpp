@@ -3,6 +3,9 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
+#include "util/hex.hpp"
+#include "util/utf8.hpp"
+
 namespace ordercast::util {
 namespace {
 
@@ -21,29 +24,6 @@ void begin_field(std::string& line, std::string_view key) {
     }
 }
 
-// The length of the well-formed UTF-8 sequence at the start of `s` (RFC 3629: no overlongs,
-// no surrogates, nothing past U+10FFFF), or 0.
-std::size_t utf8_length(std::string_view s) {
-    const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-    const auto cont = [&](std::size_t i) { return i < s.size() && (b(i) & 0xC0) == 0x80; };
-    const unsigned char c = b(0);
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (!cont(1) || !cont(2)) return 0;
-        if (c == 0xE0 && b(1) < 0xA0) return 0;   // overlong
-        if (c == 0xED && b(1) >= 0xA0) return 0;  // surrogate
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (!cont(1) || !cont(2) || !cont(3)) return 0;
-        if (c == 0xF0 && b(1) < 0x90) return 0;
-        if (c == 0xF4 && b(1) >= 0x90) return 0;
-        return 4;
-    }
-    return 0;
-}
-
 // Plain text that needs quoting to stay one `key=value` (spaces, '=', quotes, controls).
 bool needs_quotes(std::string_view value) {
     if (value.empty()) return true;
@@ -59,7 +39,7 @@ std::string valid_utf8(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     while (!text.empty()) {
-        const auto n = utf8_length(text);
+        const auto n = next_code_point(text).length;
         if (n == 0) {
             out += "\xEF\xBF\xBD";  // U+FFFD for each byte that starts no valid sequence
             text.remove_prefix(1);
@@ -72,16 +52,13 @@ std::string valid_utf8(std::string_view text) {
 }
 
 std::string printable(std::string_view text) {
-    static constexpr char hex[] = "0123456789abcdef";
     std::string out;
     out.reserve(text.size());
-    for (unsigned char c : valid_utf8(text)) {
-        if (c < 0x20 || c == 0x7F) {
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
+    for (char c : valid_utf8(text)) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+            out += "\\x" + hex(std::string_view(&c, 1));
         } else {
-            out += static_cast<char>(c);
+            out += c;
         }
     }
     return out;

@@ -1,5 +1,7 @@
 #include "util/text_key.hpp"
 
+#include "util/utf8.hpp"
+
 namespace ordercast::util {
 namespace {
 
@@ -62,30 +64,16 @@ std::string text_key(std::string_view name) {
 }
 
 std::optional<std::string> hidden_characters(std::string_view name) {
-    for (std::size_t i = 0; i < name.size();) {
-        const auto c = static_cast<unsigned char>(name[i]);
-        if (c < 0x20 || c == 0x7F) return "control characters are not allowed in names";
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-        if (n == 0 || i + n > name.size()) return "names must be valid UTF-8";
-        char32_t cp = n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
-        for (std::size_t k = 1; k < n; ++k) {
-            const auto cc = static_cast<unsigned char>(name[i + k]);
-            if ((cc & 0xC0) != 0x80) return "names must be valid UTF-8";
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        const char32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return "names must be valid UTF-8";
-        if (cp >= 0x80 && cp <= 0x9F) return "control characters are not allowed in names";
+    while (!name.empty()) {
+        const auto [cp, n] = next_code_point(name);
+        if (n == 0) return "names must be valid UTF-8";
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+            return "control characters are not allowed in names";
         if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
             return "bidirectional override characters are not allowed in names";
         if ((cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 || cp == 0xFEFF)
             return "zero-width characters are not allowed in names";
-        i += n;
+        name.remove_prefix(n);
     }
     return std::nullopt;
 }
