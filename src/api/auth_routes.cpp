@@ -8,6 +8,7 @@
 #include "auth/password.hpp"
 #include "auth/telegram_init_data.hpp"
 #include "domain/order_service.hpp"
+#include "domain/staff_service.hpp"
 #include "util/clock.hpp"
 #include "util/log_fields.hpp"
 #include "util/text_key.hpp"
@@ -186,9 +187,8 @@ void router::route_me(const call& c, respond_fn respond) {
         json::object me{{"userId", who.user_id},
                         {"role", auth::to_string(who.who)},
                         {"cityIds", to_array(cities)}};
-        for (const auto& account : repo.list_staff()) {
-            if (account.id == who.user_id) me["login"] = account.login;
-        }
+        if (auto account = domain::find_staff_by_id(repo, who.user_id))
+            me["login"] = account->login;
         return json_response(http::status::ok, me);
     });
 }

@@ -102,12 +102,7 @@ void router::set_manager_cities(const auth::principal& who, std::int64_t user_id
             throw domain::error(domain::error::kind::conflict, "not-a-manager",
                                 "user " + std::to_string(user_id) + " is a " + *role);
         }
-        for (auto city : cities) {
-            if (!repo.city_exists(city)) {
-                throw domain::error(domain::error::kind::unprocessable, "unknown-city",
-                                    "no city " + std::to_string(city));
-            }
-        }
+        domain::require_cities(repo, cities);
         repo.set_manager_cities(user_id, cities);
         // Every instance's sockets of this manager move now, not at their next connect.
         ctx_.events.reassign_manager_cities(user_id, cities);

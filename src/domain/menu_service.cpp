@@ -26,11 +26,7 @@ std::string menu_service::checked_name(const std::string& name) {
 std::vector<std::int64_t> menu_service::checked_cities(std::vector<std::int64_t> cities) {
     std::sort(cities.begin(), cities.end());
     cities.erase(std::unique(cities.begin(), cities.end()), cities.end());
-    for (auto city : cities) {
-        if (!repo_.city_exists(city))
-            throw error(error::kind::unprocessable, "unknown-city",
-                        "no city " + std::to_string(city));
-    }
+    require_cities(repo_, cities);
     return cities;
 }
 

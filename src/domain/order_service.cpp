@@ -42,6 +42,13 @@ void require_known(repository& repo, const auth::principal& who) {
             "this token was issued before the account's password changed; log in again");
 }
 
+void require_cities(repository& repo, const std::vector<std::int64_t>& cities) {
+    for (auto city : cities) {
+        require(repo.city_exists(city), error::kind::unprocessable, "unknown-city",
+                "no city " + std::to_string(city));
+    }
+}
+
 std::vector<std::int64_t> order_service::cities_of(const auth::principal& who) {
     if (who.who != role::manager) return {};
     if (repo_.user_role(who.user_id) == "manager") return repo_.manager_cities(who.user_id);

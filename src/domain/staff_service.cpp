@@ -1,6 +1,7 @@
 #include "domain/staff_service.hpp"
 
 #include "domain/error.hpp"
+#include "domain/order_service.hpp"
 #include "util/text_key.hpp"
 
 namespace ordercast::domain {
@@ -39,11 +40,7 @@ void require_may_manage(const auth::principal& who, std::string_view role) {
 
 staff_account add_staff(repository& repo, const new_staff& s, const std::string& password_hash) {
     const auto login = util::text_key(s.login);
-    for (auto city : s.cities) {
-        if (!repo.city_exists(city))
-            throw error(error::kind::unprocessable, "unknown-city",
-                        "no city " + std::to_string(city));
-    }
+    require_cities(repo, s.cities);
     const auto id = repo.add_staff_user(login, password_hash, s.role, s.cities);
     if (id == 0)
         throw error(error::kind::conflict, "login-taken", "login '" + login + "' is taken");
