@@ -35,6 +35,13 @@ std::string database_url(const std::vector<std::string>& args) {
     return config::process_env("DATABASE_URL").value_or("sqlite://data/ordercast.db");
 }
 
+bool only_database_url(const std::vector<std::string>& args, std::size_t first) {
+    for (std::size_t i = first; i < args.size(); i += 2) {
+        if (args[i] != "--database-url" || i + 1 >= args.size()) return false;
+    }
+    return true;
+}
+
 int backup_command(const std::vector<std::string>& args) {
     constexpr const char* usage =
         "usage: ordercast backup PATH [--database-url URL]\n"
@@ -44,10 +51,8 @@ int backup_command(const std::vector<std::string>& args) {
         std::cout << usage << "\n";
         return 0;
     }
-    if (args.empty() || args[0].starts_with("--")) return fail(usage);
-    for (std::size_t i = 1; i < args.size(); i += 2) {
-        if (args[i] != "--database-url" || i + 1 >= args.size()) return fail(usage);
-    }
+    if (args.empty() || args[0].starts_with("--") || !only_database_url(args, 1))
+        return fail(usage);
     const auto url = storage::parse_database_url(database_url(args));
     if (!url) return fail("DATABASE_URL: expected sqlite://PATH or postgresql://...");
     if (url->type != storage::database_url::kind::sqlite)
@@ -69,10 +74,7 @@ int migrate_command(const std::vector<std::string>& args) {
                      "  server does this at start too)\n";
         return 0;
     }
-    for (std::size_t i = 0; i < args.size(); i += 2) {
-        if (args[i] != "--database-url" || i + 1 >= args.size())
-            return fail("usage: ordercast migrate [--database-url URL]");
-    }
+    if (!only_database_url(args, 0)) return fail("usage: ordercast migrate [--database-url URL]");
     const std::string url = database_url(args);
     try {
         auto repo = storage::open_repository(url, false);
@@ -172,7 +174,7 @@ int user_add(const std::vector<std::string>& args) {
     account.password = read_password("Password: ");
     return with_repository(args, [&](domain::repository& repo) {
         try {
-            domain::check_new_staff(account, true);
+            domain::check_password(account.password);  // the rest was checked above
             const auto added =
                 domain::add_staff(repo, account, auth::hash_password(account.password));
             std::cout << "user " << added.id << " (" << role << ") can now log in as "

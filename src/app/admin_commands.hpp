@@ -11,6 +11,9 @@ int fail(const std::string& message);
 // `--database-url URL` among `args`, else DATABASE_URL, else the default.
 std::string database_url(const std::vector<std::string>& args);
 
+// Only `--database-url URL` pairs in `args` from `first` on.
+bool only_database_url(const std::vector<std::string>& args, std::size_t first);
+
 // `ordercast backup PATH [--database-url URL]`: a consistent copy of a SQLite database,
 // taken while the server runs.
 int backup_command(const std::vector<std::string>& args);

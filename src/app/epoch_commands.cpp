@@ -33,14 +33,6 @@ int command(const std::vector<std::string>& args, const char* usage, bool valid,
     }
 }
 
-// Only `--database-url URL` pairs from `first` on.
-bool only_database_url(const std::vector<std::string>& args, std::size_t first) {
-    for (std::size_t i = first; i < args.size(); i += 2) {
-        if (args[i] != "--database-url" || i + 1 >= args.size()) return false;
-    }
-    return true;
-}
-
 // A new epoch for the log of `url`: the old and the new one.
 std::pair<std::string, std::string> renew_epoch(const std::string& url) {
     auto repo = storage::open_existing_repository(url);
