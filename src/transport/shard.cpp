@@ -262,12 +262,10 @@ void shard::on_shutdown() {
     tick_timer_.async_wait([this](boost::system::error_code ec) {
         if (ec) return;
         // A resume still waiting for the database does not hold shutdown past the grace:
-        // its answer, if it ever comes, finds nobody (see ws_session::accept).
+        // its answer, if it ever comes, finds nobody (see ws_session::ask_log).
         auto waiting = std::exchange(resumes_, {});
         for (auto& [serial, s] : waiting) {
-            s->resuming_ = false;
-            s->replay_.reset();
-            s->release_held();
+            s->drop_resume();
             --s->ops_;
         }
         for (ws_session* s = sessions_; s;) {

@@ -81,6 +81,11 @@ private:
     void next_page();
     // The replay is over: live frames held meanwhile go out (those it covered are dropped).
     void end_replay();
+    // The resume ends without being served: held frames are let go.
+    void drop_resume();
+    // The answer cannot be served (the socket is closing, or the log could not be read:
+    // then close 1013): the resume is dropped, and true.
+    bool resume_failed(const realtime::resume_answer& answer);
     std::size_t page_bytes() const;
     // The resume's own frames (connected, resync, replayed events): queued in order while
     // live frames are held.

@@ -42,18 +42,28 @@ void ws_session::ask_log(realtime::resume_request r) {
     }
 }
 
-void ws_session::finish_resume(realtime::resume_answer answer) {
+bool ws_session::resume_failed(const realtime::resume_answer& answer) {
     if (state_ != state::open) {
-        resuming_ = false;
-        return release_held();
+        drop_resume();
+        return true;
     }
-    using outcome = realtime::resume_answer::outcome;
-    if (answer.result == outcome::unavailable) {
-        resuming_ = false;
-        release_held();
-        return close(close_code::try_again_later, "event log unavailable; retry");
+    if (answer.result == realtime::resume_answer::outcome::unavailable) {
+        drop_resume();
+        close(close_code::try_again_later, "event log unavailable; retry");
+        return true;
     }
-    const bool recovered = answer.result == outcome::replayed;
+    return false;
+}
+
+void ws_session::drop_resume() {
+    replay_.reset();
+    resuming_ = false;
+    release_held();
+}
+
+void ws_session::finish_resume(realtime::resume_answer answer) {
+    if (resume_failed(answer)) return;
+    const bool recovered = answer.result == realtime::resume_answer::outcome::replayed;
     // The log's head as the database saw it, which may be ahead of this instance's live
     // stream: the replay (or the client's reload after a resync) covers everything up to it,
     // and the live stream's copies of those events are not sent again.
@@ -74,30 +84,15 @@ void ws_session::finish_resume(realtime::resume_answer answer) {
 
 void ws_session::continue_replay(realtime::resume_answer answer) {
     replay_->asked = false;
-    if (state_ != state::open) {
-        replay_.reset();
-        resuming_ = false;
-        return release_held();
-    }
-    using outcome = realtime::resume_answer::outcome;
-    if (answer.result == outcome::unavailable) {
-        replay_.reset();
-        resuming_ = false;
-        release_held();
-        return close(close_code::try_again_later, "event log unavailable; retry");
-    }
-    if (answer.result != outcome::replayed) {
+    if (resume_failed(answer)) return;
+    if (answer.result != realtime::resume_answer::outcome::replayed) {
         // Pruned under the replay (a resume older than the retention, at its very end):
         // what is left cannot be served exactly — say so rather than skip it.
         queue_text(realtime::resync_message(realtime::resync_reason(answer.result), skip_through_));
-        replay_.reset();
         return end_replay();
     }
     for (const auto& text : answer.events) queue_text(text);
-    if (!answer.more) {
-        replay_.reset();
-        return end_replay();
-    }
+    if (!answer.more) return end_replay();
     replay_->from = answer.last_id;
     next_page();
 }
@@ -123,6 +118,7 @@ void ws_session::next_page() {
 }
 
 void ws_session::end_replay() {
+    replay_.reset();
     resuming_ = false;
     for (auto& [f, id] : held_) {
         if (id == 0 || id > skip_through_) {
