@@ -191,7 +191,11 @@ int serve(const config::config& cfg) {
                 // A removed account names nobody: every socket of it goes.
                 shards.end_tokens(account.id, removed ? std::numeric_limits<std::int64_t>::max()
                                                       : account.tokens_after);
+                since = std::max(since, account.tokens_after);
             }
+            // The next poll reads from the newest second seen (still, for what lands in it):
+            // what is older is handled and forgotten.
+            std::erase_if(handled, [&](const auto& h) { return h.second.first < since; });
         });
     // Every 2 s, this instance's staff online to the other instances (a timer of its own, so
     // that shutting down can cancel it).
