@@ -92,15 +92,15 @@ void router::set_manager_cities(const auth::principal& who, std::int64_t user_id
     db_call(ctx_.db, std::move(respond), [this, user_id, cities](domain::repository& repo) {
         // Only managers this server holds have cities here; the existing backend's managers
         // keep the cityIds of their tokens.
-        const auto role = repo.user_role(user_id);
-        if (!role) {
+        const auto known = repo.account(user_id);
+        if (!known) {
             throw domain::error(domain::error::kind::not_found, "not-found",
                                 "no user " + std::to_string(user_id) +
                                     "; add managers with `ordercast user add --role manager`");
         }
-        if (*role != "manager") {
+        if (known->role != "manager") {
             throw domain::error(domain::error::kind::conflict, "not-a-manager",
-                                "user " + std::to_string(user_id) + " is a " + *role);
+                                "user " + std::to_string(user_id) + " is a " + known->role);
         }
         domain::require_cities(repo, cities);
         repo.set_manager_cities(user_id, cities);

@@ -51,7 +51,8 @@ void require_cities(repository& repo, const std::vector<std::int64_t>& cities) {
 
 std::vector<std::int64_t> order_service::cities_of(const auth::principal& who) {
     if (who.who != role::manager) return {};
-    if (repo_.user_role(who.user_id) == "manager") return repo_.manager_cities(who.user_id);
+    const auto known = repo_.account(who.user_id);
+    if (known && known->role == "manager") return repo_.manager_cities(who.user_id);
     return who.city_ids;
 }
 

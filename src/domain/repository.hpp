@@ -117,10 +117,8 @@ public:
     virtual ~repository() = default;
 
     virtual void ensure_user(std::int64_t id, std::string_view role) = 0;
-    // The role a user has in the database; nothing for a user it does not hold.
-    virtual std::optional<std::string> user_role(std::int64_t id) = 0;
-    // A user the database holds, with the time before which its tokens are void (unix
-    // seconds; 0: all are good); nothing for one it does not hold (or removed).
+    // A user the database holds — its role, and the time before which its tokens are void
+    // (unix seconds; 0: all are good); nothing for one it does not hold (or removed).
     virtual std::optional<account_state> account(std::int64_t id) = 0;
     // Accounts whose tokens were ended (password changed, removed) at or after `since_s`,
     // with the time: every instance closes their older sockets.

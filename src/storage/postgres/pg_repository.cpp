@@ -112,14 +112,8 @@ void pg_repository::backfill_keys() {
     tx.commit();
 }
 
-std::optional<std::string> pg_repository::user_role(std::int64_t id) {
-    // A removed account's id names nobody.
-    auto r = db_.exec("SELECT role FROM users WHERE id = $1 AND role != 'removed'", {p(id)});
-    if (r.empty()) return std::nullopt;
-    return r.text(0, 0);
-}
-
 std::optional<account_state> pg_repository::account(std::int64_t id) {
+    // A removed account's id names nobody.
     auto r = db_.exec("SELECT role, tokens_after FROM users WHERE id = $1 AND role != 'removed'",
                       {p(id)});
     if (r.empty()) return std::nullopt;

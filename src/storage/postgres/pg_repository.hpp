@@ -18,7 +18,6 @@ public:
     int schema_version();
 
     void ensure_user(std::int64_t id, std::string_view role) override;
-    std::optional<std::string> user_role(std::int64_t id) override;
     std::optional<domain::account_state> account(std::int64_t id) override;
     std::vector<domain::account_state> accounts_ended_since(std::int64_t since_s) override;
     domain::user upsert_telegram_user(std::int64_t telegram_id, std::string_view first_name,

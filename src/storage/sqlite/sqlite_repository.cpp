@@ -105,15 +105,8 @@ void sqlite_repository::backfill_keys() {
     tx.commit();
 }
 
-std::optional<std::string> sqlite_repository::user_role(std::int64_t id) {
-    // A removed account's id names nobody.
-    auto st = db_.prepare("SELECT role FROM users WHERE id = ?1 AND role != 'removed'");
-    st.bind(1, id);
-    if (!st.step()) return std::nullopt;
-    return st.text(0);
-}
-
 std::optional<account_state> sqlite_repository::account(std::int64_t id) {
+    // A removed account's id names nobody.
     auto st =
         db_.prepare("SELECT role, tokens_after FROM users WHERE id = ?1 AND role != 'removed'");
     st.bind(1, id);
