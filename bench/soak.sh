@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The fault-injection soak (tests/node/soak.test.mjs) in its long form: two instances on a
-# real PostgreSQL and Redis under load (256-460 acknowledged requests/s measured) while instances are killed
-# (-9) and stopped (SIGTERM), Redis and PostgreSQL frozen and restarted and the database
-# queue filled, then a quiet period; prints the figures line (faults by kind, acknowledged
+# real PostgreSQL and Redis under load (256-460 acknowledged requests/s measured) while
+# instances are killed (-9) and stopped (SIGTERM), Redis and PostgreSQL frozen and restarted
+# and the database queue filled, then a quiet period; prints the figures line (faults by kind, acknowledged
 # changes, events received, resumes, violations) and fails on any violation.
 #   bench/soak.sh [SECONDS]     (default 600; scripts/test.sh runs 40)
 set -euo pipefail
