@@ -13,7 +13,8 @@ export interface Order {
   total: number;
   bonuses_used: number;
   bonuses_earned: number;
-  items: { menuItemId: number; name: string; price: number; quantity: number }[];
+  /** `menuItemId` is null on orders placed before the menu existed. */
+  items: { menuItemId: number | null; name: string; price: number; quantity: number }[];
   comment: string;
   created_at: string;
   updated_at: string;

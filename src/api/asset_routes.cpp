@@ -1,4 +1,4 @@
-// The files the server serves as they are (the official client at /client.js), embedded at
+// The files the server serves as they are (/client.js, /openapi.json), embedded at
 // build time (web/assets): cacheable, revalidated by ETag.
 #include "api/router.hpp"
 #include "web/assets.hpp"

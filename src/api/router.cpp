@@ -156,6 +156,7 @@ void router::handle(const request& req, respond_fn respond, std::string_view cli
         {v::get, {"readyz"}, false, &router::route_ready},
         {v::get, {"metrics"}, false, &router::route_metrics},
         {v::get, {"client.js"}, false, &router::route_asset},
+        {v::get, {"openapi.json"}, false, &router::route_asset},
         {v::post, {"api", "events"}, true, &router::route_publish},
         {v::post, {"api", "auth", "telegram"}, false, &router::route_telegram_login},
         {v::post, {"api", "auth", "login"}, false, &router::route_staff_login},

@@ -36,6 +36,10 @@ constexpr std::size_t read_chunk = 16 * 1024;
 // are pending lets pipelined requests (a backend publishing over one keep-alive
 // connection) join one write pass, as separate connections' requests do.
 constexpr std::size_t max_pipelined = 16;
+// After a last answer (a refusal of a body, a Connection: close), what the client still
+// sends is read and dropped for this long, or this much, before the socket closes.
+constexpr std::chrono::seconds linger_time{2};
+constexpr std::size_t max_linger_bytes = 4 << 20;
 
 // obs-fold (a header line continued on the next one, RFC 9112 §5.2) is a way to hide one
 // header inside another past a proxy; Beast 1.81 quietly joins the lines, so the raw
@@ -457,12 +461,34 @@ void http_session::on_written(beast::error_code ec) {
     first_seq_ += writing_count_;
     if (ec) return close();
     if (!answers_.empty()) return write_next();
-    if (!keep_alive_) return close();
+    if (!keep_alive_) return close_lingering();
     if (upgrade_waiting_) {
         upgrade_waiting_ = false;
         return upgrade(parser_->get());
     }
     if (paused_) read();
+}
+
+void http_session::close_lingering() {
+    // Closing with unread bytes in the socket sends a reset, and a reset can discard the
+    // answer before the client reads it: a browser uploading a body refused with 413 would
+    // see a network error instead. So, as nginx's lingering close: FIN first, then drain.
+    beast::error_code ec;
+    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+    if (ec || shard_.shutting_down()) return stream_.close();
+    stream_.expires_after(linger_time);
+    linger();
+}
+
+void http_session::linger() {
+    buffer_.clear();
+    stream_.async_read_some(
+        buffer_.prepare(read_chunk),
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            self->lingered_bytes_ += n;
+            if (ec || self->lingered_bytes_ > max_linger_bytes) return self->stream_.close();
+            self->linger();
+        });
 }
 
 void http_session::close() {

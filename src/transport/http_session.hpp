@@ -66,6 +66,9 @@ private:
     void write_next();
     void on_written(boost::system::error_code ec);
     void close();
+    // Closes after the client has had time to read the last answer (see linger()).
+    void close_lingering();
+    void linger();
 
     shard& shard_;
     gateway_context& ctx_;
@@ -85,6 +88,7 @@ private:
     bool upgrade_waiting_ = false;  // an upgrade waits for earlier answers
     bool detached_ = false;         // no longer one of the shard's shutdown listeners
     bool keep_alive_ = true;
+    std::size_t lingered_bytes_ = 0;  // read and dropped since the answer that ends the connection
 };
 
 }  // namespace ordercast::transport

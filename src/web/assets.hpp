@@ -5,7 +5,8 @@
 
 namespace ordercast::web {
 
-// A file the server serves as it is (the official client), embedded at build time.
+// A file the server serves as it is (the official client, the OpenAPI document), embedded at
+// build time.
 struct asset {
     std::string_view path;
     std::string_view content_type;

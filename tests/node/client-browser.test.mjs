@@ -7,23 +7,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { startServer, token, eventually } from './lib/server.mjs';
 import { freePort } from './lib/ports.mjs';
-
-const executablePath = '/usr/bin/chromium';
+import { launchChromium } from './lib/browser.mjs';
 
 test('a page importing /client.js sees every event once, in order, across a kill -9 and restart', async () => {
-  assert.ok(fs.existsSync(executablePath), 'Debian chromium is installed (scripts/bootstrap.sh)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercast-browser-'));
   const port = await freePort();
   const start = () => startServer(['--port', String(port)], {}, { dataDir: dir });
   let srv = await start();
-  const browser = await chromium.launch({
-    executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const errors = [];
   try {
     const page = await browser.newPage();

@@ -365,3 +365,28 @@ test('no password from any URL reaches the log', async () => {
     await Promise.all([redis.stop(), gulyash.stop(), pg.stop()]);
   }
 });
+
+// A client that sends a whole body over the limit reads its 413: the server drains what is
+// still coming before it closes, so no reset destroys the answer in flight.
+test('a body over 1 MiB sent whole gets its 413 answer, never a connection reset', async () => {
+  const srv = await startServer();
+  try {
+    const body = Buffer.alloc(3 << 20, 'x');
+    for (let i = 0; i < 5; i++) {
+      const answer = await new Promise((resolve) => {
+        const s = net.connect(srv.port, '127.0.0.1');
+        let got = '';
+        s.on('data', (d) => { got += d; });
+        s.on('error', (e) => resolve({ got, error: e.code }));
+        s.on('close', () => resolve({ got }));
+        s.write(`POST /api/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+        s.end(body);
+      });
+      assert.equal(answer.error, undefined, `attempt ${i}: ${answer.error} after ${JSON.stringify(answer.got.slice(0, 80))}`);
+      assert.match(answer.got, /^HTTP\/1\.1 413 /);
+      assert.equal(JSON.parse(answer.got.slice(answer.got.indexOf('\r\n\r\n') + 4)).error, 'payload-too-large');
+    }
+  } finally {
+    await srv.stop();
+  }
+});
