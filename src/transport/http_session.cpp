@@ -482,13 +482,13 @@ void http_session::close_lingering() {
 
 void http_session::linger() {
     buffer_.clear();
-    stream_.async_read_some(
-        buffer_.prepare(read_chunk),
-        [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-            self->lingered_bytes_ += n;
-            if (ec || self->lingered_bytes_ > max_linger_bytes) return self->stream_.close();
-            self->linger();
-        });
+    stream_.async_read_some(buffer_.prepare(read_chunk),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                self->lingered_bytes_ += n;
+                                if (ec || self->lingered_bytes_ > max_linger_bytes)
+                                    return self->stream_.close();
+                                self->linger();
+                            });
 }
 
 void http_session::close() {
