@@ -15,7 +15,6 @@
 #include "domain/staff_service.hpp"
 #include "storage/database_url.hpp"
 #include "storage/sqlite/backup.hpp"
-#include "storage/sqlite/sqlite_repository.hpp"
 #include "storage/storage_error.hpp"
 #include "util/decimal_id.hpp"
 #include "util/redact.hpp"

@@ -29,7 +29,6 @@
 #include "storage/db_worker.hpp"
 #include "storage/on_db.hpp"
 #include "storage/sqlite/restore.hpp"
-#include "storage/sqlite/sqlite_repository.hpp"
 #include "storage/storage_error.hpp"
 #include "sync/outbox_worker.hpp"
 #include "transport/gateway_context.hpp"

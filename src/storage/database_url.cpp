@@ -2,11 +2,26 @@
 
 #include <filesystem>
 
-#include "storage/postgres/pg_repository.hpp"
-#include "storage/sqlite/sqlite_repository.hpp"
+#include "storage/postgres/pg_db.hpp"
+#include "storage/sqlite/connection.hpp"
 #include "storage/storage_error.hpp"
 
 namespace ordercast::storage {
+
+std::unique_ptr<sql::sql_repository> open_sqlite(const std::string& path, bool record_outbox) {
+    const auto parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    auto c = std::make_unique<sqlite::connection>(path);
+    sqlite::migrate(*c);
+    return std::make_unique<sql::sql_repository>(std::move(c), record_outbox);
+}
+
+std::unique_ptr<sql::sql_repository> open_postgres(const std::string& url, bool record_outbox) {
+    auto c = std::make_unique<postgres::pg_db>(url);
+    postgres::migrate(c->raw());
+    return std::make_unique<sql::sql_repository>(std::move(c), record_outbox);
+}
 
 std::optional<database_url> parse_database_url(const std::string& url) {
     const std::string sqlite = "sqlite://";
@@ -24,10 +39,9 @@ std::optional<database_url> parse_database_url(const std::string& url) {
 std::unique_ptr<domain::repository> open_repository(const std::string& url, bool record_outbox) {
     auto parsed = parse_database_url(url);
     if (!parsed) throw storage_error("DATABASE_URL: expected sqlite://PATH or postgresql://...");
-    if (parsed->type == database_url::kind::sqlite) {
-        return std::make_unique<sqlite::sqlite_repository>(parsed->target, record_outbox);
-    }
-    return std::make_unique<postgres::pg_repository>(parsed->target, record_outbox);
+    if (parsed->type == database_url::kind::sqlite)
+        return open_sqlite(parsed->target, record_outbox);
+    return open_postgres(parsed->target, record_outbox);
 }
 
 std::unique_ptr<domain::repository> open_existing_repository(const std::string& url) {

@@ -19,8 +19,16 @@ std::optional<database_url> parse_database_url(const std::string& url);
 #include <memory>
 
 #include "domain/repository.hpp"
+#include "storage/sql/sql_repository.hpp"
 
 namespace ordercast::storage {
+
+// The repository on a SQLite file (created, with its folder, when missing) or a PostgreSQL
+// database, migrated. With `record_outbox`, every order change also writes its outbox row.
+std::unique_ptr<sql::sql_repository> open_sqlite(const std::string& path,
+                                                 bool record_outbox = false);
+std::unique_ptr<sql::sql_repository> open_postgres(const std::string& url,
+                                                   bool record_outbox = false);
 
 // Opens the repository a URL names (migrating it); throws storage_error.
 std::unique_ptr<domain::repository> open_repository(const std::string& url, bool record_outbox);

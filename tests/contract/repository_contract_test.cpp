@@ -14,8 +14,8 @@
 #include <boost/json.hpp>
 #include <filesystem>
 
-#include "storage/postgres/pg_repository.hpp"
-#include "storage/sqlite/sqlite_repository.hpp"
+#include "storage/database_url.hpp"
+#include "storage/postgres/pg_connection.hpp"
 #include "storage/storage_error.hpp"
 #include "support/postgres_process.hpp"
 #include "support/temp_dir.hpp"
@@ -67,11 +67,10 @@ std::unique_ptr<repository> open_repository(const std::string& kind,
                                             const std::filesystem::path& dir, std::string& pg_url,
                                             bool record_outbox = false) {
     if (kind == "sqlite") {
-        return std::make_unique<storage::sqlite::sqlite_repository>((dir / "db.sqlite").string(),
-                                                                    record_outbox);
+        return storage::open_sqlite((dir / "db.sqlite").string(), record_outbox);
     }
     if (pg_url.empty()) pg_url = postgres().new_database();
-    return std::make_unique<storage::postgres::pg_repository>(pg_url, record_outbox);
+    return storage::open_postgres(pg_url, record_outbox);
 }
 
 class OrderService : public ::testing::TestWithParam<std::string> {
@@ -810,8 +809,9 @@ TEST_P(OrderService, ALongReplayIsReadPageByPage) {
 // session and the others stall for about that long, not for as long as it stays frozen.
 TEST(FrozenInstance, HoldsTheEventLogForAboutTheIdleTimeoutAtMost) {
     const auto url = postgres().new_database();
-    storage::postgres::pg_repository other(url);  // creates the schema
-    storage::postgres::connection frozen(url);    // with the defaults an instance gets
+    auto other_owner = storage::open_postgres(url);
+    auto& other = *other_owner;                 // creates the schema
+    storage::postgres::connection frozen(url);  // with the defaults an instance gets
     frozen.exec("BEGIN");
     frozen.exec("UPDATE event_head SET id = id WHERE one = 1");
     // ...and then nothing: the process is stopped.
@@ -866,7 +866,8 @@ INSTANTIATE_TEST_SUITE_P(Databases, OrderService, ::testing::Values("sqlite", "p
 // Several instances on one PostgreSQL: each has its own connection.
 TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
     const std::string url = postgres().new_database();
-    storage::postgres::pg_repository setup(url);
+    auto setup_owner = storage::open_postgres(url);
+    auto& setup = *setup_owner;
     const auto city = setup.add_city("Moscow")->id;
     setup.ensure_user(10, "user");
     order earn;
@@ -885,7 +886,8 @@ TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
     std::latch ready(10), go(1);
     for (int i = 0; i < 10; ++i) {
         instances.emplace_back([&] {
-            storage::postgres::pg_repository repo(url);
+            auto repo_owner = storage::open_postgres(url);
+            auto& repo = *repo_owner;
             order spend;
             spend.user_id = 10;
             spend.city_id = city;
@@ -908,7 +910,8 @@ TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
 // waits for it to commit, finds the key taken and answers with the first one's result.
 TEST(PostgresInstances, OneIdempotencyKeyFromEightInstancesAtOnceMakesOneOrder) {
     const std::string url = postgres().new_database();
-    storage::postgres::pg_repository setup(url);
+    auto setup_owner = storage::open_postgres(url);
+    auto& setup = *setup_owner;
     const auto city = setup.add_city("Moscow")->id;
     setup.ensure_user(10, "user");
     const auto now = util::unix_millis();
@@ -918,7 +921,8 @@ TEST(PostgresInstances, OneIdempotencyKeyFromEightInstancesAtOnceMakesOneOrder) 
     std::latch ready(8), go(1);
     for (int i = 0; i < 8; ++i) {
         instances.emplace_back([&] {
-            storage::postgres::pg_repository repo(url);
+            auto repo_owner = storage::open_postgres(url);
+            auto& repo = *repo_owner;
             order o;
             o.user_id = 10;
             o.city_id = city;
@@ -948,7 +952,8 @@ TEST(PostgresInstances, OneIdempotencyKeyFromEightInstancesAtOnceMakesOneOrder) 
 
 TEST(PostgresInstances, OutboxWorkersOnSeveralInstancesTakeDifferentRows) {
     const std::string url = postgres().new_database();
-    storage::postgres::pg_repository a(url, true), b(url, true);
+    auto a_owner = storage::open_postgres(url, true), b_owner = storage::open_postgres(url, true);
+    auto &a = *a_owner, &b = *b_owner;
     const auto city = a.add_city("Moscow")->id;
     for (int user = 1; user <= 20; ++user) {
         a.ensure_user(user, "user");

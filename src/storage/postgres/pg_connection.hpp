@@ -20,6 +20,7 @@ class result {
 public:
     explicit result(PGresult* r) : r_(r, PQclear) {}
     int rows() const { return PQntuples(r_.get()); }
+    int columns() const { return PQnfields(r_.get()); }
     bool empty() const { return rows() == 0; }
     std::string text(int row, int column) const { return PQgetvalue(r_.get(), row, column); }
     std::int64_t int64(int row, int column) const {

@@ -13,9 +13,9 @@
 #include "api/db_call.hpp"
 #include "eventlog/appender.hpp"
 #include "eventlog/replay.hpp"
+#include "storage/database_url.hpp"
 #include "storage/db_call.hpp"
 #include "storage/db_worker.hpp"
-#include "storage/sqlite/sqlite_repository.hpp"
 #include "support/fake_db_executor.hpp"
 #include "support/temp_dir.hpp"
 
@@ -28,7 +28,7 @@ class DbHandOff : public ::testing::Test {
 protected:
     std::filesystem::path dir_ = testing::make_temp_dir();
     std::string path_ = (dir_ / "db.sqlite").string();
-    std::unique_ptr<domain::repository> repo_ = std::make_unique<sqlite::sqlite_repository>(path_);
+    std::unique_ptr<domain::repository> repo_ = open_sqlite(path_);
     fake_db_executor db_;
 
     ~DbHandOff() override { std::filesystem::remove_all(dir_); }
@@ -48,9 +48,8 @@ protected:
 // stopped worker runs on another thread, after post has returned.
 TEST(DbWorker, NeverRunsARefusalOnTheCallersStack) {
     const auto dir = testing::make_temp_dir();
-    db_worker worker(
-        [&] { return std::make_unique<sqlite::sqlite_repository>((dir / "db.sqlite").string()); },
-        {.connections = 1, .max_queued = 1});
+    db_worker worker([&] { return open_sqlite((dir / "db.sqlite").string()); },
+                     {.connections = 1, .max_queued = 1});
     std::latch release(1);
     std::promise<void> busy;
     worker.post([&](domain::repository&) { busy.set_value(), release.wait(); }, nullptr);

@@ -1,9 +1,10 @@
-#include "storage/sqlite/sqlite_repository.hpp"
+#include "storage/database_url.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
+#include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "support/temp_dir.hpp"
 
@@ -20,20 +21,21 @@ protected:
 
 TEST_F(SqliteRepository, CreatesTheFileAndAppliesMigrationsOnce) {
     {
-        sqlite_repository repo(path());
-        EXPECT_EQ(repo.schema_version(), migrations().back().version);
-        repo.add_city("Moscow");
+        auto repo = open_sqlite(path());
+        repo->add_city("Moscow");
     }
-    sqlite_repository again(path());  // a second start must not re-run anything
-    EXPECT_EQ(again.schema_version(), migrations().back().version);
-    ASSERT_EQ(again.list_cities().size(), 1u);
+    auto again = open_sqlite(path());  // a second start must not re-run anything
+    ASSERT_EQ(again->list_cities().size(), 1u);
+    connection c(path());
+    EXPECT_EQ(schema_version(c), migrations().back().version);
     EXPECT_TRUE(std::filesystem::exists(path())) << "the file was created in its new folder";
 }
 
 TEST_F(SqliteRepository, KeepsCommittedWorkAcrossReopening) {
     std::int64_t order_id = 0;
     {
-        sqlite_repository repo(path());
+        auto repo_owner = open_sqlite(path());
+        auto& repo = *repo_owner;
         auto city = repo.add_city("Moscow");
         repo.ensure_user(7, "user");
         domain::order o;
@@ -46,7 +48,8 @@ TEST_F(SqliteRepository, KeepsCommittedWorkAcrossReopening) {
         repo.change_status(order_id, domain::order_status::pending, domain::order_status::completed,
                            {"earned", 1500}, {});
     }
-    sqlite_repository repo(path());
+    auto repo_owner = open_sqlite(path());
+    auto& repo = *repo_owner;
     auto o = repo.find_order(order_id);
     ASSERT_TRUE(o);
     EXPECT_EQ(o->status, domain::order_status::completed);
@@ -55,7 +58,8 @@ TEST_F(SqliteRepository, KeepsCommittedWorkAcrossReopening) {
 }
 
 TEST_F(SqliteRepository, NeverLetsABalanceGoNegative) {
-    sqlite_repository repo(path());
+    auto repo_owner = open_sqlite(path());
+    auto& repo = *repo_owner;
     auto city = repo.add_city("Moscow");
     repo.ensure_user(7, "user");
     domain::order o;
@@ -70,7 +74,8 @@ TEST_F(SqliteRepository, NeverLetsABalanceGoNegative) {
 }
 
 TEST_F(SqliteRepository, AppliesAStatusChangeOnlyFromTheExpectedStatus) {
-    sqlite_repository repo(path());
+    auto repo_owner = open_sqlite(path());
+    auto& repo = *repo_owner;
     auto city = repo.add_city("Moscow");
     repo.ensure_user(7, "user");
     domain::order o;
@@ -87,7 +92,8 @@ TEST_F(SqliteRepository, AppliesAStatusChangeOnlyFromTheExpectedStatus) {
 }
 
 TEST_F(SqliteRepository, CitiesAndManagers) {
-    sqlite_repository repo(path());
+    auto repo_owner = open_sqlite(path());
+    auto& repo = *repo_owner;
     auto a = repo.add_city("Moscow");
     EXPECT_FALSE(repo.add_city("Moscow")) << "names are unique";
     auto b = repo.add_city("Kazan");
@@ -105,7 +111,8 @@ TEST_F(SqliteRepository, CitiesAndManagers) {
 // Before: a cached SELECT still stepping at COMMIT held a read snapshot, no checkpoint
 // could finish, and 4,000 orders left a 121 MB WAL beside a 4 KB database.
 TEST_F(SqliteRepository, KeepsTheWalSmallOverThousandsOfOrders) {
-    sqlite_repository repo(path());
+    auto repo_owner = open_sqlite(path());
+    auto& repo = *repo_owner;
     auto city = repo.add_city("Moscow");
     repo.ensure_user(7, "user");
     for (int i = 0; i < 3000; ++i) {

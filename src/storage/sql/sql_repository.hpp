@@ -1,21 +1,35 @@
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "domain/repository.hpp"
-#include "storage/postgres/pg_connection.hpp"
+#include "storage/sql/db.hpp"
 
-namespace ordercast::storage::postgres {
+namespace ordercast::storage::sql {
 
-// The repository on PostgreSQL, for several instances sharing one database. Same
-// behaviour as the SQLite one (the contract suite runs against both); concurrency comes
-// from row locks (conditional UPDATEs re-checked after the wait) and, for the outbox,
-// leases taken with FOR UPDATE SKIP LOCKED so that every instance's worker can run.
-class pg_repository final : public domain::repository {
+// What the two SQL dialects spell differently; everything else is written once.
+struct dialect_words {
+    // A subquery of the ids (texts) of list parameter $N, as a column named `value`.
+    std::string (*id_rows)(int n);
+    std::string (*text_rows)(int n);
+    const char* lock_share;         // after a SELECT: rows read stay as read until COMMIT
+    const char* lock_update;        // after a SELECT: rows read are ours until COMMIT
+    const char* lock_skip;          // after a SELECT: rows others hold are skipped
+    const char* item_cities;        // a menu item m's cities as "3,7" (none: NULL)
+    const char* created_ms;         // orders.created_at as unix milliseconds
+    const char* new_user_id;        // the id of a user ordercast creates (1e9 and up)
+    const char* order_key_columns;  // order columns filled in on insert, and their values
+    const char* order_key_values;
+};
+
+// The repository (domain::repository) over either database: one implementation, every
+// business query once. Not thread-safe: one db_worker thread uses it.
+class sql_repository final : public domain::repository {
 public:
-    pg_repository(const std::string& url, bool record_outbox = false);
-
-    int schema_version();
+    // With `record_outbox`, every order change also writes its outbox row. The schema must be
+    // migrated already (sqlite::migrate, postgres::migrate).
+    sql_repository(std::unique_ptr<db> database, bool record_outbox = false);
 
     void ensure_user(std::int64_t id, std::string_view role) override;
     std::optional<domain::account_state> account(std::int64_t id) override;
@@ -43,6 +57,7 @@ public:
     std::pair<domain::menu_write, domain::menu_item> update_menu_item(
         std::int64_t id, const domain::menu_patch& patch) override;
     int import_menu(const std::vector<domain::menu_item>& items) override;
+
     std::optional<domain::created_order> create_order(
         domain::order o, const domain::order_pricing& price, const domain::order_events& events,
         const domain::idempotency_claim* claim) override;
@@ -66,56 +81,59 @@ public:
     bool outbox_failed(std::int64_t id, std::string_view owner, int attempts,
                        std::string_view error, std::optional<std::int64_t> next_attempt_ms,
                        domain::logged_event* event) override;
-    int prune_outbox(std::int64_t before_ms, int limit) override;
     void mark_sync_on() override;
-    void release_stale_outbox_leases() override {}
+    void release_stale_outbox_leases() override;
+    int prune_outbox(std::int64_t before_ms, int limit) override;
     std::vector<domain::outbox_record> failed_outbox(int limit) override;
     int requeue_outbox(std::string_view entity, std::int64_t entity_id,
                        std::int64_t now_ms) override;
     std::int64_t pending_outbox() override;
 
-    std::vector<domain::logged_event> append_events(
-        std::vector<domain::logged_event> events) override;
-    std::vector<domain::logged_event> events_from(std::int64_t after_id, int limit) override;
     std::vector<domain::unattended_order> due_unattended(std::int64_t before_ms,
                                                          int limit) override;
     bool claim_unattended(std::int64_t order_id, std::int64_t last_alert_ms, std::int64_t now_ms,
                           domain::logged_event& event) override;
-    std::string log_name(std::string_view candidate) override;
-    void rename_log(std::string_view name) override;
+
+    std::vector<domain::logged_event> append_events(
+        std::vector<domain::logged_event> events) override;
     std::int64_t count_events_after(std::int64_t after_id, std::int64_t up_to,
                                     const std::vector<std::string>& rooms, int limit) override;
     std::vector<domain::logged_event> events_after(std::int64_t after_id,
                                                    const std::vector<std::string>& rooms,
                                                    int limit) override;
+    std::vector<domain::logged_event> events_from(std::int64_t after_id, int limit) override;
     std::int64_t event_head() override;
     std::int64_t oldest_event_id() override;
+    std::string log_name(std::string_view candidate) override;
+    void rename_log(std::string_view name) override;
     int prune_events(std::int64_t before_ms, int limit) override;
 
     bool healthy() override;
-    void cancel() override { db_.cancel(); }
+    void cancel() override { db_->cancel(); }
 
 private:
-    // The items an order names, locked against change until it commits.
-    std::vector<domain::menu_item> menu_items_for_order(const std::vector<std::int64_t>& ids);
+    void backfill_keys();
+    domain::kopecks balance_of(std::int64_t user_id);
+    void record_bonus(std::int64_t user_id, std::int64_t order_id, std::string_view type,
+                      domain::kopecks amount, domain::kopecks balance_after, const std::string& at);
+    void record_outbox(const domain::order& o);
+    std::vector<domain::menu_item> menu_where(const std::string& where,
+                                              std::initializer_list<param> params);
     void set_menu_cities(std::int64_t item_id, const std::vector<std::int64_t>& cities);
     // Nothing when the name is taken.
     std::optional<domain::menu_item> insert_menu_item(const domain::menu_item& item);
-    // Logs `e` inside the transaction under way: takes the next id from the counter row.
-    void insert_event(domain::logged_event& e);
-    // The same for several, in order, in three statements.
+    // Logs `events` inside the transaction under way, taking their ids from the counter row.
     void insert_events(std::vector<domain::logged_event>& events);
     // The entries `events` makes of a stored change, logged in its transaction.
     std::vector<domain::logged_event> log_events(const domain::order_events& events,
                                                  const domain::order& stored,
                                                  std::optional<domain::kopecks> balance);
-    void migrate();
-    void backfill_keys();
-    domain::kopecks balance_of(std::int64_t user_id);
-    void record_outbox(const domain::order& o);
+    // Runs a DELETE of one batch ($1 the cutoff, $2 the batch size); returns how many rows.
+    int delete_batch(const char* sql, std::int64_t before_ms, int limit);
 
-    connection db_;
+    std::unique_ptr<db> db_;
+    const dialect_words& w_;
     bool record_outbox_;
 };
 
-}  // namespace ordercast::storage::postgres
+}  // namespace ordercast::storage::sql
