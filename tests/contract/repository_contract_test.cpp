@@ -15,7 +15,8 @@
 #include <filesystem>
 
 #include "storage/database_url.hpp"
-#include "storage/postgres/pg_connection.hpp"
+#include "storage/postgres/pg_db.hpp"
+#include "storage/sqlite/connection.hpp"
 #include "storage/storage_error.hpp"
 #include "support/postgres_process.hpp"
 #include "support/temp_dir.hpp"
@@ -948,6 +949,56 @@ TEST(PostgresInstances, OneIdempotencyKeyFromEightInstancesAtOnceMakesOneOrder) 
     EXPECT_EQ(answer->status, 201);
     EXPECT_EQ(answer->request_hash, "hash-a");
     EXPECT_EQ(boost::json::parse(answer->body).at("id").as_int64(), setup.list_orders({}).at(0).id);
+}
+
+// The migrations are written per dialect (v1-v9 are history), so nothing but this keeps
+// them alike: both databases, migrated from empty, hold the same tables, columns and
+// indexes (by name; types are spelled per dialect).
+TEST(Schemas, BothDialectsHoldTheSameTablesColumnsAndIndexes) {
+    const auto dir = testing::make_temp_dir();
+    const auto path = (dir / "db.sqlite").string();
+    storage::open_sqlite(path);
+    storage::sqlite::connection lite(path);
+    const auto url = postgres().new_database();
+    storage::open_postgres(url);
+    storage::postgres::pg_db pg(url);
+    const auto listed = [](const storage::sql::rows& r) {
+        std::vector<std::string> out;
+        for (int i = 0; i < r.size(); ++i) out.push_back(r.text(i, 0) + "." + r.text(i, 1));
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    const auto lite_columns = listed(lite.exec(
+        "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE "
+        "m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"));
+    const auto pg_columns = listed(pg.exec(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = "
+        "'public' AND table_name != 'schema_version'"));
+    EXPECT_EQ(lite_columns, pg_columns);
+    EXPECT_GT(lite_columns.size(), 40u) << "the listing reads the schema";
+    // Plain indexes by name; unique ones (constraints or indexes) by what they keep unique.
+    const auto lite_indexes = listed(lite.exec(
+        "SELECT m.name, l.name FROM sqlite_master m JOIN pragma_index_list(m.name) l WHERE "
+        "m.type = 'table' AND l.\"unique\" = 0"));
+    const auto pg_indexes = listed(pg.exec(
+        "SELECT t.relname, c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+        "WHERE n.nspname = 'public' AND NOT i.indisunique"));
+    EXPECT_EQ(lite_indexes, pg_indexes);
+    const auto lite_unique = listed(lite.exec(
+        "SELECT m.name, (SELECT group_concat(name) FROM (SELECT name FROM "
+        "pragma_index_info(l.name) ORDER BY seqno)) FROM sqlite_master m JOIN "
+        "pragma_index_list(m.name) l WHERE m.type = 'table' AND l.\"unique\" = 1 AND l.origin != "
+        "'pk'"));
+    const auto pg_unique = listed(pg.exec(
+        "SELECT t.relname, (SELECT string_agg(a.attname, ',' ORDER BY k.ord) FROM "
+        "unnest(i.indkey) WITH ORDINALITY k(attnum, ord) JOIN pg_attribute a ON a.attrelid = "
+        "t.oid AND a.attnum = k.attnum) FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+        "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = 'public' AND "
+        "i.indisunique AND NOT i.indisprimary AND t.relname != 'schema_version'"));
+    EXPECT_EQ(lite_unique, pg_unique);
+    EXPECT_FALSE(lite_unique.empty());
+    std::filesystem::remove_all(dir);
 }
 
 TEST(PostgresInstances, OutboxWorkersOnSeveralInstancesTakeDifferentRows) {
