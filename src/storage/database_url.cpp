@@ -19,7 +19,7 @@ std::unique_ptr<sql::sql_repository> open_sqlite(const std::string& path, bool r
 
 std::unique_ptr<sql::sql_repository> open_postgres(const std::string& url, bool record_outbox) {
     auto c = std::make_unique<postgres::pg_db>(url);
-    postgres::migrate(c->raw());
+    postgres::migrate(*c);
     return std::make_unique<sql::sql_repository>(std::move(c), record_outbox);
 }
 

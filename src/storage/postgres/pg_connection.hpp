@@ -11,8 +11,6 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/transaction.hpp"
-
 namespace ordercast::storage::postgres {
 
 // A query result; rows and columns by index, values as text.
@@ -86,11 +84,6 @@ private:
     bool in_transaction_ = false;
     bool lost_ = false;  // the last drop was a lost connection
     std::atomic<bool> cancelled_{false};
-};
-
-class transaction : public basic_transaction<connection> {
-public:
-    explicit transaction(connection& c) : basic_transaction(c, "BEGIN") {}
 };
 
 inline param p(std::int64_t v) {

@@ -47,31 +47,32 @@ sql::rows pg_db::exec(std::string_view sql, std::span<const sql::param> params) 
 
 namespace {
 
-int schema_version(connection& c) {
+int schema_version(pg_db& d) {
     return static_cast<int>(
-        c.exec("SELECT COALESCE(MAX(version), 0) FROM schema_version").int64(0, 0));
+        d.exec("SELECT COALESCE(MAX(version), 0) FROM schema_version").int64(0, 0));
 }
 
 }  // namespace
 
-void migrate(connection& c) {
+void migrate(pg_db& d) {
+    auto& c = d.raw();
     // Instances starting together must not migrate twice.
     c.exec("SELECT pg_advisory_lock(7246001)");
     try {
         c.exec_script("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
         const int known = migrations().back().version;
-        if (schema_version(c) > known) {
+        if (schema_version(d) > known) {
             throw storage_error("the database's schema is version " +
-                                std::to_string(schema_version(c)) +
+                                std::to_string(schema_version(d)) +
                                 ", newer than this ordercast knows (" + std::to_string(known) +
                                 "): run the newer ordercast, or restore a backup taken before "
                                 "the upgrade");
         }
         for (const auto& m : migrations()) {
-            if (m.version <= schema_version(c)) continue;
-            transaction tx(c);
+            if (m.version <= schema_version(d)) continue;
+            sql::transaction tx(d);
             c.exec_script(m.sql);
-            c.exec("INSERT INTO schema_version (version) VALUES ($1)", {p(m.version)});
+            d.exec("INSERT INTO schema_version (version) VALUES ($1)", {m.version});
             tx.commit();
         }
     } catch (...) {

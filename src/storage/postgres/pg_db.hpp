@@ -28,6 +28,6 @@ private:
 
 // Applies the migrations the database does not have yet, under an advisory lock (instances
 // may start together); refuses a schema newer than this build knows.
-void migrate(connection& c);
+void migrate(pg_db& d);
 
 }  // namespace ordercast::storage::postgres

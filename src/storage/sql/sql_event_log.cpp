@@ -76,6 +76,12 @@ void sql_repository::insert_events(std::vector<logged_event>& events) {
         {text_list{room_names}, id_list{room_event_ids}});
 }
 
+void sql_repository::insert_event(logged_event& e) {
+    std::vector<logged_event> one{std::move(e)};
+    insert_events(one);
+    e = std::move(one.front());
+}
+
 std::vector<logged_event> sql_repository::log_events(const order_events& events,
                                                      const order& stored,
                                                      std::optional<kopecks> balance) {
@@ -173,9 +179,7 @@ bool sql_repository::claim_unattended(std::int64_t order_id, std::int64_t last_a
                                 {order_id, last_alert_ms, now_ms})
                              .affected() == 1;
     if (!claimed) return false;
-    std::vector<logged_event> one{std::move(event)};
-    insert_events(one);
-    event = std::move(one.front());
+    insert_event(event);
     tx.commit();
     return true;
 }

@@ -72,11 +72,7 @@ bool sql_repository::outbox_sent(std::int64_t id, std::string_view owner, std::i
                              {id, owner, now_ms, util::iso8601_now()})
                           .affected() == 1;
     if (!held) return false;
-    if (event) {
-        std::vector<logged_event> one{std::move(*event)};
-        insert_events(one);
-        *event = std::move(one.front());
-    }
+    if (event) insert_event(*event);
     tx.commit();
     return true;
 }
@@ -95,11 +91,7 @@ bool sql_repository::outbox_failed(std::int64_t id, std::string_view owner, int 
                 next_attempt_ms.value_or(0), util::iso8601_now(), owner})
             .affected() == 1;
     if (!held) return false;
-    if (event) {
-        std::vector<logged_event> one{std::move(*event)};
-        insert_events(one);
-        *event = std::move(one.front());
-    }
+    if (event) insert_event(*event);
     tx.commit();
     return true;
 }

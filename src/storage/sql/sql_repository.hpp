@@ -124,6 +124,7 @@ private:
     std::optional<domain::menu_item> insert_menu_item(const domain::menu_item& item);
     // Logs `events` inside the transaction under way, taking their ids from the counter row.
     void insert_events(std::vector<domain::logged_event>& events);
+    void insert_event(domain::logged_event& e);
     // The entries `events` makes of a stored change, logged in its transaction.
     std::vector<domain::logged_event> log_events(const domain::order_events& events,
                                                  const domain::order& stored,
