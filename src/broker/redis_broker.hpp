@@ -84,6 +84,8 @@ public:
     static std::string encode(std::string_view instance, const realtime::event& e);
     static std::string encode(std::string_view instance, const manager_cities_change& c);
     static std::string encode(std::string_view instance, const presence_report& r);
+    // The same, of people already encoded (realtime::presence::encode).
+    static std::string encode_presence(std::string_view instance, std::string_view people);
     // Anyone who reaches Redis can publish on the channel: everything is checked like
     // client input (room grammar, event size, JSON and so UTF-8, ids), or refused.
     static std::optional<redis_message> decode(std::string_view message);

@@ -13,12 +13,10 @@
 #include <sstream>
 
 #include "api/router.hpp"
-#include "domain/user_ids.hpp"
 #include "transport/cors.hpp"
-#include "transport/ws_handshake.hpp"
+#include "transport/http_hygiene.hpp"
 #include "transport/ws_session.hpp"
 #include "util/clock.hpp"
-#include "util/log_fields.hpp"
 #include "util/random_id.hpp"
 
 namespace ordercast::transport {
@@ -40,66 +38,6 @@ constexpr std::size_t max_pipelined = 16;
 // sends is read and dropped for this long, or this much, before the socket closes.
 constexpr std::chrono::seconds linger_time{2};
 constexpr std::size_t max_linger_bytes = 4 << 20;
-
-// obs-fold (a header line continued on the next one, RFC 9112 §5.2) is a way to hide one
-// header inside another past a proxy; Beast 1.81 quietly joins the lines, so the raw
-// header is checked before it is parsed.
-// The answer to a HEAD: the headers a GET would get, Content-Length included, and no body —
-// a body here would be read by a keep-alive client as the start of its next answer.
-void without_body(api::response& res) {
-    const auto length = res.body().size();
-    res.body().clear();
-    res.content_length(length);
-}
-
-// `Expect: 100-continue` (RFC 9110 §10.1.1): the client waits for a 100 before its body.
-bool expects_continue(const api::request& req) {
-    return beast::iequals(std::string_view(req[http::field::expect]), "100-continue");
-}
-
-bool has_obs_fold(std::string_view header) {
-    for (auto pos = header.find("\r\n"); pos != std::string_view::npos;
-         pos = header.find("\r\n", pos + 2)) {
-        if (pos + 2 < header.size() && (header[pos + 2] == ' ' || header[pos + 2] == '\t'))
-            return true;
-    }
-    return false;
-}
-
-// RFC 9112 §6.3: a Transfer-Encoding whose final coding is not `chunked` leaves the body's
-// end unknown (400, and the connection closes: what follows may be a smuggled request);
-// codings we do not implement are 501.
-std::optional<api::response> check_transfer_encoding(const api::request& req) {
-    std::vector<std::string> codings;
-    const auto [first, last] = req.equal_range(http::field::transfer_encoding);
-    for (auto field = first; field != last; ++field) {
-        std::string_view list(field->value().data(), field->value().size());
-        while (true) {
-            auto comma = list.find(',');
-            auto item = list.substr(0, comma);
-            while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
-                item.remove_prefix(1);
-            while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
-                item.remove_suffix(1);
-            std::string lower(item);
-            for (auto& c : lower)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            codings.push_back(std::move(lower));
-            if (comma == std::string_view::npos) break;
-            list.remove_prefix(comma + 1);
-        }
-    }
-    if (codings.empty()) return std::nullopt;
-    if (codings.back() != "chunked" || std::count(codings.begin(), codings.end(), "chunked") != 1) {
-        return api::error_response(http::status::bad_request, "bad-request",
-                                   "Transfer-Encoding must end with chunked, once");
-    }
-    if (codings.size() > 1) {
-        return api::error_response(http::status::not_implemented, "unsupported-encoding",
-                                   "only the chunked transfer coding is supported");
-    }
-    return std::nullopt;
-}
 
 }  // namespace
 
@@ -281,122 +219,6 @@ void http_session::on_read(beast::error_code ec) {
                                         "internal error"));
     }
     read_on();
-}
-
-http_session::access_line http_session::access_of(const api::request& req) const {
-    access_line a;
-    a.started_us = util::steady_us();
-    a.method = std::string(req.method_string());
-    const auto target = std::string_view(req.target());
-    a.path = std::string(target.substr(0, target.find('?')));  // never the query (tokens)
-    // The caller's id, when it logs: the id is worth a second look at the token.
-    if (spdlog::should_log(spdlog::level::info)) {
-        if (auto bearer = api::bearer_token(std::string_view(req[http::field::authorization]))) {
-            auto who = ctx_.verifier.verify(*bearer, util::unix_seconds());
-            if (auto* p = std::get_if<auth::principal>(&who)) a.user_id = p->user_id;
-        }
-    }
-    const auto given = std::string_view(req["X-Request-Id"]);
-    const bool usable = !given.empty() && given.size() <= 128 &&
-                        std::all_of(given.begin(), given.end(), [](char c) {
-                            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-                                   c == '_' || c == '.' || c == ':';
-                        });
-    a.request_id = usable ? std::string(given) : util::request_id();
-    return a;
-}
-
-void http_session::log_access(const access_line& a, const api::response& res) {
-    if (!spdlog::should_log(spdlog::level::info)) return;
-    std::string line;
-    util::add_field(line, "event", "http");
-    util::add_field(line, "method", a.method);
-    util::add_field(line, "path", a.path);
-    util::add_field(line, "status", static_cast<long long>(res.result_int()));
-    util::add_field(line, "duration_ms",
-                    static_cast<long long>((util::steady_us() - a.started_us) / 1000));
-    util::add_field(line, "bytes", static_cast<long long>(res.body().size()));
-    if (a.user_id) util::add_field(line, "user_id", static_cast<long long>(*a.user_id));
-    util::add_field(line, "request_id", a.request_id);
-    spdlog::info("{}", line);
-}
-
-void http_session::upgrade(const api::request& req) {
-    keep_alive_ = false;
-    if (shard_.shutting_down()) {
-        return reply(api::error_response(http::status::service_unavailable, "shutting-down",
-                                         "server is shutting down"),
-                     access_of(req));
-    }
-    if (auto origin = req.find(http::field::origin); origin != req.end()) {
-        if (!origin_allowed(std::string_view(origin->value()), ctx_.allowed_origins)) {
-            return reply(api::error_response(http::status::forbidden, "forbidden-origin",
-                                             "origin not allowed"),
-                         access_of(req));
-        }
-    }
-    if (req[http::field::sec_websocket_version] != "13") {
-        auto res = api::error_response(http::status::upgrade_required, "bad-websocket-version",
-                                       "only WebSocket version 13 is supported");
-        res.set(http::field::sec_websocket_version, "13");
-        return reply(std::move(res), access_of(req));
-    }
-    // Two keys are two answers to one question: a proxy and we might pick different ones.
-    auto accept = req.count(http::field::sec_websocket_key) == 1
-                      ? websocket_accept(std::string_view(req[http::field::sec_websocket_key]))
-                      : std::nullopt;
-    if (!accept) {
-        return reply(api::error_response(http::status::bad_request, "bad-request",
-                                         "invalid Sec-WebSocket-Key"),
-                     access_of(req));
-    }
-
-    auto [token, since] = parse_handshake_query(std::string_view(req.target()));
-    if (!token) {
-        if (auto bearer = api::bearer_token(std::string_view(req[http::field::authorization])))
-            token = std::string(*bearer);
-    }
-    ws_session::auth_result auth = auth::token_error::missing;
-    if (token) auth = ctx_.verifier.verify(*token, util::unix_seconds());
-    if (auto* error = std::get_if<auth::token_error>(&auth)) {
-        ctx_.metrics.count_auth_failure(*error);
-        // The reason, never the token: closed with 4001/4002 once upgraded.
-        spdlog::info("websocket refused: {} (close {})", auth::to_string(*error),
-                     *error == auth::token_error::expired ? 4002 : 4001);
-    }
-    auto* who = std::get_if<auth::principal>(&auth);
-    if (who && ctx_.resolve &&
-        (who->who == auth::role::manager || domain::is_own_user_id(who->user_id))) {
-        // The database decides a known manager's cities and whether an id of ordercast's
-        // own range names a user: asked before the session starts, so that its first
-        // message is already judged with the answer.
-        ctx_.resolve(*who, [self = home(), accept = *accept,
-                            since](std::optional<auth::principal> known) mutable {
-            ws_session_auth result = auth::token_error::bad_claims;
-            if (known) {
-                result = std::move(*known);
-            } else {
-                self->ctx_.metrics.count_auth_failure(auth::token_error::bad_claims);
-            }
-            boost::asio::post(self->stream_.get_executor(), [self, accept = std::move(accept),
-                                                             result = std::move(result),
-                                                             since = std::move(since)]() mutable {
-                self->complete_upgrade(accept, std::move(result), std::move(since));
-            });
-        });
-        return;
-    }
-    complete_upgrade(*accept, std::move(auth), std::move(since));
-}
-
-void http_session::complete_upgrade(const std::string& accept, ws_session_auth auth,
-                                    std::optional<realtime::resume_position> since) {
-    ctx_.metrics.count_http(101);
-    stream_.expires_never();
-    auto leftover = buffer_.data();
-    std::string early(static_cast<const char*>(leftover.data()), leftover.size());
-    ws_session::start(shard_, stream_.release_socket(), switching_protocols(accept),
-                      std::move(auth), early, std::move(since));
 }
 
 void http_session::reply(api::response res) {
