@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The reconnect storm of PROTOCOL.md §10: N subscribers connected; all drop; K events are
+# The reconnect storm of docs/protocol.md §10: N subscribers connected; all drop; K events are
 # published while they are away; all reconnect at once with `?since=`. The run fails unless
 # every missed event reaches every subscriber exactly once, in id order (no resync).
 #   bench/storm.sh [--subscribers N] [--events K] [--repeat R] [--concurrency C] [--threads T]

@@ -51,7 +51,7 @@ double seconds_since(std::uint64_t start);
 // seconds it took, or a negative number when it timed out or a socket was refused.
 double connect_all(loop& l, const options& o, std::size_t n, auth::role role, handlers& h,
                    const std::string& query = "", std::int64_t first_id = 1);
-// A reconnect storm after missed events (PROTOCOL.md §10), see storm.cpp.
+// A reconnect storm after missed events (docs/protocol.md §10), see storm.cpp.
 int storm(const options& o);
 
 }  // namespace ordercast::bench

@@ -1,4 +1,4 @@
-// A reconnect storm (PROTOCOL.md §10): N subscribers connected, all drop, events are
+// A reconnect storm (docs/protocol.md §10): N subscribers connected, all drop, events are
 // published while they are away, all come back at once with `?since=`. Every missed event
 // must arrive exactly once, in id order, or the run fails.
 #include <cstdio>

@@ -12,7 +12,7 @@
 namespace ordercast::alerts {
 
 // Raises `order-unattended` for orders still pending PENDING_ALERT_S after they were placed,
-// and again every PENDING_ALERT_S while they stay pending (PROTOCOL.md §11). The schedule is
+// and again every PENDING_ALERT_S while they stay pending (docs/protocol.md §11). The schedule is
 // the orders' own rows (when each was last alerted about), so alerts go on across restarts;
 // each alert is claimed in the database with a conditional update in the transaction that
 // logs its event, so of several instances exactly one sends it. After downtime that skipped

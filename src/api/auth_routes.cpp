@@ -1,4 +1,4 @@
-// Logins that issue tokens: Telegram Mini App initData and staff passwords (PROTOCOL.md §7).
+// Logins that issue tokens: Telegram Mini App initData and staff passwords (docs/protocol.md §7).
 #include <spdlog/spdlog.h>
 #include <boost/json.hpp>
 

@@ -1,4 +1,4 @@
-// Cities and managers' cities (PROTOCOL.md §7).
+// Cities and managers' cities (docs/protocol.md §7).
 #include <boost/json.hpp>
 
 #include "api/db_call.hpp"

@@ -1,4 +1,4 @@
-// Publishing from other backends (PROTOCOL.md §6): validated, logged in a transaction of its
+// Publishing from other backends (docs/protocol.md §6): validated, logged in a transaction of its
 // own, then sent to the rooms' sockets.
 #include <boost/json.hpp>
 

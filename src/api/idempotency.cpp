@@ -50,7 +50,7 @@ boost::json::value sorted(const boost::json::value& v) {
 std::string request_hash(const request& req) {
     boost::system::error_code ec;
     const auto parsed = boost::json::parse(req.body(), ec);
-    // Compared as JSON (README): whitespace and member order do not make another request.
+    // Compared as JSON (docs/http-api.md): whitespace and member order do not make another request.
     const std::string canonical = ec ? req.body() : util::to_json_text(sorted(parsed));
     unsigned char digest[SHA256_DIGEST_LENGTH];
     SHA256(reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), digest);

@@ -8,7 +8,7 @@
 
 namespace ordercast::api {
 
-// Idempotency-Key on POST /api/orders (PROTOCOL.md §7): a customer's retries of one checkout
+// Idempotency-Key on POST /api/orders (docs/protocol.md §7): a customer's retries of one checkout
 // get the first answer, and create nothing new.
 
 // The header's value: nothing when it is absent; a 400 when it is not 1-255 printable ASCII

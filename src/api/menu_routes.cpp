@@ -1,4 +1,4 @@
-// The menu (PROTOCOL.md §7): request parsing here, the rules in domain::menu_service.
+// The menu (docs/protocol.md §7): request parsing here, the rules in domain::menu_service.
 #include <boost/json.hpp>
 
 #include "api/db_call.hpp"

@@ -44,7 +44,7 @@ struct api_context {
     std::function<void(std::chrono::milliseconds delay, std::function<void()> f)> defer;
 };
 
-// Maps each HTTP request to its handler (PROTOCOL.md §6–7); every error is JSON.
+// Maps each HTTP request to its handler (docs/protocol.md §6–7); every error is JSON.
 class router {
 public:
     explicit router(api_context ctx);

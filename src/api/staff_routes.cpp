@@ -1,4 +1,4 @@
-// Staff accounts over HTTP (PROTOCOL.md §7): the rules of `ordercast user` (domain/
+// Staff accounts over HTTP (docs/protocol.md §7): the rules of `ordercast user` (domain/
 // staff_service), with the password hashed on the hashing thread, never a network or
 // database thread.
 #include <boost/json.hpp>

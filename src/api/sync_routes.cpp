@@ -1,4 +1,4 @@
-// Watching and repairing the Gulyash sync (PROTOCOL.md §8).
+// Watching and repairing the Gulyash sync (docs/protocol.md §8).
 #include <boost/json.hpp>
 
 #include "api/db_call.hpp"

@@ -45,7 +45,8 @@ int backup_command(const std::vector<std::string>& args) {
     constexpr const char* usage =
         "usage: ordercast backup PATH [--database-url URL]\n"
         "  copies the SQLite database into the new file PATH while the server runs (one\n"
-        "  consistent snapshot); for PostgreSQL use pg_dump (see the README)";
+        "  consistent snapshot); for PostgreSQL use pg_dump (docs/operations.md, \"Backups and "
+        "upgrades\")";
     if (std::find(args.begin(), args.end(), "--help") != args.end()) {
         std::cout << usage << "\n";
         return 0;
@@ -55,7 +56,9 @@ int backup_command(const std::vector<std::string>& args) {
     const auto url = storage::parse_database_url(database_url(args));
     if (!url) return fail("DATABASE_URL: expected sqlite://PATH or postgresql://...");
     if (url->type != storage::database_url::kind::sqlite)
-        return fail("backup copies SQLite databases; for PostgreSQL use pg_dump (see the README)");
+        return fail(
+            "backup copies SQLite databases; for PostgreSQL use pg_dump (docs/operations.md, "
+            "\"Backups and upgrades\")");
     try {
         storage::sqlite::backup(url->target, args[0]);
         std::cout << "backup of " << url->target << " written to " << args[0] << "\n";

@@ -51,7 +51,7 @@ int restore_command(const std::vector<std::string>& args) {
         "  place of the database and gives its event log a new epoch: clients that resume\n"
         "  with the old one are told to resync instead of silently missing events whose ids\n"
         "  the restored log hands out again. For PostgreSQL restore with pg_restore, then run\n"
-        "  `ordercast log new-epoch` (README, \"Backups and upgrades\").";
+        "  `ordercast log new-epoch` (docs/operations.md, \"Backups and upgrades\").";
     const bool valid = !args.empty() && !args[0].starts_with("--") && only_database_url(args, 1);
     return command(args, usage, valid, "restore", [&] {
         const auto url = storage::parse_database_url(database_url(args));
@@ -59,7 +59,7 @@ int restore_command(const std::vector<std::string>& args) {
         if (url->type != storage::database_url::kind::sqlite)
             return fail(
                 "restore puts SQLite backups in place; for PostgreSQL use pg_restore, then "
-                "`ordercast log new-epoch` (README, \"Backups and upgrades\")");
+                "`ordercast log new-epoch` (docs/operations.md, \"Backups and upgrades\")");
         storage::sqlite::restore(args[0], url->target);
         const auto [old, fresh] = renew_epoch("sqlite://" + url->target);
         std::cout << "restored " << args[0] << " into " << url->target << "; event log epoch "

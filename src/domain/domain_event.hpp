@@ -40,7 +40,7 @@ struct sync_failed {
     bool will_retry = false;
 };
 
-// An order still pending after PENDING_ALERT_S (PROTOCOL.md §11).
+// An order still pending after PENDING_ALERT_S (docs/protocol.md §11).
 struct order_unattended {
     std::int64_t order_id = 0;
     std::int64_t city_id = 0;

@@ -6,7 +6,7 @@
 
 namespace ordercast::domain {
 
-// One entry of the event log (PROTOCOL.md §10): its id is its position in commit order.
+// One entry of the event log (docs/protocol.md §10): its id is its position in commit order.
 struct logged_event {
     std::int64_t id = 0;
     std::vector<std::string> rooms;

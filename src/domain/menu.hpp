@@ -10,7 +10,7 @@
 
 namespace ordercast::domain {
 
-// A dish or drink the restaurant sells (PROTOCOL.md §7). Orders take their names and
+// A dish or drink the restaurant sells (docs/protocol.md §7). Orders take their names and
 // prices from here; an order keeps what it was placed with.
 struct menu_item {
     std::int64_t id = 0;

@@ -10,7 +10,7 @@
 
 namespace ordercast::domain {
 
-// The menu's rules (PROTOCOL.md §7): who may see and change what, and what a menu item may
+// The menu's rules (docs/protocol.md §7): who may see and change what, and what a menu item may
 // be. Throws domain::error.
 class menu_service {
 public:

@@ -43,7 +43,7 @@ void require_known(repository& repo, const auth::principal& who);
 // Every city of `cities` exists; unknown-city (422) names the first that does not.
 void require_cities(repository& repo, const std::vector<std::int64_t>& cities);
 
-// Orders, statuses and bonuses (PROTOCOL.md §7): who may do what, the rules, and the
+// Orders, statuses and bonuses (docs/protocol.md §7): who may do what, the rules, and the
 // events each change logs in its own transaction and announces once committed. Throws
 // domain::error.
 class order_service {

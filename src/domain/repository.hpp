@@ -47,7 +47,7 @@ struct created_order {
 // and the order's totals, or throws domain::error.
 using order_pricing = std::function<void(order& o, const std::vector<menu_item>& menu)>;
 
-// A pending order that is due an unattended alert (PROTOCOL.md §11).
+// A pending order that is due an unattended alert (docs/protocol.md §11).
 struct unattended_order {
     std::int64_t id = 0;
     std::int64_t city_id = 0;
@@ -55,7 +55,7 @@ struct unattended_order {
     std::int64_t last_alert_ms = 0;  // 0: none yet
 };
 
-// POST /api/orders with an Idempotency-Key (PROTOCOL.md §7): the first request's answer is
+// POST /api/orders with an Idempotency-Key (docs/protocol.md §7): the first request's answer is
 // remembered under the user's key, in the transaction that creates the order.
 inline constexpr std::int64_t idempotency_ttl_ms = 24LL * 3600 * 1000;
 
@@ -147,7 +147,7 @@ public:
     virtual void set_manager_cities(std::int64_t user_id,
                                     const std::vector<std::int64_t>& cities) = 0;
 
-    // The menu (PROTOCOL.md §7). Items sold in `city_id` (all of them without one), only
+    // The menu (docs/protocol.md §7). Items sold in `city_id` (all of them without one), only
     // the available ones when asked, by id.
     virtual std::vector<menu_item> list_menu(std::optional<std::int64_t> city_id,
                                              bool available_only) = 0;
@@ -253,7 +253,7 @@ public:
     // The log's name: `candidate` when the log has none yet (its first server), else the one
     // stored. Instances that share it share one log, and only they may share events.
     virtual std::string log_name(std::string_view candidate) = 0;
-    // Gives the log a new name — its epoch (PROTOCOL.md §10) — after a restore: clients that
+    // Gives the log a new name — its epoch (docs/protocol.md §10) — after a restore: clients that
     // resume with the old one are told to resync, and the instances' Redis channel changes
     // with it, so a restored copy never exchanges events with the original.
     virtual void rename_log(std::string_view name) = 0;

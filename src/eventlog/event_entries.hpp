@@ -9,7 +9,7 @@
 namespace ordercast::eventlog {
 
 // The one place that decides who hears of a domain event and how it reads on the wire
-// (PROTOCOL.md §3.1): its rooms, its type and its data.
+// (docs/protocol.md §3.1): its rooms, its type and its data.
 std::vector<domain::logged_event> entries_of(const domain::domain_event& e);
 
 // A logged event as this process's sockets receive it.

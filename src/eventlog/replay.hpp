@@ -12,7 +12,7 @@
 
 namespace ordercast::eventlog {
 
-// What a resume from `r.since` gets (PROTOCOL.md §10): its first page of the logged events
+// What a resume from `r.since` gets (docs/protocol.md §10): its first page of the logged events
 // for its rooms with since < id <= the log's head, or a resync reason (more than `limit`
 // events is too-many, counted without reading them). With `r.up_to` set, the next page of a
 // replay under way.

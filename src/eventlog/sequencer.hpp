@@ -16,7 +16,7 @@
 namespace ordercast::eventlog {
 
 // Hands this instance's sockets every logged event once, in id order, with no hole
-// (PROTOCOL.md §10). Local publishing and the broker both feed it; an event that arrives
+// (docs/protocol.md §10). Local publishing and the broker both feed it; an event that arrives
 // ahead of its predecessor is held back, and when the predecessor has not come within
 // `hold_back` (it was lost with a Redis outage, or its publisher died after committing) the
 // missing ids are read from the log. Thread-safe: events are handed on under one lock, so

@@ -14,7 +14,7 @@ namespace ordercast::realtime {
 inline constexpr std::size_t max_event_bytes = 64 * 1024;
 
 // One event for one or more rooms, already serialized as the JSON text clients receive;
-// `id` is its position in the event log (PROTOCOL.md §10).
+// `id` is its position in the event log (docs/protocol.md §10).
 struct event {
     std::int64_t id = 0;
     std::vector<std::string> rooms;

@@ -14,7 +14,7 @@
 
 namespace ordercast::realtime {
 
-// Who of the staff has a socket open on this instance (PROTOCOL.md §11): people, not
+// Who of the staff has a socket open on this instance (docs/protocol.md §11): people, not
 // sockets — a manager with a phone and a laptop counts once. A person is a (user id, role):
 // a customer's socket that carries a manager's id is not that manager. Kept up to date as
 // sockets open, close and change cities, never by scanning sockets. Thread-safe.

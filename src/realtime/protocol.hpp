@@ -10,7 +10,7 @@
 
 namespace ordercast::realtime {
 
-// What a client may send (PROTOCOL.md §3.2).
+// What a client may send (docs/protocol.md §3.2).
 struct client_message {
     enum class kind : std::uint8_t { ping, join_room, leave_room } type;
     std::string room;  // for join/leave
@@ -27,7 +27,7 @@ std::variant<client_message, protocol_error> parse_client_message(std::string_vi
 
 // Server messages, serialized as `{"type":...,"data":...}`.
 // `connected`: `lastEventId` is where this socket's stream starts, `epoch` names the log
-// those ids belong to; `recovered` only when the client asked to resume (PROTOCOL.md §10).
+// those ids belong to; `recovered` only when the client asked to resume (docs/protocol.md §10).
 std::string connected_message(const auth::principal& who, std::int64_t last_event_id,
                               std::string_view epoch, std::optional<bool> recovered = std::nullopt);
 std::string resync_message(std::string_view reason, std::int64_t last_event_id);
@@ -42,7 +42,7 @@ std::string logged_event_message(std::int64_t id, std::string_view type,
 
 // `^[a-z0-9-]{1,64}$`: what an event type may be.
 bool valid_event_type(std::string_view type);
-// The replies the server sends to one socket (PROTOCOL.md §3.1): never published.
+// The replies the server sends to one socket (docs/protocol.md §3.1): never published.
 bool reserved_event_type(std::string_view type);
 
 }  // namespace ordercast::realtime

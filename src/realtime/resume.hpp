@@ -8,13 +8,13 @@
 
 namespace ordercast::realtime {
 
-// Where a reconnecting client says it stopped: `?since=N&epoch=E` (PROTOCOL.md §10).
+// Where a reconnecting client says it stopped: `?since=N&epoch=E` (docs/protocol.md §10).
 struct resume_position {
     std::string since;                 // as the client sent it
     std::optional<std::string> epoch;  // absent: the client does not check the epoch
 };
 
-// A socket that reconnected with `?since=N` (PROTOCOL.md §10). A replay is read a page at
+// A socket that reconnected with `?since=N` (docs/protocol.md §10). A replay is read a page at
 // a time, the next page only once the socket has sent most of the last one: a socket that
 // does not read holds at most a page beyond its send queue, whatever it asked for.
 struct resume_request {
@@ -30,7 +30,7 @@ struct resume_request {
 struct resume_answer {
     enum class outcome : std::uint8_t {
         replayed,         // `events` are all it missed up to `head`
-        history_expired,  // resync reasons (PROTOCOL.md §10)
+        history_expired,  // resync reasons (docs/protocol.md §10)
         too_many,
         unknown_position,
         unavailable,  // the log could not be read now: the client should retry later

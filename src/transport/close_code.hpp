@@ -4,7 +4,7 @@
 
 namespace ordercast::transport {
 
-// Close codes the server sends (PROTOCOL.md §2, §5).
+// Close codes the server sends (docs/protocol.md §2, §5).
 namespace close_code {
 inline constexpr std::uint16_t normal = 1000;
 inline constexpr std::uint16_t going_away = 1001;

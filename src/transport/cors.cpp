@@ -42,7 +42,7 @@ api::response cors::preflight(const api::request& req) const {
 void cors::allow(api::response& res, const std::string& origin) {
     res.set(http::field::access_control_allow_origin, origin);
     res.set(http::field::vary, "Origin");
-    // Headers a page on another origin may read (PROTOCOL.md §7).
+    // Headers a page on another origin may read (docs/protocol.md §7).
     res.set(http::field::access_control_expose_headers,
             "Retry-After, X-Request-Id, Idempotent-Replayed");
 }

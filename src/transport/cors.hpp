@@ -8,7 +8,7 @@
 
 namespace ordercast::transport {
 
-// CORS for the HTTP API (PROTOCOL.md §7), governed by ALLOWED_ORIGINS like the sockets:
+// CORS for the HTTP API (docs/protocol.md §7), governed by ALLOWED_ORIGINS like the sockets:
 // an empty list allows any origin.
 class cors {
 public:

@@ -46,7 +46,8 @@ private:
     void on_read(boost::system::error_code ec);
     void upgrade(const api::request& req);
     // Hands the socket to a ws_session with the 101 `accept` key and the token's verdict.
-    // What the access log line of one request says (PROTOCOL.md is silent; see README).
+    // What the access log line of one request says (docs/protocol.md is silent; docs/operations.md,
+    // "Logs").
     struct access_line {
         std::int64_t started_us = 0;
         std::string method;

@@ -112,7 +112,7 @@ public:
     // The id of the last event this shard delivered: a socket joining its rooms now gets
     // every event after it.
     std::int64_t last_event_id = 0;
-    // The event log's epoch (PROTOCOL.md §10), sent in every `connected`.
+    // The event log's epoch (docs/protocol.md §10), sent in every `connected`.
     std::string epoch;
     // Serves `?since=` resumes; none: sockets that ask for one get `unavailable`.
     realtime::resumer* resumer = nullptr;
@@ -122,7 +122,7 @@ public:
 
     void reassign_manager_cities(std::int64_t user_id, const std::vector<std::int64_t>& cities);
     // Closes with 4001 the sessions of `user_id` whose token was issued before `before_s`:
-    // the account's password changed, or the account was removed (PROTOCOL.md §2).
+    // the account's password changed, or the account was removed (docs/protocol.md §2).
     void end_tokens(std::int64_t user_id, std::int64_t before_s);
     // Closes the session numbered `serial` if it is still open on this shard.
     void close_session(std::uint64_t serial, std::uint16_t code, std::string_view reason);

@@ -33,7 +33,7 @@ public:
 
     // Takes over an upgraded socket. `response` (the 101) is sent first; `leftover` holds
     // bytes the client sent after its handshake request; `since` is the position it resumes
-    // from (PROTOCOL.md §10), when it asked to.
+    // from (docs/protocol.md §10), when it asked to.
     static void start(shard& owner, boost::asio::ip::tcp::socket socket, std::string_view response,
                       auth_result auth, std::string_view leftover,
                       std::optional<realtime::resume_position> since);
@@ -129,7 +129,7 @@ private:
     std::uint32_t head_offset_ = 0;
     std::size_t queued_bytes_ = 0;
 
-    // Resume (PROTOCOL.md §10): the live stream starts after live_from_; events up to
+    // Resume (docs/protocol.md §10): the live stream starts after live_from_; events up to
     // skip_through_ came with the replay (or the client had them) and are not sent again.
     std::vector<std::pair<realtime::out_frame*, std::int64_t>> held_;
     std::size_t held_bytes_ = 0;

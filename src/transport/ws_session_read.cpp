@@ -1,4 +1,4 @@
-// Reading a socket: frames, the message rate, and the client's messages (PROTOCOL.md §3.2).
+// Reading a socket: frames, the message rate, and the client's messages (docs/protocol.md §3.2).
 #include "transport/ws_session.hpp"
 
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-// Resuming a socket from the event log (PROTOCOL.md §10): what the session holds back while
+// Resuming a socket from the event log (docs/protocol.md §10): what the session holds back while
 // the log is read, and how replay and live events are put in order.
 #include <boost/asio/post.hpp>
 

@@ -437,7 +437,7 @@ TEST_P(OrderService, OnlyTheLeaseHolderRecordsAnOutcome) {
     EXPECT_EQ(repo_->prune_outbox(now + 1003, 100), 1);
 }
 
-// The menu (PROTOCOL.md §7): who may change it, what an item may be, who sees what.
+// The menu (docs/protocol.md §7): who may change it, what an item may be, who sees what.
 TEST_P(OrderService, OnlyAdminsAndTheCeoChangeTheMenuAndItsRulesHold) {
     menu_service menu(*repo_);
     const auto admin = as(auth::role::admin, 1);
@@ -560,7 +560,7 @@ TEST_P(OrderService, AMenuImportAddsNewItemsAndUpdatesThoseItNames) {
     EXPECT_EQ(repo_->list_menu(std::nullopt, false).size(), 2u) << "nothing of a refused import";
 }
 
-// The event log (PROTOCOL.md §10). Eight writers on connections of their own, released
+// The event log (docs/protocol.md §10). Eight writers on connections of their own, released
 // together, while a reader follows the log: at every moment the reader sees a gap-free
 // prefix — an id is never visible before every smaller one is.
 TEST_P(OrderService, EventIdsAreDenseAndCommitInOrder) {
@@ -708,7 +708,7 @@ TEST_P(OrderService, AnIdempotencyKeyRemembersTheFirstAnswerPerUserUntilItIsPrun
     EXPECT_FALSE(repo_->remembered(10, "k", 0));
 }
 
-// Unattended alerts (PROTOCOL.md §11): due by creation then by the last alert, claimed once,
+// Unattended alerts (docs/protocol.md §11): due by creation then by the last alert, claimed once,
 // never for an order that left pending.
 TEST_P(OrderService, UnattendedAlertsAreDueByTheScheduleInTheDatabaseAndClaimedOnce) {
     auto o = service_->create(as(auth::role::user, 10), simple(100));
@@ -733,7 +733,7 @@ TEST_P(OrderService, UnattendedAlertsAreDueByTheScheduleInTheDatabaseAndClaimedO
     EXPECT_TRUE(repo_->due_unattended(now + 100'000, 10).empty()) << "no longer pending";
 }
 
-// A resume (PROTOCOL.md §10) planned on each database: exactly the events after `since` up
+// A resume (docs/protocol.md §10) planned on each database: exactly the events after `since` up
 // to the log's head, or one resync reason, never part of a replay.
 TEST_P(OrderService, AResumeReplaysExactlyTheMissedEventsOrRefusesWithAReason) {
     using outcome = realtime::resume_answer::outcome;

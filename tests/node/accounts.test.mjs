@@ -1,4 +1,4 @@
-// Ending an account's tokens (PROTOCOL.md §2), on every instance: a password change voids
+// Ending an account's tokens (docs/protocol.md §2), on every instance: a password change voids
 // every token issued before it (401 token-revoked over HTTP, 4001 for new sockets) and
 // closes the account's older sockets with 4001; removing an account closes all of them.
 import { test } from 'node:test';

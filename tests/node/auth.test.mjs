@@ -1,4 +1,4 @@
-// PROTOCOL.md §2 with Node's ws: tokens, close codes, origins.
+// docs/protocol.md §2 with Node's ws: tokens, close codes, origins.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, sign, token, SECRET, greeting } from './lib/server.mjs';

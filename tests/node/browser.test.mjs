@@ -1,4 +1,4 @@
-// The browser's view of PROTOCOL.md §2–5: what a Mini App page sees through the standard
+// The browser's view of docs/protocol.md §2–5: what a Mini App page sees through the standard
 // WebSocket API in a real Chromium (Debian's, driven by playwright-core), including the close
 // codes a failed handshake would hide, and an admin page on another origin using the API.
 import { test, before, after } from 'node:test';

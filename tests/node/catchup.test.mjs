@@ -1,4 +1,4 @@
-// Connected sockets never stay behind the database (PROTOCOL.md §10): events committed on an
+// Connected sockets never stay behind the database (docs/protocol.md §10): events committed on an
 // instance whose Redis messages never arrive — Redis froze, then the instance was killed —
 // reach the sockets of the other instances within seconds, from the log, without any
 // unrelated event to wake them up.

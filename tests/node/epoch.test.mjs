@@ -1,4 +1,4 @@
-// Epochs (PROTOCOL.md §10): a restore must not look like a successful resume. A database
+// Epochs (docs/protocol.md §10): a restore must not look like a successful resume. A database
 // restored from a backup hands out again ids it had handed out before, and a copy of a
 // PostgreSQL database keeps the original's log; `ordercast restore` and `ordercast log
 // new-epoch` give the log a new epoch, clients resuming with the old one are told to resync,

@@ -31,7 +31,7 @@ test('a frozen PostgreSQL: requests get 503 in bounded time, readyz says so, SIG
     const t0 = Date.now();
     assert.equal((await readiness(srv)).status, 503);
     assert.ok(Date.now() - t0 < 500, 'readyz does not wait for the database');
-    // Publishing logs the event first (PROTOCOL.md §10): without the database it is refused
+    // Publishing logs the event first (docs/protocol.md §10): without the database it is refused
     // in bounded time, never accepted and lost; open sockets stay open.
     const p0 = Date.now();
     const refused = await srv.publish(['admin-orders'], 'not-logged', {});

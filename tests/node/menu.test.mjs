@@ -1,4 +1,4 @@
-// The menu (PROTOCOL.md §7) over HTTP with Node's fetch: who may change it, who sees what,
+// The menu (docs/protocol.md §7) over HTTP with Node's fetch: who may change it, who sees what,
 // orders priced from it whatever the request says, each unknown-item case, the old item
 // form refused, a price change that leaves placed orders alone, and `ordercast menu import`.
 import { test, before, after } from 'node:test';

@@ -1,4 +1,4 @@
-// PROTOCOL.md §3.2 and §5 with Node's ws: replies, bad input, limits, keepalive, shutdown.
+// docs/protocol.md §3.2 and §5 with Node's ws: replies, bad input, limits, keepalive, shutdown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

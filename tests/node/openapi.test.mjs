@@ -1,4 +1,4 @@
-// docs/openapi.json (PROTOCOL.md §12.2) is served by the binary, is valid OpenAPI 3.1, and
+// docs/openapi.json (docs/protocol.md §12.2) is served by the binary, is valid OpenAPI 3.1, and
 // holds true for the running server: every route is driven to its success and to each
 // error the document lists, every answer is validated against it, and a documented answer
 // no request produced fails the suite (the few that need a race or a fault of the server

@@ -1,4 +1,4 @@
-// Live order under load (PROTOCOL.md §10: every socket receives events in increasing id
+// Live order under load (docs/protocol.md §10: every socket receives events in increasing id
 // order, on every instance). An outside chaos run found event N+1 overtaking N at a few
 // hundred requests/s with no fault at all — an event handed over on a shard's own thread
 // overtaken by one handed over from a database thread. Thousands of events from mixed

@@ -1,4 +1,4 @@
-// PROTOCOL.md §7 over real HTTP, with the events watched on real sockets (Node's ws).
+// docs/protocol.md §7 over real HTTP, with the events watched on real sockets (Node's ws).
 import { test, before, after } from 'node:test';
 import crypto from 'node:crypto';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The event log across instances (PROTOCOL.md §10): two instances on one PostgreSQL and one
+// The event log across instances (docs/protocol.md §10): two instances on one PostgreSQL and one
 // Redis. Every socket sees ids only increase (checked as they arrive, never sorted first),
 // each event once, whichever instance published it; a client that moves with `since` gets
 // everything; a Redis outage loses nothing for sockets that stay connected.

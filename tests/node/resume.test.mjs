@@ -1,4 +1,4 @@
-// Resume (PROTOCOL.md §10) with Node's ws against the real server: every event carries its
+// Resume (docs/protocol.md §10) with Node's ws against the real server: every event carries its
 // log id, `connected` says where the live stream starts, `?since=` replays exactly what was
 // missed — then live, with nothing lost or doubled at the seam — or says `resync` and why.
 import { test, before, after } from 'node:test';
@@ -228,7 +228,7 @@ test('kill -9 right after a 201: after a restart the resume brings order-created
   }
 });
 
-// Replays count against the send bound (PROTOCOL.md §5): sockets that resume from 0 and
+// Replays count against the send bound (docs/protocol.md §5): sockets that resume from 0 and
 // never read used to get the whole replay queued at once — 16 of them, with 60 KB events,
 // took a server from 19 MB to 1.2 GB. Now a replay is read a page at a time as the socket
 // drains: each such socket holds at most its send queue (1 MiB) and a page.

@@ -1,4 +1,4 @@
-// PROTOCOL.md §3–4 and §6 with Node's ws: rooms by role, join/leave authorisation,
+// docs/protocol.md §3–4 and §6 with Node's ws: rooms by role, join/leave authorisation,
 // delivery to exactly the right sockets, once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -21,7 +21,7 @@ test('an event published on one instance reaches sockets on both, once each', as
     assert.deepEqual(await res.json(), { recipients: 1 }, 'recipients counts this instance only');
     const fromB = await b.publish(['admin-orders'], 'order-status-updated', { orderId: 1 });
     assert.equal(fromB.status, 202);
-    // Both instances deliver in log order (PROTOCOL.md §10): A's event was logged first, so
+    // Both instances deliver in log order (docs/protocol.md §10): A's event was logged first, so
     // it comes first on every socket, whichever instance the socket is on.
     const types = async (via, client) => (await drainToFence(via, client, 'admin-orders')).map((m) => m.type);
     assert.deepEqual(await types(b, onA), ['new-order', 'order-status-updated']);

@@ -1,4 +1,4 @@
-// Staff accounts over HTTP (PROTOCOL.md §7): who may do what, the CLI's rules (login folding
+// Staff accounts over HTTP (docs/protocol.md §7): who may do what, the CLI's rules (login folding
 // and uniqueness, password length, known cities), a removed account's id kept and its tokens
 // ended; a manager created over HTTP logs in and connects.
 import { test, before, after } from 'node:test';

@@ -1,4 +1,4 @@
-// PROTOCOL.md §8: every order and status change reaches Gulyash at least once, in order,
+// docs/protocol.md §8: every order and status change reaches Gulyash at least once, in order,
 // across its outages and our crashes; admins hear about each outcome.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 // Unattended alerts and presence across two instances on one PostgreSQL and one Redis
-// (PROTOCOL.md §11): each alert is claimed once in the database, so every socket, on
+// (docs/protocol.md §11): each alert is claimed once in the database, so every socket, on
 // either instance, gets each alert once; presence counts a manager connected to the other
 // instance, and stops counting one whose instance died.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Unattended orders and staff presence (PROTOCOL.md §11) against the real server, with
+// Unattended orders and staff presence (docs/protocol.md §11) against the real server, with
 // PENDING_ALERT_S=1: alerts at about 1 s and 2 s to the admins and the city's managers only,
 // none once the order moves on; managersOnline and GET /api/presence count people, not
 // sockets; the schedule survives a restart.

@@ -1,4 +1,4 @@
-// The event log (PROTOCOL.md §10) and the unattended-order schedule (§11).
+// The event log (docs/protocol.md §10) and the unattended-order schedule (§11).
 #include "storage/room_list.hpp"
 #include "storage/sql/sql_repository.hpp"
 #include "storage/storage_error.hpp"

@@ -1,4 +1,4 @@
-// The menu (PROTOCOL.md §7).
+// The menu (docs/protocol.md §7).
 #include "storage/id_list.hpp"
 #include "storage/sql/sql_repository.hpp"
 #include "util/clock.hpp"

@@ -1,4 +1,4 @@
-// Orders, their idempotency keys and bonuses (PROTOCOL.md §7).
+// Orders, their idempotency keys and bonuses (docs/protocol.md §7).
 #include <algorithm>
 
 #include "domain/order_json.hpp"

@@ -1,4 +1,4 @@
-// The outbox of changes for Gulyash (PROTOCOL.md §8), written in the change's transaction.
+// The outbox of changes for Gulyash (docs/protocol.md §8), written in the change's transaction.
 #include <algorithm>
 
 #include "domain/order_json.hpp"

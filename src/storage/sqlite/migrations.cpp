@@ -93,7 +93,7 @@ CREATE INDEX outbox_sent ON outbox (status, sent_ms);
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql";
 
-// The event log (PROTOCOL.md §10): a counter row hands out dense ids in commit order; rooms
+// The event log (docs/protocol.md §10): a counter row hands out dense ids in commit order; rooms
 // are indexed so a replay reads only what its rooms were sent.
 constexpr const char* v5 = R"sql(
 CREATE TABLE event_head (one INTEGER PRIMARY KEY CHECK (one = 1), id INTEGER NOT NULL);
@@ -114,7 +114,7 @@ CREATE TABLE event_rooms (
 CREATE INDEX event_rooms_by_event ON event_rooms (event_id);
 )sql";
 
-// The menu (PROTOCOL.md §7): orders take names and prices from it. No cities: sold in every
+// The menu (docs/protocol.md §7): orders take names and prices from it. No cities: sold in every
 // city.
 constexpr const char* v6 = R"sql(
 CREATE TABLE menu_items (
@@ -133,7 +133,7 @@ CREATE TABLE menu_item_cities (
 );
 )sql";
 
-// Idempotent order creation (PROTOCOL.md §7): a customer's key and the answer it got, for
+// Idempotent order creation (docs/protocol.md §7): a customer's key and the answer it got, for
 // 24 h. Status 0: claimed by a request still under way.
 constexpr const char* v7 = R"sql(
 CREATE TABLE idempotency_keys (
@@ -148,14 +148,14 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_by_time ON idempotency_keys (created_ms);
 )sql";
 
-// Unattended orders (PROTOCOL.md §11): when each pending order was last alerted about (none
+// Unattended orders (docs/protocol.md §11): when each pending order was last alerted about (none
 // yet: its creation counts); the schedule lives here, so restarts and instances share it.
 constexpr const char* v8 = R"sql(
 ALTER TABLE orders ADD COLUMN last_alert_ms INTEGER;
 CREATE INDEX orders_pending ON orders (id) WHERE status = 'pending';
 )sql";
 
-// Ending an account's tokens (PROTOCOL.md §2): tokens issued before `tokens_after` (unix
+// Ending an account's tokens (docs/protocol.md §2): tokens issued before `tokens_after` (unix
 // seconds; a password change or a removal sets it) name nobody, and every instance closes
 // the account's open sockets when it sees the value move.
 constexpr const char* v9 = R"sql(

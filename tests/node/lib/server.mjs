@@ -162,7 +162,7 @@ export class Client {
   }
 }
 
-// Order lines for POST /api/orders (PROTOCOL.md §7): a menu item for each wanted
+// Order lines for POST /api/orders (docs/protocol.md §7): a menu item for each wanted
 // `{name, price, quantity, cityIds?}`, created through the API (by an admin) the first time
 // a database is asked for it; returns `[{menuItemId, quantity}]`.
 const menus = new Map();
@@ -184,7 +184,7 @@ export async function lines(srv, ...wanted) {
   return out;
 }
 
-// An event addressed to rooms (PROTOCOL.md §3.1): checks it carries its log position, a
+// An event addressed to rooms (docs/protocol.md §3.1): checks it carries its log position, a
 // positive integer, and returns it without it, for comparing with what was published.
 export function logged(msg) {
   if (!Number.isSafeInteger(msg.id) || msg.id < 1) throw new Error(`event without a log id: ${JSON.stringify(msg)}`);

@@ -1,4 +1,4 @@
-// The sequencer on its own (PROTOCOL.md §10): a fake delivery records what is handed on,
+// The sequencer on its own (docs/protocol.md §10): a fake delivery records what is handed on,
 // the hold-back timer and the log reads are answered by the test.
 #include "eventlog/sequencer.hpp"
 

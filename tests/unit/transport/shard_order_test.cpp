@@ -1,5 +1,5 @@
 // Events reach a shard in the order they are handed over, whichever thread hands them over
-// (PROTOCOL.md §10: increasing ids on every socket). The break this pins: Asio runs a post
+// (docs/protocol.md §10: increasing ids on every socket). The break this pins: Asio runs a post
 // made from the loop's own thread after the handler under way, behind posts other threads
 // made meanwhile, so an event handed over on the shard's thread (a local publish) was
 // overtaken by the next one handed over from a database thread.
