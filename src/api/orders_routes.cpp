@@ -1,4 +1,5 @@
-// Orders and bonuses (docs/protocol.md §7): request parsing here, the rules in domain::order_service.
+// Orders and bonuses (docs/protocol.md §7): request parsing here, the rules in
+// domain::order_service.
 #include <boost/json.hpp>
 #include <charconv>
 
