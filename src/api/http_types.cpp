@@ -21,4 +21,11 @@ response error_response(http::status status, std::string_view code, std::string_
     return json_response(status, body);
 }
 
+response too_many_requests(std::string_view code, std::string_view message,
+                           std::int64_t retry_after_s) {
+    auto res = error_response(http::status::too_many_requests, code, message);
+    res.set(http::field::retry_after, std::to_string(retry_after_s));
+    return res;
+}
+
 }  // namespace ordercast::api

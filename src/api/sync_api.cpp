@@ -2,13 +2,25 @@
 #include <boost/json.hpp>
 
 #include "api/db_call.hpp"
-#include "api/router.hpp"
+#include "api/sync_api.hpp"
 #include "util/clock.hpp"
 
 namespace ordercast::api {
 namespace json = boost::json;
 
-void router::failed_syncs(const auth::principal& who, respond_fn respond) {
+sync_api::sync_api(const api_context& ctx) : ctx_(ctx) {}
+
+void sync_api::add_routes(route_table& routes) {
+    constexpr auto token = route_table::access::token;
+    routes.add(http::verb::get, "/api/sync/failed", token,
+               [this](const call& c, respond_fn r) { failed_syncs(c.who, std::move(r)); });
+    routes.add(http::verb::post, "/api/sync/{word}/{id}/retry", token,
+               [this](const call& c, respond_fn r) {
+                   retry_sync(c.who, c.words[0], c.ids[0], std::move(r));
+               });
+}
+
+void sync_api::failed_syncs(const auth::principal& who, respond_fn respond) {
     if (!who.is_staff_admin())
         return respond(forbidden_response("only admin and ceo may see or repair the sync"));
     db_call(ctx_.db, std::move(respond), [](domain::repository& repo) {
@@ -25,8 +37,8 @@ void router::failed_syncs(const auth::principal& who, respond_fn respond) {
     });
 }
 
-void router::retry_sync(const auth::principal& who, std::string_view entity, std::int64_t id,
-                        respond_fn respond) {
+void sync_api::retry_sync(const auth::principal& who, std::string_view entity, std::int64_t id,
+                          respond_fn respond) {
     if (!who.is_staff_admin())
         return respond(forbidden_response("only admin and ceo may see or repair the sync"));
     if (entity != "order")

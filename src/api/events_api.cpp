@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/db_call.hpp"
-#include "api/router.hpp"
+#include "api/events_api.hpp"
 #include "realtime/protocol.hpp"
 #include "realtime/room_policy.hpp"
 #include "util/decimal_id.hpp"
@@ -12,11 +12,19 @@
 namespace ordercast::api {
 namespace json = boost::json;
 
+events_api::events_api(const api_context& ctx) : ctx_(ctx) {}
+
+void events_api::add_routes(route_table& routes) {
+    constexpr auto token = route_table::access::token;
+    routes.add(http::verb::post, "/api/events", token,
+               [this](const call& c, respond_fn r) { publish_event(c.who, c.req, std::move(r)); });
+}
+
 namespace {
 constexpr std::size_t max_rooms_per_publish = 1000;
 }  // namespace
 
-void router::publish_event(const auth::principal& who, const request& req, respond_fn respond) {
+void events_api::publish_event(const auth::principal& who, const request& req, respond_fn respond) {
     auto role = who.who;
     if (role != auth::role::service && role != auth::role::admin && role != auth::role::ceo) {
         // Only backends and staff publish arbitrary events.

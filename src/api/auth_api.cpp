@@ -2,9 +2,9 @@
 #include <spdlog/spdlog.h>
 #include <boost/json.hpp>
 
+#include "api/auth_api.hpp"
 #include "api/db_call.hpp"
 #include "api/json_body.hpp"
-#include "api/router.hpp"
 #include "auth/password.hpp"
 #include "auth/telegram_init_data.hpp"
 #include "domain/order_service.hpp"
@@ -15,6 +15,25 @@
 
 namespace ordercast::api {
 namespace json = boost::json;
+
+// Failed logins are counted per minute; a login or an address may have two password checks
+// under way at once.
+auth_api::auth_api(const api_context& ctx)
+    : ctx_(ctx),
+      login_pairs_(ctx.login_failures_per_min, 60'000),
+      login_clients_(ctx.login_failures_per_min, 60'000),
+      checking_(2) {}
+
+void auth_api::add_routes(route_table& routes) {
+    constexpr auto token = route_table::access::token;
+    constexpr auto open = route_table::access::open;
+    routes.add(http::verb::post, "/api/auth/telegram", open,
+               [this](const call& c, respond_fn r) { telegram_login(c.req, std::move(r)); });
+    routes.add(http::verb::post, "/api/auth/login", open,
+               [this](const call& c, respond_fn r) { staff_login(c.req, c.client, std::move(r)); });
+    routes.add(http::verb::get, "/api/me", token,
+               [this](const call& c, respond_fn r) { route_me(c, std::move(r)); });
+}
 
 namespace {
 
@@ -32,7 +51,7 @@ json::array to_array(const std::vector<std::int64_t>& ids) {
 
 }  // namespace
 
-std::string router::issue_token(std::int64_t user_id, auth::role role) const {
+std::string auth_api::issue_token(std::int64_t user_id, auth::role role) const {
     auth::principal p;
     p.user_id = user_id;
     p.who = role;
@@ -41,7 +60,7 @@ std::string router::issue_token(std::int64_t user_id, auth::role role) const {
     return auth::sign_hs256(p, ctx_.jwt_secret, now);
 }
 
-void router::telegram_login(const request& req, respond_fn respond) {
+void auth_api::telegram_login(const request& req, respond_fn respond) {
     if (ctx_.telegram_bot_token.empty()) {
         return respond(error_response(http::status::service_unavailable, "telegram-disabled",
                                       "Telegram login is not configured (TELEGRAM_BOT_TOKEN)"));
@@ -82,7 +101,7 @@ std::string pair_of(const std::string& login, const std::string& address) {
 
 }  // namespace
 
-std::int64_t router::admit_login(const std::string& login, const std::string& address) {
+std::int64_t auth_api::admit_login(const std::string& login, const std::string& address) {
     // Every attempt counts against its address and its (login, address) pair until it
     // succeeds, and each may have only a couple of checks under way: a guesser gets 429 long
     // before the hashing thread notices it. Never per login alone: a correct password from an
@@ -106,13 +125,13 @@ std::int64_t router::admit_login(const std::string& login, const std::string& ad
     return 0;
 }
 
-void router::end_login(const std::string& login, const std::string& address, bool failed) {
+void auth_api::end_login(const std::string& login, const std::string& address, bool failed) {
     if (failed) return;
     login_pairs_.give_back(pair_of(login, address));
     login_clients_.give_back(address);
 }
 
-void router::staff_login(const request& req, std::string_view client, respond_fn respond) {
+void auth_api::staff_login(const request& req, std::string_view client, respond_fn respond) {
     std::string login, password;
     try {
         const auto body = parse_json(req);
@@ -178,7 +197,7 @@ void router::staff_login(const request& req, std::string_view client, respond_fn
         });
 }
 
-void router::route_me(const call& c, respond_fn respond) {
+void auth_api::route_me(const call& c, respond_fn respond) {
     db_call(ctx_.db, std::move(respond), [this, who = c.who](domain::repository& repo) {
         // A manager's cities as the server judges them (the database's for a manager it
         // holds, the token's otherwise); the login of an account the server holds.

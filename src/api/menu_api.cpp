@@ -3,8 +3,8 @@
 
 #include "api/db_call.hpp"
 #include "api/json_body.hpp"
+#include "api/menu_api.hpp"
 #include "api/menu_json.hpp"
-#include "api/router.hpp"
 #include "domain/menu_service.hpp"
 #include "domain/order_json.hpp"
 #include "util/decimal_id.hpp"
@@ -12,6 +12,19 @@
 
 namespace ordercast::api {
 namespace json = boost::json;
+
+menu_api::menu_api(const api_context& ctx) : ctx_(ctx) {}
+
+void menu_api::add_routes(route_table& routes) {
+    constexpr auto token = route_table::access::token;
+    routes.add(http::verb::get, "/api/menu", token,
+               [this](const call& c, respond_fn r) { list_menu(c.who, c.query, std::move(r)); });
+    routes.add(http::verb::post, "/api/menu", token,
+               [this](const call& c, respond_fn r) { add_menu_item(c.who, c.req, std::move(r)); });
+    routes.add(http::verb::patch, "/api/menu/{id}", token, [this](const call& c, respond_fn r) {
+        change_menu_item(c.who, c.ids[0], c.req, std::move(r));
+    });
+}
 
 namespace {
 
@@ -23,7 +36,7 @@ json::value items_json(const std::vector<domain::menu_item>& items) {
 
 }  // namespace
 
-void router::list_menu(const auth::principal& who, std::string_view query, respond_fn respond) {
+void menu_api::list_menu(const auth::principal& who, std::string_view query, respond_fn respond) {
     std::optional<std::int64_t> city_id;
     if (!query.empty()) {
         auto fields = util::form_fields(query);
@@ -42,7 +55,7 @@ void router::list_menu(const auth::principal& who, std::string_view query, respo
     });
 }
 
-void router::add_menu_item(const auth::principal& who, const request& req, respond_fn respond) {
+void menu_api::add_menu_item(const auth::principal& who, const request& req, respond_fn respond) {
     if (!who.is_staff_admin()) return respond(forbidden_response("only admin and ceo may do this"));
     domain::menu_item item;
     try {
@@ -58,8 +71,8 @@ void router::add_menu_item(const auth::principal& who, const request& req, respo
     });
 }
 
-void router::change_menu_item(const auth::principal& who, std::int64_t id, const request& req,
-                              respond_fn respond) {
+void menu_api::change_menu_item(const auth::principal& who, std::int64_t id, const request& req,
+                                respond_fn respond) {
     if (!who.is_staff_admin()) return respond(forbidden_response("only admin and ceo may do this"));
     domain::menu_patch patch;
     try {

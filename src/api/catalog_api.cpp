@@ -1,9 +1,9 @@
 // Cities and managers' cities (docs/protocol.md §7).
 #include <boost/json.hpp>
 
+#include "api/catalog_api.hpp"
 #include "api/db_call.hpp"
 #include "api/json_body.hpp"
-#include "api/router.hpp"
 #include "domain/order_json.hpp"
 #include "domain/order_service.hpp"
 #include "util/clock.hpp"
@@ -13,7 +13,23 @@
 namespace ordercast::api {
 namespace json = boost::json;
 
-void router::list_cities(respond_fn respond) {
+catalog_api::catalog_api(const api_context& ctx) : ctx_(ctx) {}
+
+void catalog_api::add_routes(route_table& routes) {
+    constexpr auto token = route_table::access::token;
+    routes.add(http::verb::get, "/api/cities", token,
+               [this](const call&, respond_fn r) { list_cities(std::move(r)); });
+    routes.add(http::verb::post, "/api/cities", token,
+               [this](const call& c, respond_fn r) { add_city(c.who, c.req, std::move(r)); });
+    routes.add(http::verb::get, "/api/presence", token,
+               [this](const call& c, respond_fn r) { route_presence(c, std::move(r)); });
+    routes.add(http::verb::put, "/api/managers/{id}/cities", token,
+               [this](const call& c, respond_fn r) {
+                   set_manager_cities(c.who, c.ids[0], c.req, std::move(r));
+               });
+}
+
+void catalog_api::list_cities(respond_fn respond) {
     db_call(ctx_.db, std::move(respond), [](domain::repository& repo) {
         json::array cities;
         for (const auto& c : repo.list_cities()) cities.push_back(domain::to_json(c));
@@ -21,7 +37,7 @@ void router::list_cities(respond_fn respond) {
     });
 }
 
-void router::route_presence(const call& c, respond_fn respond) {
+void catalog_api::route_presence(const call& c, respond_fn respond) {
     const auto who = c.who;
     if (!who.is_staff_admin() && who.who != auth::role::manager)
         return respond(forbidden_response("presence is for admins, the CEO and managers"));
@@ -53,7 +69,7 @@ void router::route_presence(const call& c, respond_fn respond) {
     });
 }
 
-void router::add_city(const auth::principal& who, const request& req, respond_fn respond) {
+void catalog_api::add_city(const auth::principal& who, const request& req, respond_fn respond) {
     if (!who.is_staff_admin()) return respond(forbidden_response("only admin and ceo may do this"));
     std::string name;
     try {
@@ -72,8 +88,8 @@ void router::add_city(const auth::principal& who, const request& req, respond_fn
     });
 }
 
-void router::set_manager_cities(const auth::principal& who, std::int64_t user_id,
-                                const request& req, respond_fn respond) {
+void catalog_api::set_manager_cities(const auth::principal& who, std::int64_t user_id,
+                                     const request& req, respond_fn respond) {
     if (!who.is_staff_admin()) return respond(forbidden_response("only admin and ceo may do this"));
     std::vector<std::int64_t> cities;
     try {

@@ -6,11 +6,23 @@
 #include "api/db_call.hpp"
 #include "api/json_body.hpp"
 #include "api/menu_json.hpp"
-#include "api/router.hpp"
+#include "api/staff_api.hpp"
 #include "auth/password.hpp"
 #include "domain/staff_service.hpp"
 
 namespace ordercast::api {
+
+staff_api::staff_api(const api_context& ctx) : ctx_(ctx) {}
+
+void staff_api::add_routes(route_table& routes) {
+    constexpr auto token = route_table::access::token;
+    routes.add(http::verb::get, "/api/staff", token,
+               [this](const call& c, respond_fn r) { route_list_staff(c, std::move(r)); });
+    routes.add(http::verb::post, "/api/staff", token,
+               [this](const call& c, respond_fn r) { route_add_staff(c, std::move(r)); });
+    routes.add(http::verb::delete_, "/api/staff/{id}", token,
+               [this](const call& c, respond_fn r) { route_remove_staff(c, std::move(r)); });
+}
 namespace {
 
 namespace json = boost::json;
@@ -23,7 +35,7 @@ json::object staff_json(const domain::staff_account& a) {
 
 }  // namespace
 
-void router::route_list_staff(const call& c, respond_fn respond) {
+void staff_api::route_list_staff(const call& c, respond_fn respond) {
     if (!c.who.is_staff_admin())
         return respond(forbidden_response("only admin and ceo manage staff"));
     db_call(ctx_.db, std::move(respond), [](domain::repository& repo) {
@@ -33,7 +45,7 @@ void router::route_list_staff(const call& c, respond_fn respond) {
     });
 }
 
-void router::route_add_staff(const call& c, respond_fn respond) {
+void staff_api::route_add_staff(const call& c, respond_fn respond) {
     domain::new_staff account;
     try {
         const auto body = parse_json(c.req);
@@ -61,7 +73,7 @@ void router::route_add_staff(const call& c, respond_fn respond) {
     }
 }
 
-void router::route_remove_staff(const call& c, respond_fn respond) {
+void staff_api::route_remove_staff(const call& c, respond_fn respond) {
     db_call(ctx_.db, std::move(respond), [who = c.who, id = c.ids.at(0)](domain::repository& repo) {
         if (!who.is_staff_admin())
             throw domain::error(domain::error::kind::forbidden, "forbidden",

@@ -6,7 +6,7 @@
 #include "api/db_call.hpp"
 #include "api/idempotency.hpp"
 #include "api/json_body.hpp"
-#include "api/router.hpp"
+#include "api/orders_api.hpp"
 #include "domain/order_json.hpp"
 #include "domain/order_service.hpp"
 #include "util/clock.hpp"
@@ -15,6 +15,25 @@
 
 namespace ordercast::api {
 namespace json = boost::json;
+
+orders_api::orders_api(const api_context& ctx)
+    : ctx_(ctx), orders_(ctx.orders_per_minute, 60'000 /* a minute, in ms */) {}
+
+void orders_api::add_routes(route_table& routes) {
+    constexpr auto token = route_table::access::token;
+    routes.add(http::verb::post, "/api/orders", token,
+               [this](const call& c, respond_fn r) { create_order(c.who, c.req, std::move(r)); });
+    routes.add(http::verb::get, "/api/orders", token,
+               [this](const call& c, respond_fn r) { list_orders(c.who, c.query, std::move(r)); });
+    routes.add(http::verb::get, "/api/orders/{id}", token,
+               [this](const call& c, respond_fn r) { get_order(c.who, c.ids[0], std::move(r)); });
+    routes.add(http::verb::patch, "/api/orders/{id}/status", token,
+               [this](const call& c, respond_fn r) {
+                   change_status(c.who, c.ids[0], c.req, std::move(r));
+               });
+    routes.add(http::verb::get, "/api/bonuses", token,
+               [this](const call& c, respond_fn r) { bonuses(c.who, std::move(r)); });
+}
 
 namespace {
 
@@ -100,13 +119,13 @@ domain::order_filter parse_filter(std::string_view query) {
 
 }  // namespace
 
-response router::created_response(const domain::order& created) {
+response orders_api::created_response(const domain::order& created) {
     // Its outbox record is committed: deliver it now, not at the next poll.
     if (ctx_.outbox_changed) ctx_.outbox_changed();
     return json_response(http::status::created, domain::to_json(created));
 }
 
-void router::create_order(const auth::principal& who, const request& req, respond_fn respond) {
+void orders_api::create_order(const auth::principal& who, const request& req, respond_fn respond) {
     domain::new_order order;
     std::optional<response> refused;
     auto key = idempotency_key(req, refused);
@@ -150,7 +169,8 @@ void router::create_order(const auth::principal& who, const request& req, respon
             });
 }
 
-void router::list_orders(const auth::principal& who, std::string_view query, respond_fn respond) {
+void orders_api::list_orders(const auth::principal& who, std::string_view query,
+                             respond_fn respond) {
     domain::order_filter filter;
     try {
         filter = parse_filter(query);
@@ -175,15 +195,15 @@ void router::list_orders(const auth::principal& who, std::string_view query, res
     });
 }
 
-void router::get_order(const auth::principal& who, std::int64_t id, respond_fn respond) {
+void orders_api::get_order(const auth::principal& who, std::int64_t id, respond_fn respond) {
     db_call(ctx_.db, std::move(respond), [this, who, id](domain::repository& repo) {
         domain::order_service service(repo, ctx_.sink, ctx_.bonus_percent);
         return json_response(http::status::ok, domain::to_json(service.get(who, id)));
     });
 }
 
-void router::change_status(const auth::principal& who, std::int64_t id, const request& req,
-                           respond_fn respond) {
+void orders_api::change_status(const auth::principal& who, std::int64_t id, const request& req,
+                               respond_fn respond) {
     domain::order_status to;
     try {
         const json::value body = parse_json(req);
@@ -207,7 +227,7 @@ void router::change_status(const auth::principal& who, std::int64_t id, const re
     });
 }
 
-void router::bonuses(const auth::principal& who, respond_fn respond) {
+void orders_api::bonuses(const auth::principal& who, respond_fn respond) {
     db_call(ctx_.db, std::move(respond), [this, who](domain::repository& repo) {
         domain::order_service service(repo, ctx_.sink, ctx_.bonus_percent);
         auto [balance, operations] = service.bonuses(who);

@@ -1,0 +1,64 @@
+// What operators and orchestrators ask: liveness, readiness, metrics.
+#include <boost/json.hpp>
+
+#include "api/ops_api.hpp"
+#include "web/assets.hpp"
+
+namespace ordercast::api {
+namespace json = boost::json;
+
+ops_api::ops_api(const api_context& ctx) : ctx_(ctx) {}
+
+void ops_api::add_routes(route_table& routes) {
+    constexpr auto open = route_table::access::open;
+    routes.add(http::verb::get, "/healthz", open, [](const call&, respond_fn r) {
+        r(json_response(http::status::ok, boost::json::object{{"status", "ok"}}));
+    });
+    routes.add(http::verb::get, "/readyz", open,
+               [this](const call&, respond_fn r) { ready(std::move(r)); });
+    routes.add(http::verb::get, "/metrics", open,
+               [this](const call&, respond_fn r) { metrics(std::move(r)); });
+    routes.add(http::verb::get, "/client.js", open,
+               [this](const call& c, respond_fn r) { route_asset(c, std::move(r)); });
+    routes.add(http::verb::get, "/openapi.json", open,
+               [this](const call& c, respond_fn r) { route_asset(c, std::move(r)); });
+}
+
+void ops_api::ready(respond_fn respond) {
+    // Both states are kept up to date in the background (a probe of the database on a
+    // connection of its own, the broker's connections): readiness never waits in a queue.
+    const bool db_ok = ctx_.db.healthy();
+    const bool broker_ok = ctx_.events.healthy();
+    json::object checks{{"database", db_ok ? "ok" : "down"}, {"broker", broker_ok ? "ok" : "down"}};
+    json::object body{{"status", db_ok && broker_ok ? "ready" : "degraded"}, {"checks", checks}};
+    respond(json_response(db_ok && broker_ok ? http::status::ok : http::status::service_unavailable,
+                          body));
+}
+
+void ops_api::metrics(respond_fn respond) {
+    ctx_.local.count_rooms([this, respond = std::move(respond)](std::size_t rooms) {
+        response res{http::status::ok, 11};
+        res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        res.body() = ctx_.metrics.render(rooms);
+        res.prepare_payload();
+        respond(std::move(res));
+    });
+}
+
+void ops_api::route_asset(const call& c, respond_fn respond) {
+    const auto target = std::string_view(c.req.target().data(), c.req.target().size());
+    const auto* a = web::find_asset(target.substr(0, target.find('?')));
+    if (!a) return respond(error_response(http::status::not_found, "not-found", "no such file"));
+    const bool fresh = c.req[http::field::if_none_match] == a->etag;
+    response res{fresh ? http::status::not_modified : http::status::ok, 11};
+    res.set(http::field::content_type, std::string(a->content_type) + "; charset=utf-8");
+    res.set(http::field::etag, a->etag);
+    // An unversioned URL: caches keep it five minutes, then ask again (a 304 when unchanged).
+    res.set(http::field::cache_control, "public, max-age=300");
+    res.set("X-Content-Type-Options", "nosniff");
+    if (!fresh) res.body() = std::string(a->body);
+    res.prepare_payload();
+    respond(std::move(res));
+}
+
+}  // namespace ordercast::api
