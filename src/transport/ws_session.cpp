@@ -132,8 +132,7 @@ void ws_session::accept(const auth::principal& who,
         }
     }
     next_ping_ms_ = util::steady_ms() + shard_.settings().ping_interval_ms;
-    tokens_ = shard_.settings().rate_limit_per_s;
-    tokens_refilled_us_ = util::steady_us();
+    rate_.fill(shard_.settings().rate_limit_per_s, util::steady_us());
 }
 
 void ws_session::reassign_cities(const std::vector<std::int64_t>& cities) {

@@ -15,6 +15,8 @@
 #include "realtime/hub.hpp"
 #include "realtime/resume.hpp"
 #include "transport/poller.hpp"
+#include "transport/send_ring.hpp"
+#include "transport/token_bucket.hpp"
 #include "transport/ws_reader.hpp"
 
 namespace ordercast::transport {
@@ -112,6 +114,8 @@ private:
     void on_close(std::uint16_t code, std::string_view reason) override;
     void on_fail(std::uint16_t code, std::string_view reason) override;
     bool take_rate_token();
+    // A frame that left the send queue: its bytes no longer count, our reference goes.
+    void drop(realtime::out_frame* f);
     // A rate token for one more frame, or the socket is closed with 1008: false then.
     bool spend_token();
     void handle(std::string_view message);
@@ -122,11 +126,7 @@ private:
     ws_reader reader_;
     std::string partial_;  // an unfinished frame, until the rest arrives
 
-    // Send queue: a ring of frame references; head_offset_ bytes of the head are written.
-    std::vector<realtime::out_frame*> ring_;
-    std::uint32_t ring_head_ = 0;
-    std::uint32_t ring_count_ = 0;
-    std::uint32_t head_offset_ = 0;
+    send_ring ring_;
     std::size_t queued_bytes_ = 0;
 
     // Resume (docs/protocol.md §10): the live stream starts after live_from_; events up to
@@ -147,9 +147,8 @@ private:
     auth::principal who_;
     std::int64_t next_ping_ms_ = 0;
     std::int64_t close_deadline_ms_ = 0;
-    std::int64_t tokens_refilled_us_ = 0;
     std::int64_t message_started_ms_ = 0;  // an unfinished message's first bytes; 0: none
-    double tokens_ = 0;
+    token_bucket rate_;
 
     ws_session* prev_ = nullptr;  // shard's intrusive list
     ws_session* next_ = nullptr;

@@ -77,13 +77,7 @@ void ws_session::on_bytes(char* data, std::size_t n) {
 }
 
 bool ws_session::take_rate_token() {
-    const double rate = shard_.settings().rate_limit_per_s;
-    const std::int64_t now = util::steady_us();
-    tokens_ = std::min(rate, tokens_ + static_cast<double>(now - tokens_refilled_us_) * rate / 1e6);
-    tokens_refilled_us_ = now;
-    if (tokens_ < 1) return false;
-    tokens_ -= 1;
-    return true;
+    return rate_.take(shard_.settings().rate_limit_per_s, util::steady_us());
 }
 
 bool ws_session::on_text(std::string_view message) {

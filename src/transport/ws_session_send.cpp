@@ -32,15 +32,7 @@ constexpr int max_iov = 64;
 void ws_session::queue(realtime::out_frame* f) {
     assert(!buried_ && "a session queued to after it was handed to the graveyard");
     assert(shard_.on_own_thread() && "frames are touched only on their shard's thread");
-    if (ring_count_ == ring_.size()) {
-        std::vector<realtime::out_frame*> bigger(std::max<std::size_t>(8, ring_.size() * 2));
-        for (std::uint32_t i = 0; i < ring_count_; ++i)
-            bigger[i] = ring_[(ring_head_ + i) & (ring_.size() - 1)];
-        ring_.swap(bigger);
-        ring_head_ = 0;
-    }
-    ring_[(ring_head_ + ring_count_) & (ring_.size() - 1)] = f;
-    ++ring_count_;
+    ring_.push(f);
     queued_bytes_ += f->size();
     shard_.backlog_bytes += f->size();
     if (!dirty_) {
@@ -78,34 +70,23 @@ void ws_session::send_text(std::string_view json) {
 void ws_session::release_queue(bool keep_partial_head) {
     // The head stays when it is half written, or when it is the 101 response: a close
     // frame must never reach the client before the handshake does.
-    const bool head_in_use = head_offset_ > 0 || !handshake_sent_;
-    std::uint32_t keep = keep_partial_head && head_in_use && ring_count_ > 0 ? 1 : 0;
-    for (std::uint32_t i = keep; i < ring_count_; ++i) {
-        auto* f = ring_[(ring_head_ + i) & (ring_.size() - 1)];
-        queued_bytes_ -= f->size();
-        shard_.backlog_bytes -= f->size();
-        f->release();
-    }
-    ring_count_ = keep;
-    if (!keep) head_offset_ = 0;
+    const bool head_in_use = ring_.head_offset() > 0 || !handshake_sent_;
+    ring_.clear(keep_partial_head && head_in_use, [this](realtime::out_frame* f) { drop(f); });
+}
+
+void ws_session::drop(realtime::out_frame* f) {
+    queued_bytes_ -= f->size();
+    shard_.backlog_bytes -= f->size();
+    f->release();
 }
 
 void ws_session::flush() {
     if (state_ == state::dead || waiting_writable_) return;
     const int fd = fd_;
-    while (ring_count_ > 0) {
+    while (!ring_.empty()) {
         iovec iov[max_iov];
         int count = 0;
-        std::size_t total = 0;
-        const std::size_t mask = ring_.size() - 1;
-        for (std::uint32_t i = 0; i < ring_count_ && count < max_iov; ++i) {
-            auto* f = ring_[(ring_head_ + i) & mask];
-            std::size_t offset = i == 0 ? head_offset_ : 0;
-            iov[count].iov_base = const_cast<char*>(f->data() + offset);
-            iov[count].iov_len = f->size() - offset;
-            total += iov[count].iov_len;
-            ++count;
-        }
+        const std::size_t total = ring_.gather(iov, max_iov, count);
         msghdr msg{};
         msg.msg_iov = iov;
         msg.msg_iovlen = static_cast<std::size_t>(count);
@@ -118,23 +99,10 @@ void ws_session::flush() {
             }
             return abort(close_code::abnormal);
         }
-        auto written = static_cast<std::size_t>(n);
-        while (written > 0) {
-            auto* f = ring_[ring_head_];
-            std::size_t rest = f->size() - head_offset_;
-            if (written < rest) {
-                head_offset_ += static_cast<std::uint32_t>(written);
-                break;
-            }
-            written -= rest;
+        ring_.written(static_cast<std::size_t>(n), [this](realtime::out_frame* f) {
             handshake_sent_ = true;
-            queued_bytes_ -= f->size();
-            shard_.backlog_bytes -= f->size();
-            f->release();
-            ring_head_ = static_cast<std::uint32_t>((ring_head_ + 1) & mask);
-            --ring_count_;
-            head_offset_ = 0;
-        }
+            drop(f);
+        });
         // A replay under way goes on once most of its last page is written.
         if (replay_) next_page();
         if (static_cast<std::size_t>(n) < total) {
