@@ -5,17 +5,17 @@
 #include <cstdlib>
 #include <string>
 
-#include "transport/utf8_validator.hpp"
-#include "transport/ws_reader.hpp"
+#include "wire/utf8_validator.hpp"
+#include "wire/ws_reader.hpp"
 
 namespace {
 
 constexpr std::size_t max_message = 4096;
 
-struct checker : ordercast::transport::ws_reader_handler {
+struct checker : ordercast::wire::ws_reader_handler {
     bool done = false;
     bool on_text(std::string_view m) override {
-        ordercast::transport::utf8_validator v;
+        ordercast::wire::utf8_validator v;
         if (done || m.size() > max_message ||
             !v.feed(reinterpret_cast<const unsigned char*>(m.data()), m.size()) || !v.complete()) {
             std::abort();
@@ -44,7 +44,7 @@ struct checker : ordercast::transport::ws_reader_handler {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     const std::size_t chunk = 1 + data[0] % 64;
-    ordercast::transport::ws_reader reader(max_message, 16);
+    ordercast::wire::ws_reader reader(max_message, 16);
     checker h;
     std::string pending;
     for (std::size_t at = 1; at < size && !reader.stopped(); at += chunk) {

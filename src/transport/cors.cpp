@@ -1,6 +1,6 @@
 #include "transport/cors.hpp"
 
-#include "transport/ws_handshake.hpp"
+#include "wire/ws_handshake.hpp"
 
 namespace ordercast::transport {
 namespace http = api::http;
@@ -17,7 +17,7 @@ std::optional<std::string> cors::allowed_origin(const api::request& req) const {
     auto origin = req.find(http::field::origin);
     if (origin == req.end()) return std::nullopt;
     const std::string value(origin->value());
-    if (!origin_allowed(value, allowed_)) return std::nullopt;
+    if (!wire::origin_allowed(value, allowed_)) return std::nullopt;
     return value;
 }
 

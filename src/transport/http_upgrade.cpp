@@ -8,9 +8,9 @@
 #include "domain/user_ids.hpp"
 #include "transport/cors.hpp"
 #include "transport/http_session.hpp"
-#include "transport/ws_handshake.hpp"
 #include "transport/ws_session.hpp"
 #include "util/clock.hpp"
+#include "wire/ws_handshake.hpp"
 
 namespace ordercast::transport {
 namespace http = boost::beast::http;
@@ -23,7 +23,7 @@ void http_session::upgrade(const api::request& req) {
                      access_of(req));
     }
     if (auto origin = req.find(http::field::origin); origin != req.end()) {
-        if (!origin_allowed(std::string_view(origin->value()), ctx_.allowed_origins)) {
+        if (!wire::origin_allowed(std::string_view(origin->value()), ctx_.allowed_origins)) {
             return reply(api::error_response(http::status::forbidden, "forbidden-origin",
                                              "origin not allowed"),
                          access_of(req));
@@ -36,16 +36,17 @@ void http_session::upgrade(const api::request& req) {
         return reply(std::move(res), access_of(req));
     }
     // Two keys are two answers to one question: a proxy and we might pick different ones.
-    auto accept = req.count(http::field::sec_websocket_key) == 1
-                      ? websocket_accept(std::string_view(req[http::field::sec_websocket_key]))
-                      : std::nullopt;
+    auto accept =
+        req.count(http::field::sec_websocket_key) == 1
+            ? wire::websocket_accept(std::string_view(req[http::field::sec_websocket_key]))
+            : std::nullopt;
     if (!accept) {
         return reply(api::error_response(http::status::bad_request, "bad-request",
                                          "invalid Sec-WebSocket-Key"),
                      access_of(req));
     }
 
-    auto [token, since] = parse_handshake_query(std::string_view(req.target()));
+    auto [token, since] = wire::parse_handshake_query(std::string_view(req.target()));
     if (!token) {
         if (auto bearer = api::bearer_token(std::string_view(req[http::field::authorization])))
             token = std::string(*bearer);
@@ -89,7 +90,7 @@ void http_session::complete_upgrade(const std::string& accept, ws_session_auth a
     stream_.expires_never();
     auto leftover = buffer_.data();
     std::string early(static_cast<const char*>(leftover.data()), leftover.size());
-    ws_session::start(shard_, stream_.release_socket(), switching_protocols(accept),
+    ws_session::start(shard_, stream_.release_socket(), wire::switching_protocols(accept),
                       std::move(auth), early, std::move(since));
 }
 

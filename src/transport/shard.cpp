@@ -6,9 +6,9 @@
 #include <utility>
 
 #include "realtime/protocol.hpp"
-#include "transport/close_code.hpp"
 #include "transport/ws_session.hpp"
 #include "util/clock.hpp"
+#include "wire/close_code.hpp"
 
 namespace ordercast::transport {
 namespace {

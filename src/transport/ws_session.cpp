@@ -18,9 +18,9 @@
 
 #include "realtime/protocol.hpp"
 #include "realtime/room_policy.hpp"
-#include "transport/close_code.hpp"
 #include "transport/shard.hpp"
 #include "util/clock.hpp"
+#include "wire/close_code.hpp"
 
 namespace ordercast::transport {
 namespace {

@@ -15,11 +15,19 @@
 #include "realtime/hub.hpp"
 #include "realtime/resume.hpp"
 #include "transport/poller.hpp"
-#include "transport/send_ring.hpp"
-#include "transport/token_bucket.hpp"
-#include "transport/ws_reader.hpp"
+#include "wire/close_code.hpp"
+#include "wire/send_ring.hpp"
+#include "wire/token_bucket.hpp"
+#include "wire/ws_reader.hpp"
 
 namespace ordercast::transport {
+
+// The wire formats this session speaks (src/wire).
+namespace close_code = wire::close_code;
+using wire::send_ring;
+using wire::token_bucket;
+using wire::ws_reader;
+using wire::ws_reader_handler;
 
 class shard;
 

@@ -4,9 +4,9 @@
 
 #include "realtime/protocol.hpp"
 #include "realtime/room_policy.hpp"
-#include "transport/close_code.hpp"
 #include "transport/shard.hpp"
 #include "transport/ws_session.hpp"
+#include "wire/close_code.hpp"
 
 namespace ordercast::transport {
 

@@ -9,7 +9,7 @@
 
 #include "realtime/frame.hpp"
 
-namespace ordercast::transport {
+namespace ordercast::wire {
 
 // A socket's send queue: references to shared frames, oldest first, in a power-of-two ring
 // that doubles when full; the head may be partly written. It owns no frame: what leaves it
@@ -86,4 +86,4 @@ private:
     std::uint32_t head_offset_ = 0;
 };
 
-}  // namespace ordercast::transport
+}  // namespace ordercast::wire

@@ -1,8 +1,8 @@
-#include "transport/ws_handshake.hpp"
+#include "wire/ws_handshake.hpp"
 
 #include <gtest/gtest.h>
 
-namespace ordercast::transport {
+namespace ordercast::wire {
 namespace {
 
 TEST(WsHandshake, ComputesTheRfcExampleAcceptKey) {
@@ -54,4 +54,4 @@ TEST(WsHandshake, MatchesOriginsExactly) {
 }
 
 }  // namespace
-}  // namespace ordercast::transport
+}  // namespace ordercast::wire

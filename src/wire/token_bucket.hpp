@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
-namespace ordercast::transport {
+namespace ordercast::wire {
 
 // A socket's message rate (docs/protocol.md §5): up to `rate` tokens, refilled at `rate` per
 // second; each frame takes one.
@@ -28,4 +28,4 @@ private:
     std::int64_t refilled_us_ = 0;
 };
 
-}  // namespace ordercast::transport
+}  // namespace ordercast::wire

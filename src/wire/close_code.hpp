@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-namespace ordercast::transport {
+namespace ordercast::wire {
 
 // Close codes the server sends (docs/protocol.md §2, §5).
 namespace close_code {
@@ -27,4 +27,4 @@ inline bool valid_peer_close_code(std::uint16_t code) {
            (code >= 3000 && code <= 4999);
 }
 
-}  // namespace ordercast::transport
+}  // namespace ordercast::wire

@@ -1,8 +1,8 @@
-#include "transport/ws_reader.hpp"
+#include "wire/ws_reader.hpp"
 
-#include "transport/close_code.hpp"
+#include "wire/close_code.hpp"
 
-namespace ordercast::transport {
+namespace ordercast::wire {
 namespace {
 
 constexpr std::uint8_t op_continuation = 0x0;
@@ -155,4 +155,4 @@ bool ws_reader::on_frame(ws_reader_handler& h, bool fin, std::uint8_t op, char* 
     }
 }
 
-}  // namespace ordercast::transport
+}  // namespace ordercast::wire

@@ -1,4 +1,4 @@
-#include "transport/ws_handshake.hpp"
+#include "wire/ws_handshake.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/sha.h>
@@ -8,7 +8,7 @@
 
 #include "util/form_fields.hpp"
 
-namespace ordercast::transport {
+namespace ordercast::wire {
 
 std::optional<std::string> websocket_accept(std::string_view client_key) {
     // 16 bytes in base64 are 22 characters and "==".
@@ -82,4 +82,4 @@ bool origin_allowed(std::string_view origin, const std::vector<std::string>& all
     return std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
 }
 
-}  // namespace ordercast::transport
+}  // namespace ordercast::wire

@@ -1,13 +1,13 @@
-#include "transport/send_ring.hpp"
+#include "wire/send_ring.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "transport/token_bucket.hpp"
+#include "wire/token_bucket.hpp"
 
-namespace ordercast::transport {
+namespace ordercast::wire {
 namespace {
 
 // Frames of exactly these bytes (make_raw: no framing added).
@@ -97,4 +97,4 @@ TEST(TokenBucket, GivesABurstThenRefillsAtTheRate) {
 }
 
 }  // namespace
-}  // namespace ordercast::transport
+}  // namespace ordercast::wire

@@ -1,8 +1,8 @@
-#include "transport/utf8_validator.hpp"
+#include "wire/utf8_validator.hpp"
 
 #include <cstring>
 
-namespace ordercast::transport {
+namespace ordercast::wire {
 
 bool utf8_validator::feed(const unsigned char* p, std::size_t n) {
     std::size_t i = 0;
@@ -48,4 +48,4 @@ bool utf8_validator::feed(const unsigned char* p, std::size_t n) {
     return true;
 }
 
-}  // namespace ordercast::transport
+}  // namespace ordercast::wire

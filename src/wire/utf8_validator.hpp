@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace ordercast::transport {
+namespace ordercast::wire {
 
 // Incremental UTF-8 validation (RFC 3629): no overlongs, no surrogates, nothing above
 // U+10FFFF. Fed fragment by fragment, so a code point may be split across frames.
@@ -21,4 +21,4 @@ private:
     std::uint8_t hi_ = 0xBF;
 };
 
-}  // namespace ordercast::transport
+}  // namespace ordercast::wire

@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "transport/utf8_validator.hpp"
+#include "wire/utf8_validator.hpp"
 
-namespace ordercast::transport {
+namespace ordercast::wire {
 
 // Receives what a ws_reader decodes. Each call returns false to stop reading.
 class ws_reader_handler {
@@ -60,4 +60,4 @@ private:
     utf8_validator utf8_;
 };
 
-}  // namespace ordercast::transport
+}  // namespace ordercast::wire

@@ -7,7 +7,7 @@
 
 #include "realtime/resume.hpp"
 
-namespace ordercast::transport {
+namespace ordercast::wire {
 
 // Sec-WebSocket-Accept for a client's Sec-WebSocket-Key, or nothing when the key is not
 // the base64 of 16 bytes (RFC 6455 §4.2.1).
@@ -28,4 +28,4 @@ handshake_query parse_handshake_query(std::string_view target);
 // Whether `origin` may open a socket: any when the list is empty, else an exact match.
 bool origin_allowed(std::string_view origin, const std::vector<std::string>& allowed);
 
-}  // namespace ordercast::transport
+}  // namespace ordercast::wire

@@ -1,10 +1,10 @@
-#include "transport/utf8_validator.hpp"
+#include "wire/utf8_validator.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace ordercast::transport {
+namespace ordercast::wire {
 namespace {
 
 bool valid(std::string_view s) {
@@ -54,4 +54,4 @@ TEST(Utf8Validator, FailsFastOnTheFirstBadByte) {
 }
 
 }  // namespace
-}  // namespace ordercast::transport
+}  // namespace ordercast::wire

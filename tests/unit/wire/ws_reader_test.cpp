@@ -1,4 +1,4 @@
-#include "transport/ws_reader.hpp"
+#include "wire/ws_reader.hpp"
 
 #include "support/client_frame.hpp"
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace ordercast::transport {
+namespace ordercast::wire {
 namespace {
 
 // A client frame: masked unless told otherwise, with an explicit first byte.
@@ -201,4 +201,4 @@ TEST_F(reader_fixture, StopsDecodingAfterAClose) {
 }
 
 }  // namespace
-}  // namespace ordercast::transport
+}  // namespace ordercast::wire
