@@ -32,35 +32,9 @@ router::router(api_context ctx) : ctx_(std::move(ctx)) {
     sync_.add_routes(routes_);
 }
 
-std::string client_address(const request& req, std::string_view peer, bool peer_is_loopback) {
-    if (!peer_is_loopback) return std::string(peer);
-    const auto forwarded = req["X-Forwarded-For"];
-    std::string_view list(forwarded.data(), forwarded.size());
-    // The proxy appends the address it saw last; earlier entries are the client's claims.
-    auto last = list.substr(list.rfind(',') == std::string_view::npos ? 0 : list.rfind(',') + 1);
-    while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
-    while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
-    if (last.empty() || last.size() > 64) return std::string(peer);
-    return std::string(last);
-}
-
-std::optional<std::string_view> bearer_token(std::string_view authorization) {
-    constexpr std::string_view scheme = "bearer ";
-    if (authorization.size() <= scheme.size()) return std::nullopt;
-    for (std::size_t i = 0; i < scheme.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(authorization[i])) != scheme[i])
-            return std::nullopt;
-    }
-    auto token = authorization.substr(scheme.size());
-    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-    if (token.empty()) return std::nullopt;
-    return token;
-}
-
 std::variant<auth::principal, response> router::authenticate(const request& req) {
     auto header = req[http::field::authorization];
-    auto token = bearer_token(std::string_view(header.data(), header.size()));
+    auto token = wire::bearer_token(std::string_view(header.data(), header.size()));
     if (!token) {
         ctx_.metrics.count_auth_failure(auth::token_error::missing);
         return error_response(http::status::unauthorized, "unauthorized",

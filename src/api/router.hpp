@@ -23,12 +23,12 @@ namespace ordercast::api {
 // Maps each HTTP request to the handler a route group registered (docs/protocol.md §6–7):
 // checks the token of routes that need one, and that a token of ordercast's own id range
 // still names a user, before the handler runs. Every error is JSON.
-class router {
+class router final : public wire::http_handler {
 public:
     explicit router(api_context ctx);
 
-    // `client` is the address the request came from (see client_address).
-    void handle(const request& req, respond_fn respond, std::string_view client);
+    // `client` is the address the request came from (wire::client_address).
+    void handle(const request& req, respond_fn respond, std::string_view client) override;
 
 private:
     // The caller's principal, or the 401 to send.
@@ -49,12 +49,5 @@ private:
     catalog_api catalog_{ctx_};
     sync_api sync_{ctx_};
 };
-
-// The bearer token of an `Authorization` header value, if it has one.
-std::optional<std::string_view> bearer_token(std::string_view authorization);
-
-// Who sent a request: the peer's address, or, when the peer is on this machine (a local
-// proxy such as deploy/nginx.conf), the last address its X-Forwarded-For names.
-std::string client_address(const request& req, std::string_view peer, bool peer_is_loopback);
 
 }  // namespace ordercast::api

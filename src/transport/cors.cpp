@@ -3,7 +3,7 @@
 #include "wire/ws_handshake.hpp"
 
 namespace ordercast::transport {
-namespace http = api::http;
+namespace http = wire::http;
 
 namespace {
 constexpr const char* allowed_methods = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
@@ -13,7 +13,7 @@ constexpr const char* allowed_headers =
 constexpr const char* max_age = "600";
 }  // namespace
 
-std::optional<std::string> cors::allowed_origin(const api::request& req) const {
+std::optional<std::string> cors::allowed_origin(const wire::request& req) const {
     auto origin = req.find(http::field::origin);
     if (origin == req.end()) return std::nullopt;
     const std::string value(origin->value());
@@ -21,17 +21,17 @@ std::optional<std::string> cors::allowed_origin(const api::request& req) const {
     return value;
 }
 
-bool cors::is_preflight(const api::request& req) {
+bool cors::is_preflight(const wire::request& req) {
     return req.method() == http::verb::options && req.count(http::field::origin) &&
            req.count(http::field::access_control_request_method);
 }
 
-api::response cors::preflight(const api::request& req) const {
+wire::response cors::preflight(const wire::request& req) const {
     auto origin = allowed_origin(req);
     if (!origin)
-        return api::error_response(http::status::forbidden, "forbidden-origin",
-                                   "origin not allowed");
-    api::response res{http::status::no_content, req.version()};
+        return wire::error_response(http::status::forbidden, "forbidden-origin",
+                                    "origin not allowed");
+    wire::response res{http::status::no_content, req.version()};
     allow(res, *origin);
     res.set(http::field::access_control_allow_methods, allowed_methods);
     res.set(http::field::access_control_allow_headers, allowed_headers);
@@ -39,7 +39,7 @@ api::response cors::preflight(const api::request& req) const {
     return res;
 }
 
-void cors::allow(api::response& res, const std::string& origin) {
+void cors::allow(wire::response& res, const std::string& origin) {
     res.set(http::field::access_control_allow_origin, origin);
     res.set(http::field::vary, "Origin");
     // Headers a page on another origin may read (docs/protocol.md §7).

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "api/http_types.hpp"
+#include "wire/http_types.hpp"
 
 namespace ordercast::transport {
 
@@ -15,14 +15,14 @@ public:
     explicit cors(const std::vector<std::string>& allowed) : allowed_(allowed) {}
 
     // The request's Origin when it is present and allowed: echoed on its answer.
-    std::optional<std::string> allowed_origin(const api::request& req) const;
+    std::optional<std::string> allowed_origin(const wire::request& req) const;
     // An OPTIONS request with Origin and Access-Control-Request-Method.
-    static bool is_preflight(const api::request& req);
+    static bool is_preflight(const wire::request& req);
     // 204 with the Access-Control-* headers for an allowed origin; 403 (no CORS headers)
     // for another.
-    api::response preflight(const api::request& req) const;
+    wire::response preflight(const wire::request& req) const;
     // Adds Access-Control-Allow-Origin and Vary to an answer for `origin`.
-    static void allow(api::response& res, const std::string& origin);
+    static void allow(wire::response& res, const std::string& origin);
 
 private:
     const std::vector<std::string>& allowed_;

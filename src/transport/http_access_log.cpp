@@ -4,16 +4,16 @@
 
 #include <algorithm>
 
-#include "api/router.hpp"
 #include "transport/http_session.hpp"
 #include "util/clock.hpp"
 #include "util/log_fields.hpp"
 #include "util/random_id.hpp"
+#include "wire/http_types.hpp"
 
 namespace ordercast::transport {
 namespace http = boost::beast::http;
 
-http_session::access_line http_session::access_of(const api::request& req) const {
+http_session::access_line http_session::access_of(const wire::request& req) const {
     access_line a;
     a.started_us = util::steady_us();
     a.method = std::string(req.method_string());
@@ -21,7 +21,7 @@ http_session::access_line http_session::access_of(const api::request& req) const
     a.path = std::string(target.substr(0, target.find('?')));  // never the query (tokens)
     // The caller's id, when it logs: the id is worth a second look at the token.
     if (spdlog::should_log(spdlog::level::info)) {
-        if (auto bearer = api::bearer_token(std::string_view(req[http::field::authorization]))) {
+        if (auto bearer = wire::bearer_token(std::string_view(req[http::field::authorization]))) {
             auto who = ctx_.verifier.verify(*bearer, util::unix_seconds());
             if (auto* p = std::get_if<auth::principal>(&who)) a.user_id = p->user_id;
         }
@@ -36,7 +36,7 @@ http_session::access_line http_session::access_of(const api::request& req) const
     return a;
 }
 
-void http_session::log_access(const access_line& a, const api::response& res) {
+void http_session::log_access(const access_line& a, const wire::response& res) {
     if (!spdlog::should_log(spdlog::level::info)) return;
     std::string line;
     util::add_field(line, "event", "http");

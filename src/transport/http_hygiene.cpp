@@ -5,19 +5,19 @@
 #include <string>
 #include <vector>
 
-#include "api/router.hpp"
+#include "wire/http_types.hpp"
 
 namespace ordercast::transport {
-namespace http = api::http;
+namespace http = wire::http;
 namespace beast = boost::beast;
 
-void without_body(api::response& res) {
+void without_body(wire::response& res) {
     const auto length = res.body().size();
     res.body().clear();
     res.content_length(length);
 }
 
-bool expects_continue(const api::request& req) {
+bool expects_continue(const wire::request& req) {
     return beast::iequals(std::string_view(req[http::field::expect]), "100-continue");
 }
 
@@ -30,7 +30,7 @@ bool has_obs_fold(std::string_view header) {
     return false;
 }
 
-std::optional<api::response> check_transfer_encoding(const api::request& req) {
+std::optional<wire::response> check_transfer_encoding(const wire::request& req) {
     std::vector<std::string> codings;
     const auto [first, last] = req.equal_range(http::field::transfer_encoding);
     for (auto field = first; field != last; ++field) {
@@ -52,12 +52,12 @@ std::optional<api::response> check_transfer_encoding(const api::request& req) {
     }
     if (codings.empty()) return std::nullopt;
     if (codings.back() != "chunked" || std::count(codings.begin(), codings.end(), "chunked") != 1) {
-        return api::error_response(http::status::bad_request, "bad-request",
-                                   "Transfer-Encoding must end with chunked, once");
+        return wire::error_response(http::status::bad_request, "bad-request",
+                                    "Transfer-Encoding must end with chunked, once");
     }
     if (codings.size() > 1) {
-        return api::error_response(http::status::not_implemented, "unsupported-encoding",
-                                   "only the chunked transfer coding is supported");
+        return wire::error_response(http::status::not_implemented, "unsupported-encoding",
+                                    "only the chunked transfer coding is supported");
     }
     return std::nullopt;
 }

@@ -12,12 +12,12 @@
 #include <chrono>
 #include <sstream>
 
-#include "api/router.hpp"
 #include "transport/cors.hpp"
 #include "transport/http_hygiene.hpp"
 #include "transport/ws_session.hpp"
 #include "util/clock.hpp"
 #include "util/random_id.hpp"
+#include "wire/http_types.hpp"
 
 namespace ordercast::transport {
 namespace beast = boost::beast;
@@ -101,8 +101,8 @@ void http_session::parse_buffered() {
             auto end = bytes.find("\r\n\r\n");
             if (end != std::string_view::npos && has_obs_fold(bytes.substr(0, end + 2))) {
                 keep_alive_ = false;
-                return reply(api::error_response(http::status::bad_request, "bad-request",
-                                                 "header lines may not be folded (obs-fold)"));
+                return reply(wire::error_response(http::status::bad_request, "bad-request",
+                                                  "header lines may not be folded (obs-fold)"));
             }
         }
         beast::error_code ec;
@@ -158,23 +158,23 @@ void http_session::on_read(beast::error_code ec) {
     if (ec) {
         keep_alive_ = false;
         if (ec == http::error::body_limit) {
-            return reply(api::error_response(http::status::payload_too_large, "payload-too-large",
-                                             "body over 1 MiB"));
+            return reply(wire::error_response(http::status::payload_too_large, "payload-too-large",
+                                              "body over 1 MiB"));
         }
         if (ec == http::error::header_limit) {
-            return reply(api::error_response(http::status::request_header_fields_too_large,
-                                             "headers-too-large", "headers over 16 KiB"));
+            return reply(wire::error_response(http::status::request_header_fields_too_large,
+                                              "headers-too-large", "headers over 16 KiB"));
         }
-        return reply(api::error_response(http::status::bad_request, "bad-request",
-                                         "malformed HTTP request: " + ec.message()));
+        return reply(wire::error_response(http::status::bad_request, "bad-request",
+                                          "malformed HTTP request: " + ec.message()));
     }
     const auto& req = parser_->get();
     // Beast 1.81 lets a Content-Length follow a non-chunked Transfer-Encoding; both
     // together are how requests get smuggled past proxies.
     if (req.count(http::field::transfer_encoding) && req.count(http::field::content_length)) {
         keep_alive_ = false;
-        return reply(api::error_response(http::status::bad_request, "bad-request",
-                                         "Content-Length and Transfer-Encoding together"),
+        return reply(wire::error_response(http::status::bad_request, "bad-request",
+                                          "Content-Length and Transfer-Encoding together"),
                      access_of(req));
     }
     if (auto refused = check_transfer_encoding(req)) {
@@ -200,7 +200,7 @@ void http_session::on_read(beast::error_code ec) {
             req,
             [self = home(), seq, origin = policy.allowed_origin(req),
              head = req.method() == http::verb::head,
-             access = std::move(access)](api::response res) {
+             access = std::move(access)](wire::response res) {
                 if (origin) cors::allow(res, *origin);
                 if (head) without_body(res);
                 res.set("X-Request-Id", access.request_id);
@@ -210,18 +210,18 @@ void http_session::on_read(beast::error_code ec) {
                                       self->answer(seq, std::move(res));
                                   });
             },
-            api::client_address(req, client_, client_is_loopback_));
+            wire::client_address(req, client_, client_is_loopback_));
     } catch (const std::exception& e) {
         // A route that throws answers 500; the connection and the server go on.
         spdlog::error("request {} failed: {}", std::string_view(req.method_string()), e.what());
         keep_alive_ = false;
-        answer(seq, api::error_response(http::status::internal_server_error, "internal",
-                                        "internal error"));
+        answer(seq, wire::error_response(http::status::internal_server_error, "internal",
+                                         "internal error"));
     }
     read_on();
 }
 
-void http_session::reply(api::response res) {
+void http_session::reply(wire::response res) {
     access_line unread;
     unread.started_us = util::steady_us();
     unread.method = "-";
@@ -230,14 +230,14 @@ void http_session::reply(api::response res) {
     reply(std::move(res), unread);
 }
 
-void http_session::reply(api::response res, const access_line& access) {
+void http_session::reply(wire::response res, const access_line& access) {
     res.set("X-Request-Id", access.request_id);
     log_access(access, res);
     answers_.emplace_back();
     answer(first_seq_ + answers_.size() - 1, std::move(res));
 }
 
-void http_session::answer(std::uint64_t seq, api::response res) {
+void http_session::answer(std::uint64_t seq, wire::response res) {
     auto& slot = answers_[static_cast<std::size_t>(seq - first_seq_)];
     ctx_.metrics.count_http(res.result_int());
     res.set(http::field::server, "ordercast");

@@ -9,11 +9,11 @@
 #include <optional>
 
 #include <variant>
-#include "api/http_types.hpp"
 #include "auth/jwt.hpp"
 #include "transport/gateway_context.hpp"
 #include "transport/home_ptr.hpp"
 #include "transport/shard.hpp"
+#include "wire/http_types.hpp"
 
 namespace ordercast::transport {
 
@@ -44,7 +44,7 @@ private:
     // Feeds buffered bytes to the parser, reading more until a whole request is in.
     void parse_buffered();
     void on_read(boost::system::error_code ec);
-    void upgrade(const api::request& req);
+    void upgrade(const wire::request& req);
     // Hands the socket to a ws_session with the 101 `accept` key and the token's verdict.
     // What the access log line of one request says (docs/protocol.md is silent; docs/operations.md,
     // "Logs").
@@ -55,15 +55,15 @@ private:
         std::optional<std::int64_t> user_id;
         std::string request_id;  // X-Request-Id as given (when usable) or made here
     };
-    access_line access_of(const api::request& req) const;
-    static void log_access(const access_line& a, const api::response& res);
+    access_line access_of(const wire::request& req) const;
+    static void log_access(const access_line& a, const wire::response& res);
     void complete_upgrade(const std::string& accept, ws_session_auth auth,
                           std::optional<realtime::resume_position> since);
     // Answers the request being read now (an error found while reading it).
-    void reply(api::response res, const access_line& access);
-    void reply(api::response res);  // for a request that could not be read
+    void reply(wire::response res, const access_line& access);
+    void reply(wire::response res);  // for a request that could not be read
     // The answer to request `seq`; written once every earlier answer is.
-    void answer(std::uint64_t seq, api::response res);
+    void answer(std::uint64_t seq, wire::response res);
     void write_next();
     void on_written(boost::system::error_code ec);
     void close();
@@ -76,11 +76,11 @@ private:
     boost::beast::tcp_stream stream_;
     boost::beast::flat_buffer buffer_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-    std::string out_;                                   // the answers being written, as bytes
-    std::size_t writing_count_ = 0;                     // how many answers out_ holds
-    std::deque<std::optional<api::response>> answers_;  // per request read, in order
-    std::uint64_t first_seq_ = 0;                       // the request answers_.front() answers
-    std::string client_;                                // the peer's address
+    std::string out_;                                    // the answers being written, as bytes
+    std::size_t writing_count_ = 0;                      // how many answers out_ holds
+    std::deque<std::optional<wire::response>> answers_;  // per request read, in order
+    std::uint64_t first_seq_ = 0;                        // the request answers_.front() answers
+    std::string client_;                                 // the peer's address
     bool client_is_loopback_ = false;
     bool writing_ = false;          // an async write is under way
     bool write_posted_ = false;     // a write_next is queued on the loop

@@ -4,34 +4,33 @@
 
 #include <boost/asio/post.hpp>
 
-#include "api/router.hpp"
-#include "domain/user_ids.hpp"
 #include "transport/cors.hpp"
 #include "transport/http_session.hpp"
 #include "transport/ws_session.hpp"
 #include "util/clock.hpp"
+#include "wire/http_types.hpp"
 #include "wire/ws_handshake.hpp"
 
 namespace ordercast::transport {
 namespace http = boost::beast::http;
 
-void http_session::upgrade(const api::request& req) {
+void http_session::upgrade(const wire::request& req) {
     keep_alive_ = false;
     if (shard_.shutting_down()) {
-        return reply(api::error_response(http::status::service_unavailable, "shutting-down",
-                                         "server is shutting down"),
+        return reply(wire::error_response(http::status::service_unavailable, "shutting-down",
+                                          "server is shutting down"),
                      access_of(req));
     }
     if (auto origin = req.find(http::field::origin); origin != req.end()) {
         if (!wire::origin_allowed(std::string_view(origin->value()), ctx_.allowed_origins)) {
-            return reply(api::error_response(http::status::forbidden, "forbidden-origin",
-                                             "origin not allowed"),
+            return reply(wire::error_response(http::status::forbidden, "forbidden-origin",
+                                              "origin not allowed"),
                          access_of(req));
         }
     }
     if (req[http::field::sec_websocket_version] != "13") {
-        auto res = api::error_response(http::status::upgrade_required, "bad-websocket-version",
-                                       "only WebSocket version 13 is supported");
+        auto res = wire::error_response(http::status::upgrade_required, "bad-websocket-version",
+                                        "only WebSocket version 13 is supported");
         res.set(http::field::sec_websocket_version, "13");
         return reply(std::move(res), access_of(req));
     }
@@ -41,14 +40,14 @@ void http_session::upgrade(const api::request& req) {
             ? wire::websocket_accept(std::string_view(req[http::field::sec_websocket_key]))
             : std::nullopt;
     if (!accept) {
-        return reply(api::error_response(http::status::bad_request, "bad-request",
-                                         "invalid Sec-WebSocket-Key"),
+        return reply(wire::error_response(http::status::bad_request, "bad-request",
+                                          "invalid Sec-WebSocket-Key"),
                      access_of(req));
     }
 
     auto [token, since] = wire::parse_handshake_query(std::string_view(req.target()));
     if (!token) {
-        if (auto bearer = api::bearer_token(std::string_view(req[http::field::authorization])))
+        if (auto bearer = wire::bearer_token(std::string_view(req[http::field::authorization])))
             token = std::string(*bearer);
     }
     ws_session::auth_result auth = auth::token_error::missing;
@@ -60,11 +59,10 @@ void http_session::upgrade(const api::request& req) {
                      *error == auth::token_error::expired ? 4002 : 4001);
     }
     auto* who = std::get_if<auth::principal>(&auth);
-    if (who && ctx_.resolve &&
-        (who->who == auth::role::manager || domain::is_own_user_id(who->user_id))) {
-        // The database decides a known manager's cities and whether an id of ordercast's
-        // own range names a user: asked before the session starts, so that its first
-        // message is already judged with the answer.
+    if (who && ctx_.resolve) {
+        // The principal as the server judges it (a manager's cities, whether the id names a
+        // user) is settled before the session starts, so that its first message is already
+        // judged with the answer.
         ctx_.resolve(*who, [self = home(), accept = *accept,
                             since](std::optional<auth::principal> known) mutable {
             ws_session_auth result = auth::token_error::bad_claims;
