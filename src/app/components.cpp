@@ -76,7 +76,8 @@ components::components(const config::config& cfg)
         });
     }
     shards_.start_at(head_, log_name_, replays_.get());
-    pruner_ = std::make_unique<eventlog::log_pruner>(*db_, cfg.event_retention_s);
+    pruner_ = std::make_unique<storage::pruner>(
+        *db_, storage::pruner::retention{.events_s = cfg.event_retention_s});
     ended_accounts_ = watch_ended_accounts(*db_, shards_);
     share_presence();
     sink_ = std::make_unique<eventlog::log_sink>(*broker_);

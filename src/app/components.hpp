@@ -15,13 +15,13 @@
 #include "broker/broker.hpp"
 #include "config/config.hpp"
 #include "eventlog/appender.hpp"
-#include "eventlog/log_pruner.hpp"
 #include "eventlog/log_sink.hpp"
 #include "eventlog/replay.hpp"
 #include "eventlog/sequencer.hpp"
 #include "metrics/registry.hpp"
 #include "realtime/presence.hpp"
 #include "storage/db_worker.hpp"
+#include "storage/pruner.hpp"
 #include "storage/sqlite/restore.hpp"
 #include "sync/outbox_worker.hpp"
 #include "transport/gateway_context.hpp"
@@ -78,7 +78,7 @@ private:
     eventlog::replay_stats replay_stats_;
     std::unique_ptr<eventlog::replay_service> replays_;
     std::unique_ptr<util::periodic> head_poll_;
-    std::unique_ptr<eventlog::log_pruner> pruner_;
+    std::unique_ptr<storage::pruner> pruner_;
     std::unique_ptr<util::periodic> ended_accounts_;
     boost::asio::steady_timer presence_timer_;
     util::worker hasher_;

@@ -5,7 +5,7 @@
 namespace ordercast::eventlog {
 
 void render(std::string& out, const sequencer& order, const log_sink& sink,
-            const replay_stats& replays, const log_pruner& pruner) {
+            const replay_stats& replays, const storage::pruner& pruner) {
     auto v = [](const auto& a) {
         return static_cast<std::int64_t>(a.load(std::memory_order_relaxed));
     };
@@ -18,7 +18,7 @@ void render(std::string& out, const sequencer& order, const log_sink& sink,
                           static_cast<std::int64_t>(sink.logged()));
     metrics::write_metric(out, "ordercast_events_pruned_total", "counter",
                           "Events deleted from the log after the retention.",
-                          static_cast<std::int64_t>(pruner.pruned()));
+                          static_cast<std::int64_t>(pruner.events_pruned()));
     metrics::write_labelled(out, "ordercast_replays_total", "counter",
                             "Resumes (?since=) by outcome: served, or the resync reason.", "result",
                             {{"served", v(replays.served)},

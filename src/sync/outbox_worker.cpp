@@ -15,8 +15,6 @@ namespace ordercast::sync {
 namespace {
 
 constexpr std::chrono::milliseconds poll_interval{250};
-constexpr std::int64_t prune_interval_ms = 60'000;
-constexpr int prune_batch = 1000;
 
 }  // namespace
 
@@ -104,26 +102,12 @@ void outbox_worker::run(gulyash_client& client) {
             seen = wakes_;
         }
         const bool more = deliver_one(client);
-        prune_now_and_then();
         std::unique_lock guard(lock_);
         if (!more) {
             // Other instances' changes wake nobody here: look again at least this often.
             wake_.wait_for(guard, poll_interval, [&] { return wakes_ != seen || stopping_; });
         }
         if (stopping_) return;
-    }
-}
-
-void outbox_worker::prune_now_and_then() {
-    const auto now = util::unix_millis();
-    auto due = next_prune_ms_.load();
-    if (now < due || !next_prune_ms_.compare_exchange_strong(due, now + prune_interval_ms)) return;
-    // Bounded batches, each its own short transaction: never a long write lock.
-    for (int round = 0; round < 100; ++round) {
-        auto removed = storage::on_db(db_, [this, now](domain::repository& repo) {
-            return repo.prune_outbox(now - settings_.retention_ms, prune_batch);
-        });
-        if (!removed || *removed < prune_batch) return;
     }
 }
 

@@ -23,8 +23,6 @@ struct sync_settings {
     // Deliveries under way at once, each for a different order (one hanging request must
     // not stall the others); an order's changes always go one after another.
     int parallel = 4;
-    // Sent records are deleted this long after they were sent.
-    std::int64_t retention_ms = 24 * 3600 * 1000;
 };
 
 // Figures for /metrics, updated by the worker.
@@ -63,7 +61,6 @@ public:
 private:
     void run(gulyash_client& client);
     bool deliver_one(gulyash_client& client);
-    void prune_now_and_then();
     // The log entry a sync outcome is written as (one per outcome).
     domain::logged_event one_entry(const domain::domain_event& e) const;
 
@@ -76,7 +73,6 @@ private:
     std::condition_variable wake_;
     std::uint64_t wakes_ = 0;  // bumped by wake(): a worker that saw it change looks again
     bool stopping_ = false;
-    std::atomic<std::int64_t> next_prune_ms_{0};
     std::vector<std::unique_ptr<gulyash_client>> clients_;
     std::vector<std::thread> threads_;
 };
