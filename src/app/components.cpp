@@ -195,8 +195,7 @@ void components::start_broker() {
             staff_online_->heard(instance, std::move(people), util::unix_millis());
         });
     metrics_.add_section([r = redis.get()](std::string& out) {
-        metrics::write_metric(out, "ordercast_broker_dropped_total", "counter",
-                              "Messages read from Redis and dropped as invalid.",
+        metrics::write_metric(out, metrics::catalog::broker_dropped,
                               static_cast<std::int64_t>(r->dropped()));
     });
     broker_ = std::move(redis);
@@ -217,11 +216,9 @@ void components::add_metrics() {
         eventlog::render(out, *in_order_, *sink_, replay_stats_, *pruner_);
         const auto here = realtime::presence::count(shards_.presence().staff());
         metrics::write_labelled(
-            out, "ordercast_staff_online", "gauge",
-            "Staff with a socket open on this instance (people, not sockets).", "role",
+            out, metrics::catalog::staff_online, "role",
             {{"admin", here.admin}, {"ceo", here.ceo}, {"manager", here.manager}});
-        metrics::write_metric(out, "ordercast_unattended_alerts_total", "counter",
-                              "order-unattended alerts this instance sent.",
+        metrics::write_metric(out, metrics::catalog::unattended_alerts,
                               unattended_ ? static_cast<std::int64_t>(unattended_->sent()) : 0);
     });
     if (outbox_) metrics_.add_section([this](std::string& out) { sync::render(sync_stats_, out); });

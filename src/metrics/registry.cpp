@@ -13,9 +13,9 @@ void line(std::string& out, std::string_view name, std::string_view labels, std:
     out.append(" ").append(std::to_string(value)).append("\n");
 }
 
-void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
-    out.append("# HELP ").append(name).append(" ").append(help).append("\n");
-    out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+void header(std::string& out, const metric& m) {
+    out.append("# HELP ").append(m.name).append(" ").append(m.help).append("\n");
+    out.append("# TYPE ").append(m.name).append(" ").append(m.type).append("\n");
 }
 
 std::string label(std::string_view key, std::string_view value) {
@@ -26,17 +26,16 @@ std::string label(std::string_view key, std::string_view value) {
 
 }  // namespace
 
-void write_metric(std::string& out, std::string_view name, std::string_view type,
-                  std::string_view help, std::int64_t value) {
-    header(out, name, type, help);
-    line(out, name, "", value);
+void write_metric(std::string& out, const metric& m, std::int64_t value) {
+    header(out, m);
+    line(out, m.name, "", value);
 }
 
-void write_labelled(std::string& out, std::string_view name, std::string_view type,
-                    std::string_view help, std::string_view key,
+void write_labelled(std::string& out, const metric& m, std::string_view key,
                     std::initializer_list<std::pair<std::string_view, std::int64_t>> values) {
-    header(out, name, type, help);
-    for (const auto& [value_label, value] : values) line(out, name, label(key, value_label), value);
+    header(out, m);
+    for (const auto& [value_label, value] : values)
+        line(out, m.name, label(key, value_label), value);
 }
 
 void shard_stats::count_close(std::uint16_t code) {
@@ -69,44 +68,40 @@ std::string registry::render(std::size_t rooms) const {
     }
 
     std::string out;
-    header(out, "ordercast_connections_open", "gauge", "Open WebSocket connections.");
-    line(out, "ordercast_connections_open", "", open);
-    header(out, "ordercast_connections_by_role", "gauge",
-           "Open authenticated WebSocket connections by role.");
+    header(out, catalog::connections_open);
+    line(out, catalog::connections_open.name, "", open);
+    header(out, catalog::connections_by_role);
     for (int r = 0; r < auth::role_count; ++r) {
-        line(out, "ordercast_connections_by_role",
+        line(out, catalog::connections_by_role.name,
              label("role", auth::to_string(static_cast<auth::role>(r))),
              by_role[static_cast<std::size_t>(r)]);
     }
-    header(out, "ordercast_rooms", "gauge", "Rooms with at least one member.");
-    line(out, "ordercast_rooms", "", static_cast<std::int64_t>(rooms));
-    header(out, "ordercast_messages_in_total", "counter",
-           "WebSocket messages received from clients.");
-    line(out, "ordercast_messages_in_total", "", in);
-    header(out, "ordercast_messages_out_total", "counter", "WebSocket messages queued to clients.");
-    line(out, "ordercast_messages_out_total", "", out_msgs);
-    header(out, "ordercast_publishes_total", "counter", "Events published.");
-    line(out, "ordercast_publishes_total", "", static_cast<std::int64_t>(publishes_.load(relaxed)));
-    header(out, "ordercast_auth_failures_total", "counter", "Refused tokens by reason.");
+    header(out, catalog::rooms);
+    line(out, catalog::rooms.name, "", static_cast<std::int64_t>(rooms));
+    header(out, catalog::messages_in);
+    line(out, catalog::messages_in.name, "", in);
+    header(out, catalog::messages_out);
+    line(out, catalog::messages_out.name, "", out_msgs);
+    header(out, catalog::publishes);
+    line(out, catalog::publishes.name, "", static_cast<std::int64_t>(publishes_.load(relaxed)));
+    header(out, catalog::auth_failures);
     for (int e = 0; e < auth::token_error_count; ++e) {
-        line(out, "ordercast_auth_failures_total",
+        line(out, catalog::auth_failures.name,
              label("reason", auth::to_string(static_cast<auth::token_error>(e))),
              static_cast<std::int64_t>(auth_failures_[static_cast<std::size_t>(e)].load(relaxed)));
     }
-    header(out, "ordercast_closes_total", "counter",
-           "WebSocket connections closed, by close code.");
+    header(out, catalog::closes);
     for (std::size_t c = 0; c < closes.size(); ++c) {
         std::string code =
             c + 1 == closes.size() ? "other" : std::to_string(tracked_close_codes[c]);
-        line(out, "ordercast_closes_total", label("code", code), closes[c]);
+        line(out, catalog::closes.name, label("code", code), closes[c]);
     }
-    header(out, "ordercast_slow_consumer_drops_total", "counter",
-           "Sockets closed because they could not keep up.");
-    line(out, "ordercast_slow_consumer_drops_total", "", slow);
-    header(out, "ordercast_http_responses_total", "counter", "HTTP responses by status class.");
+    header(out, catalog::slow_consumer_drops);
+    line(out, catalog::slow_consumer_drops.name, "", slow);
+    header(out, catalog::http_responses);
     static const char* classes[] = {"1xx", "2xx", "3xx", "4xx", "5xx", "other"};
     for (std::size_t c = 0; c < http_by_class_.size(); ++c) {
-        line(out, "ordercast_http_responses_total", label("class", classes[c]),
+        line(out, catalog::http_responses.name, label("class", classes[c]),
              static_cast<std::int64_t>(http_by_class_[c].load(relaxed)));
     }
     for (const auto& section : sections_) section(out);

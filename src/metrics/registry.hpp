@@ -12,6 +12,7 @@
 
 #include "auth/jwt.hpp"
 #include "auth/principal.hpp"
+#include "metrics/catalog.hpp"
 
 namespace ordercast::metrics {
 
@@ -34,13 +35,11 @@ struct alignas(64) shard_stats {
     void count_close(std::uint16_t code);
 };
 
-// One unlabelled metric in Prometheus text: HELP, TYPE and its value.
-void write_metric(std::string& out, std::string_view name, std::string_view type,
-                  std::string_view help, std::int64_t value);
+// One unlabelled metric (of metrics/catalog.hpp) in Prometheus text: HELP, TYPE, its value.
+void write_metric(std::string& out, const metric& m, std::int64_t value);
 
 // One metric with one label, a value per label value.
-void write_labelled(std::string& out, std::string_view name, std::string_view type,
-                    std::string_view help, std::string_view key,
+void write_labelled(std::string& out, const metric& m, std::string_view key,
                     std::initializer_list<std::pair<std::string_view, std::int64_t>> values);
 
 // All the process's figures; renders Prometheus text.

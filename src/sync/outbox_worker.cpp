@@ -27,20 +27,12 @@ void render(const sync_stats& s, std::string& out) {
     auto v = [](const auto& a) {
         return static_cast<std::int64_t>(a.load(std::memory_order_relaxed));
     };
-    metrics::write_metric(out, "ordercast_sync_pending", "gauge",
-                          "Outbox records waiting to reach Gulyash.", v(s.pending));
-    metrics::write_metric(out, "ordercast_sync_sent_total", "counter",
-                          "Changes delivered to Gulyash.", v(s.sent));
-    metrics::write_metric(out, "ordercast_sync_failed_total", "counter",
-                          "Changes given up after the last attempt (waiting for an admin).",
-                          v(s.failed));
-    metrics::write_metric(out, "ordercast_sync_retries_total", "counter",
-                          "Failed attempts that will be retried.", v(s.retries));
-    metrics::write_metric(out, "ordercast_sync_delivery_milliseconds_sum", "counter",
-                          "Time from a committed change to Gulyash accepting it, summed.",
-                          v(s.latency_ms_sum));
-    metrics::write_metric(out, "ordercast_sync_delivery_milliseconds_count", "counter",
-                          "Deliveries timed.", v(s.latency_count));
+    metrics::write_metric(out, metrics::catalog::sync_pending, v(s.pending));
+    metrics::write_metric(out, metrics::catalog::sync_sent, v(s.sent));
+    metrics::write_metric(out, metrics::catalog::sync_failed, v(s.failed));
+    metrics::write_metric(out, metrics::catalog::sync_retries, v(s.retries));
+    metrics::write_metric(out, metrics::catalog::sync_delivery_ms_sum, v(s.latency_ms_sum));
+    metrics::write_metric(out, metrics::catalog::sync_delivery_ms_count, v(s.latency_count));
 }
 
 std::chrono::milliseconds outbox_worker::backoff(int failed_attempts) {

@@ -46,6 +46,14 @@ test('every relative link in the README and docs points at a file and heading th
   assert.deepEqual(broken, []);
 });
 
+test('every metric of src/metrics/catalog.hpp is described for operators in docs/operations.md', () => {
+  const catalog = fs.readFileSync(path.join(root, 'src/metrics/catalog.hpp'), 'utf8');
+  const names = [...catalog.matchAll(/"(ordercast_[a-z_]+)"/g)].map(([, n]) => n);
+  assert.ok(names.length > 25, `only ${names.length} metrics in the catalog`);
+  const operations = fs.readFileSync(path.join(root, 'docs/operations.md'), 'utf8');
+  assert.deepEqual(names.filter((n) => !operations.includes(`\`${n}`)), []);
+});
+
 test('every docs/protocol.md §N cited in code, tests and docs is a section of the contract', () => {
   const contract = fs.readFileSync(path.join(root, 'docs/protocol.md'), 'utf8');
   const sections = new Set([...contract.matchAll(/^#{2,3} (\d+(?:\.\d+)?)[. ]/gm)].map(([, n]) => n));
