@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <iterator>
 
+#include "domain/order_json.hpp"
 #include "domain/user_ids.hpp"
+#include "util/json_text.hpp"
 
 namespace ordercast::domain {
 using auth::role;
@@ -14,9 +16,10 @@ void require(bool ok, error::kind k, const char* code, const std::string& messag
     if (!ok) throw error(k, code, message);
 }
 
-}  // namespace
-
-namespace {
+// The order as the 201 body and the Gulyash payload carry it (docs/protocol.md §3.1, §8).
+std::string document_of(const order& stored) {
+    return util::to_json_text(to_json(stored));
+}
 
 // A token issued before its account's tokens were ended (a password change) is void.
 bool revoked(const auth::principal& who, const account_state& account) {
@@ -102,7 +105,7 @@ order order_service::create(const auth::principal& who, const new_order& request
                                                  placed.bonuses_used, placed.id});
             return log_entries(happened);
         },
-        claim);
+        claim, document_of);
     require(stored.has_value(), error::kind::unprocessable, "insufficient-bonuses",
             "bonuses_used is more than the bonus balance");
     events_.committed(std::move(stored->events));
@@ -165,7 +168,8 @@ order order_service::change_status(const auth::principal& who, std::int64_t orde
                 happened.push_back(bonus_changed{updated.user_id, *balance, effect.type,
                                                  effect.amount, updated.id});
             return log_entries(happened);
-        });
+        },
+        document_of);
     require(changed.has_value(), error::kind::conflict, "status-changed",
             "the order's status changed meanwhile; reload it");
     events_.committed(std::move(changed->events));

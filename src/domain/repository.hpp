@@ -82,6 +82,11 @@ struct idempotency_key_taken : std::runtime_error {
 using order_events =
     std::function<std::vector<logged_event>(const order& stored, std::optional<kopecks> balance)>;
 
+// An order as a document (the 201 body of POST /api/orders, the body Gulyash receives),
+// made by the domain once the stored order has its id and times; storage keeps the text as
+// it is. Empty: nothing is made (the documents are stored empty).
+using order_document = std::function<std::string(const order& stored)>;
+
 struct account_state {
     std::int64_t id = 0;
     std::string role;
@@ -169,7 +174,8 @@ public:
     // PostgreSQL the later one waits for the first to commit).
     virtual std::optional<created_order> create_order(order o, const order_pricing& price,
                                                       const order_events& events,
-                                                      const idempotency_claim* claim) = 0;
+                                                      const idempotency_claim* claim,
+                                                      const order_document& document) = 0;
     // The answer remembered under `key` for `user_id` since `since_ms`, if any.
     virtual std::optional<remembered_answer> remembered(std::int64_t user_id, std::string_view key,
                                                         std::int64_t since_ms) = 0;
@@ -181,7 +187,8 @@ public:
     // logs the entries `events` makes of it.
     virtual std::optional<status_change> change_status(std::int64_t id, order_status from,
                                                        order_status to, const bonus_effect& effect,
-                                                       const order_events& events) = 0;
+                                                       const order_events& events,
+                                                       const order_document& document) = 0;
     virtual std::pair<kopecks, std::vector<bonus_operation>> bonuses(std::int64_t user_id,
                                                                      int limit) = 0;
 

@@ -21,6 +21,7 @@
 #include "support/postgres_process.hpp"
 #include "support/temp_dir.hpp"
 #include "util/clock.hpp"
+#include "util/json_text.hpp"
 
 #include <latch>
 #include <thread>
@@ -650,12 +651,13 @@ TEST_P(OrderService, AnEventIsLoggedIffItsChangeCommitted) {
               error::kind::unprocessable)
         << "no bonuses to spend";
     // A status change that loses the race (the order moved meanwhile) commits nothing.
-    repo_->change_status(o.id, order_status::pending, order_status::confirmed, {}, {});
+    repo_->change_status(o.id, order_status::pending, order_status::confirmed, {}, {}, {});
     EXPECT_FALSE(repo_->change_status(o.id, order_status::pending, order_status::cancelled, {},
                                       [](const order&, std::optional<kopecks>) {
                                           ADD_FAILURE() << "asked for events of a lost race";
                                           return std::vector<logged_event>{};
-                                      }));
+                                      },
+                                      {}));
     EXPECT_EQ(repo_->event_head(), head) << "a refused change logs nothing";
     EXPECT_EQ(repo_->events_after(0, {"user-10", "admin-orders"}, 100).size(), 2u);
     EXPECT_EQ(sink_.events.size(), 2u);
@@ -669,13 +671,13 @@ TEST_P(OrderService, AFailedOrderTransactionLeavesNeitherOrderNorEvent) {
     o.city_id = moscow_;
     o.items = {{0, "Soup", 100, 1}};
     o.subtotal = o.total = 100;
-    EXPECT_THROW(repo_->create_order(
-                     o, {},
-                     [](const order&, std::optional<kopecks>) -> std::vector<logged_event> {
-                         throw std::runtime_error("failed after the insert");
-                     },
-                     nullptr),
-                 std::runtime_error);
+    EXPECT_THROW(
+        repo_->create_order(o, {},
+                            [](const order&, std::optional<kopecks>) -> std::vector<logged_event> {
+                                throw std::runtime_error("failed after the insert");
+                            },
+                            nullptr, {}),
+        std::runtime_error);
     EXPECT_EQ(repo_->event_head(), 0);
     EXPECT_TRUE(repo_->list_orders({}).empty());
 }
@@ -877,8 +879,9 @@ TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
     earn.items = {{0, "Feast", 100000, 1}};
     earn.subtotal = earn.total = 100000;
     earn.bonuses_earned = 5000;
-    const auto id = setup.create_order(earn, {}, {}, nullptr)->placed.id;
-    setup.change_status(id, order_status::pending, order_status::completed, {"earned", 5000}, {});
+    const auto id = setup.create_order(earn, {}, {}, nullptr, {})->placed.id;
+    setup.change_status(id, order_status::pending, order_status::completed, {"earned", 5000}, {},
+                        {});
 
     std::atomic<int> wins{0};
     std::vector<std::thread> instances;
@@ -897,7 +900,7 @@ TEST(PostgresInstances, TenInstancesSpendingTheSameBonusesOneWins) {
             spend.bonuses_used = 5000;
             ready.count_down();
             go.wait();
-            if (repo.create_order(spend, {}, {}, nullptr)) ++wins;
+            if (repo.create_order(spend, {}, {}, nullptr, {})) ++wins;
         });
     }
     ready.wait();
@@ -932,7 +935,10 @@ TEST(PostgresInstances, OneIdempotencyKeyFromEightInstancesAtOnceMakesOneOrder) 
             ready.count_down();
             go.wait();
             try {
-                if (repo.create_order(o, {}, {}, &claim)) ++created;
+                if (repo.create_order(o, {}, {}, &claim, [](const order& stored) {
+                        return util::to_json_text(to_json(stored));
+                    }))
+                    ++created;
             } catch (const idempotency_key_taken&) {
                 ++taken;
             }
@@ -1013,7 +1019,7 @@ TEST(PostgresInstances, OutboxWorkersOnSeveralInstancesTakeDifferentRows) {
         o.city_id = city;
         o.items = {{0, "x", 100, 1}};
         o.subtotal = o.total = 100;
-        a.create_order(o, {}, {}, nullptr);
+        a.create_order(o, {}, {}, nullptr, {});
     }
     const auto now = util::unix_millis();
     auto first = a.due_outbox(now, 12, "a", 60'000);

@@ -1,11 +1,9 @@
 // Orders, their idempotency keys and bonuses (docs/protocol.md §7).
 #include <algorithm>
 
-#include "domain/order_json.hpp"
 #include "storage/order_items.hpp"
 #include "storage/sql/sql_repository.hpp"
 #include "util/clock.hpp"
-#include "util/json_text.hpp"
 
 namespace ordercast::storage::sql {
 using namespace ordercast::domain;
@@ -43,7 +41,8 @@ void sql_repository::record_bonus(std::int64_t user_id, std::int64_t order_id,
 
 std::optional<created_order> sql_repository::create_order(order o, const order_pricing& price,
                                                           const order_events& events,
-                                                          const idempotency_claim* claim) {
+                                                          const idempotency_claim* claim,
+                                                          const order_document& document) {
     transaction tx(*db_);
     if (claim) {
         // An expired claim of the same key is forgotten first. A live one is taken (on
@@ -89,12 +88,13 @@ std::optional<created_order> sql_repository::create_order(order o, const order_p
     o.order_number = r.text(0, 1);
     const kopecks balance = balance_of(o.user_id);
     if (o.bonuses_used > 0) record_bonus(o.user_id, o.id, "used", o.bonuses_used, balance, now);
-    record_outbox(o);
+    const std::string text = document ? document(o) : std::string();
+    record_outbox(o, text);
     auto logged = log_events(events, o, balance);
     if (claim) {
         db_->exec(
             "UPDATE idempotency_keys SET status = 201, body = $3 WHERE user_id = $1 AND key = $2",
-            {o.user_id, claim->key, util::to_json_text(to_json(o))});
+            {o.user_id, claim->key, text});
     }
     tx.commit();
     return created_order{std::move(o), balance, std::move(logged)};
@@ -147,7 +147,8 @@ std::vector<order> sql_repository::list_orders(const order_filter& f) {
 std::optional<status_change> sql_repository::change_status(std::int64_t id, order_status from,
                                                            order_status to,
                                                            const bonus_effect& effect,
-                                                           const order_events& events) {
+                                                           const order_events& events,
+                                                           const order_document& document) {
     transaction tx(*db_);
     const std::string now = util::iso8601_now();
     auto moved =
@@ -162,7 +163,7 @@ std::optional<status_change> sql_repository::change_status(std::int64_t id, orde
         result.balance = balance_of(updated->user_id);
         record_bonus(updated->user_id, id, effect.type, effect.amount, *result.balance, now);
     }
-    record_outbox(*updated);
+    record_outbox(*updated, document ? document(*updated) : std::string());
     result.events = log_events(events, result.updated, result.balance);
     tx.commit();
     return result;

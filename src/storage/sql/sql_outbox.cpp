@@ -1,10 +1,8 @@
 // The outbox of changes for Gulyash (docs/protocol.md §8), written in the change's transaction.
 #include <algorithm>
 
-#include "domain/order_json.hpp"
 #include "storage/sql/sql_repository.hpp"
 #include "util/clock.hpp"
-#include "util/json_text.hpp"
 
 namespace ordercast::storage::sql {
 using namespace ordercast::domain;
@@ -34,7 +32,7 @@ void sql_repository::mark_sync_on() {
         "INSERT INTO settings (key, value) VALUES ('gulyash_sync', 'on') ON CONFLICT DO NOTHING");
 }
 
-void sql_repository::record_outbox(const order& o) {
+void sql_repository::record_outbox(const order& o, const std::string& document) {
     // Recorded whenever any instance syncs, so that an instance started without GULYASH_URL
     // beside one with it loses nothing of its orders' changes.
     if (!record_outbox_ && db_->exec("SELECT 1 FROM settings WHERE key = 'gulyash_sync'").empty())
@@ -42,7 +40,7 @@ void sql_repository::record_outbox(const order& o) {
     db_->exec(
         "INSERT INTO outbox (entity, entity_id, payload, next_attempt_ms, created_ms, updated_at) "
         "VALUES ('order', $1, $2, $3, $3, $4)",
-        {o.id, util::to_json_text(to_json(o)), util::unix_millis(), util::iso8601_now()});
+        {o.id, document, util::unix_millis(), util::iso8601_now()});
 }
 
 std::vector<outbox_record> sql_repository::due_outbox(std::int64_t now_ms, int limit,

@@ -60,16 +60,16 @@ public:
 
     std::optional<domain::created_order> create_order(
         domain::order o, const domain::order_pricing& price, const domain::order_events& events,
-        const domain::idempotency_claim* claim) override;
+        const domain::idempotency_claim* claim, const domain::order_document& document) override;
     std::optional<domain::remembered_answer> remembered(std::int64_t user_id, std::string_view key,
                                                         std::int64_t since_ms) override;
     int prune_idempotency(std::int64_t before_ms, int limit) override;
     std::optional<domain::order> find_order(std::int64_t id) override;
     std::vector<domain::order> list_orders(const domain::order_filter& filter) override;
-    std::optional<domain::status_change> change_status(std::int64_t id, domain::order_status from,
-                                                       domain::order_status to,
-                                                       const domain::bonus_effect& effect,
-                                                       const domain::order_events& events) override;
+    std::optional<domain::status_change> change_status(
+        std::int64_t id, domain::order_status from, domain::order_status to,
+        const domain::bonus_effect& effect, const domain::order_events& events,
+        const domain::order_document& document) override;
     std::pair<domain::kopecks, std::vector<domain::bonus_operation>> bonuses(std::int64_t user_id,
                                                                              int limit) override;
 
@@ -116,7 +116,8 @@ private:
     domain::kopecks balance_of(std::int64_t user_id);
     void record_bonus(std::int64_t user_id, std::int64_t order_id, std::string_view type,
                       domain::kopecks amount, domain::kopecks balance_after, const std::string& at);
-    void record_outbox(const domain::order& o);
+    // The change's document, for Gulyash, when any instance syncs.
+    void record_outbox(const domain::order& o, const std::string& document);
     std::vector<domain::menu_item> menu_where(const std::string& where,
                                               std::initializer_list<param> params);
     void set_menu_cities(std::int64_t item_id, const std::vector<std::int64_t>& cities);

@@ -44,9 +44,9 @@ TEST_F(SqliteRepository, KeepsCommittedWorkAcrossReopening) {
         o.items = {{0, "Soup", 30000, 1}};
         o.subtotal = o.total = 30000;
         o.bonuses_earned = 1500;
-        order_id = repo.create_order(o, {}, {}, nullptr)->placed.id;
+        order_id = repo.create_order(o, {}, {}, nullptr, {})->placed.id;
         repo.change_status(order_id, domain::order_status::pending, domain::order_status::completed,
-                           {"earned", 1500}, {});
+                           {"earned", 1500}, {}, {});
     }
     auto repo_owner = open_sqlite(path());
     auto& repo = *repo_owner;
@@ -69,7 +69,7 @@ TEST_F(SqliteRepository, NeverLetsABalanceGoNegative) {
     o.subtotal = 100;
     o.bonuses_used = 1;
     o.total = 99;
-    EXPECT_FALSE(repo.create_order(o, {}, {}, nullptr)) << "no balance, no spending";
+    EXPECT_FALSE(repo.create_order(o, {}, {}, nullptr, {})) << "no balance, no spending";
     EXPECT_TRUE(repo.list_orders({.limit = 10}).empty()) << "and no order left behind";
 }
 
@@ -83,11 +83,11 @@ TEST_F(SqliteRepository, AppliesAStatusChangeOnlyFromTheExpectedStatus) {
     o.city_id = city->id;
     o.items = {{0, "Soup", 100, 1}};
     o.subtotal = o.total = 100;
-    const auto id = repo.create_order(o, {}, {}, nullptr)->placed.id;
+    const auto id = repo.create_order(o, {}, {}, nullptr, {})->placed.id;
     EXPECT_TRUE(repo.change_status(id, domain::order_status::pending,
-                                   domain::order_status::confirmed, {}, {}));
+                                   domain::order_status::confirmed, {}, {}, {}));
     EXPECT_FALSE(repo.change_status(id, domain::order_status::pending,
-                                    domain::order_status::cancelled, {}, {}));
+                                    domain::order_status::cancelled, {}, {}, {}));
     EXPECT_EQ(repo.find_order(id)->status, domain::order_status::confirmed);
 }
 
@@ -122,7 +122,7 @@ TEST_F(SqliteRepository, KeepsTheWalSmallOverThousandsOfOrders) {
         o.items = {{0, "Soup with a long enough name to fill some pages", 30000, 1}};
         o.subtotal = o.total = 30000;
         o.comment = std::string(200, 'c');
-        ASSERT_TRUE(repo.create_order(o, {}, {}, nullptr));
+        ASSERT_TRUE(repo.create_order(o, {}, {}, nullptr, {}));
     }
     const auto wal = std::filesystem::file_size(path() + "-wal");
     // The WAL is checkpointed every ~1000 pages (4 MiB) and cut back to 8 MiB at most.
