@@ -15,24 +15,13 @@
 #include <vector>
 
 #include "broker/broker.hpp"
+#include "broker/redis_connection.hpp"
 #include "realtime/presence.hpp"
 
 struct redisContext;
 struct redisReply;
 
 namespace ordercast::broker {
-
-struct redis_endpoint {
-    std::string host = "127.0.0.1";
-    int port = 6379;
-    int db = 0;
-    std::string username;  // with a password: AUTH username password (Redis 6 ACLs)
-    std::string password;  // non-empty: AUTH on every connect
-};
-
-// `redis://[[username]:password@]host[:port][/db]` (user-info percent-decoded); nothing
-// for anything else.
-std::optional<redis_endpoint> parse_redis_url(const std::string& url);
 
 // A manager's new cities, for every instance's sockets.
 struct manager_cities_change {
