@@ -8,7 +8,9 @@ namespace ordercast::storage::postgres {
 
 using storage::migration;
 
-// Applied in order under an advisory lock (instances may start together); the table
+// migrations/postgres/NNNN.sql, embedded at build time (the history is frozen; a new one
+// gets the next number). Applied in order under an advisory lock (instances may start
+// together); the table
 // schema_version records the last.
 std::span<const migration> migrations();
 

@@ -1,0 +1,7 @@
+-- The outbox is leased to one worker at a time (several deliver in parallel), and sent
+-- records are pruned by the time they were sent.
+ALTER TABLE outbox ADD COLUMN lease_until_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN sent_ms INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_sent ON outbox (status, sent_ms);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
