@@ -60,14 +60,7 @@ void migrate(pg_db& d) {
     c.exec("SELECT pg_advisory_lock(7246001)");
     try {
         c.exec_script("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-        const int known = migrations().back().version;
-        if (schema_version(d) > known) {
-            throw storage_error("the database's schema is version " +
-                                std::to_string(schema_version(d)) +
-                                ", newer than this ordercast knows (" + std::to_string(known) +
-                                "): run the newer ordercast, or restore a backup taken before "
-                                "the upgrade");
-        }
+        refuse_newer_schema(schema_version(d), migrations());
         for (const auto& m : migrations()) {
             if (m.version <= schema_version(d)) continue;
             sql::transaction tx(d);

@@ -81,9 +81,11 @@ void connection::exec_script(const char* sql) {
 }
 
 sql::rows connection::exec(std::string_view sql, std::span<const sql::param> params) {
-    auto& slot = cache_[std::string(sql)];
-    if (!slot) slot = std::make_unique<statement>(db_, sql);
-    auto& st = *slot;
+    // Looked up by the text as given: a key is copied only the first time a statement runs.
+    auto it = cache_.find(sql);
+    if (it == cache_.end())
+        it = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, sql)).first;
+    auto& st = *it->second;
     if (params.size() != st.slots.size())
         throw storage_error("sqlite: " + std::to_string(params.size()) + " parameters for " +
                             std::to_string(st.slots.size()) + " in: " + std::string(sql));
@@ -150,14 +152,7 @@ int schema_version(connection& c) {
 }
 
 void migrate(connection& c) {
-    const int known = migrations().back().version;
-    if (schema_version(c) > known) {
-        throw storage_error("the database's schema is version " +
-                            std::to_string(schema_version(c)) +
-                            ", newer than this ordercast knows (" + std::to_string(known) +
-                            "): run the newer ordercast, or restore a backup taken before the "
-                            "upgrade");
-    }
+    refuse_newer_schema(schema_version(c), migrations());
     for (const auto& m : migrations()) {
         if (m.version <= schema_version(c)) continue;
         sql::transaction tx(c);

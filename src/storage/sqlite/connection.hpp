@@ -32,7 +32,14 @@ public:
 private:
     struct statement;
     sqlite3* db_ = nullptr;
-    std::unordered_map<std::string, std::unique_ptr<statement>> cache_;
+    // Transparent: found by a string_view without building a std::string.
+    struct text_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
+    std::unordered_map<std::string, std::unique_ptr<statement>, text_hash, std::equal_to<>> cache_;
 };
 
 // Applies the migrations the file does not have yet (PRAGMA user_version records the last);
