@@ -2,7 +2,6 @@
 #include <boost/json.hpp>
 
 #include "api/ops_api.hpp"
-#include "web/assets.hpp"
 
 namespace ordercast::api {
 namespace json = boost::json;
@@ -18,10 +17,6 @@ void ops_api::add_routes(route_table& routes) {
                [this](const call&, respond_fn r) { ready(std::move(r)); });
     routes.add(http::verb::get, "/metrics", open,
                [this](const call&, respond_fn r) { metrics(std::move(r)); });
-    routes.add(http::verb::get, "/client.js", open,
-               [this](const call& c, respond_fn r) { route_asset(c, std::move(r)); });
-    routes.add(http::verb::get, "/openapi.json", open,
-               [this](const call& c, respond_fn r) { route_asset(c, std::move(r)); });
 }
 
 void ops_api::ready(respond_fn respond) {
@@ -43,22 +38,6 @@ void ops_api::metrics(respond_fn respond) {
         res.prepare_payload();
         respond(std::move(res));
     });
-}
-
-void ops_api::route_asset(const call& c, respond_fn respond) {
-    const auto target = std::string_view(c.req.target().data(), c.req.target().size());
-    const auto* a = web::find_asset(target.substr(0, target.find('?')));
-    if (!a) return respond(error_response(http::status::not_found, "not-found", "no such file"));
-    const bool fresh = c.req[http::field::if_none_match] == a->etag;
-    response res{fresh ? http::status::not_modified : http::status::ok, 11};
-    res.set(http::field::content_type, std::string(a->content_type) + "; charset=utf-8");
-    res.set(http::field::etag, a->etag);
-    // An unversioned URL: caches keep it five minutes, then ask again (a 304 when unchanged).
-    res.set(http::field::cache_control, "public, max-age=300");
-    res.set("X-Content-Type-Options", "nosniff");
-    if (!fresh) res.body() = std::string(a->body);
-    res.prepare_payload();
-    respond(std::move(res));
 }
 
 }  // namespace ordercast::api

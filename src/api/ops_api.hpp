@@ -9,8 +9,7 @@
 
 namespace ordercast::api {
 
-// What operators, orchestrators and browsers fetch: liveness, readiness, metrics, and the files
-// served as they are (/client.js, /openapi.json).
+// What operators and orchestrators ask: liveness, readiness, metrics.
 class ops_api {
 public:
     explicit ops_api(const api_context& ctx);
@@ -19,7 +18,6 @@ public:
 private:
     void ready(respond_fn respond);
     void metrics(respond_fn respond);
-    void route_asset(const call& c, respond_fn respond);
 
     const api_context& ctx_;
 };

@@ -5,18 +5,20 @@
 namespace ordercast::api {
 namespace {
 
-std::vector<std::string_view> segments(std::string_view path) {
-    std::vector<std::string_view> parts;
-    if (path.empty() || path.front() != '/') return {};
+// The segments of a canonical path into `parts` ("/" has none); false for any other spelling.
+bool segments(std::string_view path, std::vector<std::string_view>& parts) {
+    parts.clear();
+    if (path.empty() || path.front() != '/') return false;
+    if (path == "/") return true;
     while (!path.empty()) {
         path.remove_prefix(1);  // the '/'
         auto slash = path.find('/');
         auto part = path.substr(0, slash);
-        if (part.empty()) return {};
+        if (part.empty()) return false;
         parts.push_back(part);
         path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
     }
-    return parts;
+    return true;
 }
 
 // Matches `parts` against `pattern`, collecting the ids and words it captures.
@@ -47,23 +49,25 @@ std::string_view path_of(std::string_view target) {
 
 void route_table::add(http::verb method, std::string_view pattern, access needs,
                       route_handler handler) {
-    std::vector<std::string> parts;
-    for (auto part : segments(pattern)) parts.emplace_back(part);
+    std::vector<std::string_view> views;
+    segments(pattern, views);
+    std::vector<std::string> parts(views.begin(), views.end());
     routes_.push_back({method, std::move(parts), needs, std::move(handler)});
 }
 
 void route_table::capture(const route& r, std::string_view target, call& c) {
     const auto path = path_of(target);
     c.query = path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view();
-    matches(r.pattern, segments(path), c);
+    std::vector<std::string_view> parts;
+    if (segments(path, parts)) matches(r.pattern, parts, c);
 }
 
 const route_table::route* route_table::find(http::verb method, std::string_view target, call& c,
                                             std::string& allowed) const {
     const auto path = path_of(target);
     c.query = path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view();
-    const auto parts = segments(path);
-    if (parts.empty()) return nullptr;
+    std::vector<std::string_view> parts;
+    if (!segments(path, parts)) return nullptr;
     // HEAD is GET without the body (RFC 9110 §9.3.2); the session drops the body.
     if (method == http::verb::head) method = http::verb::get;
     for (const auto& r : routes_) {

@@ -30,6 +30,7 @@ router::router(api_context ctx) : ctx_(std::move(ctx)) {
     menu_.add_routes(routes_);
     catalog_.add_routes(routes_);
     sync_.add_routes(routes_);
+    web_.add_routes(routes_);
 }
 
 std::variant<auth::principal, response> router::authenticate(const request& req) {

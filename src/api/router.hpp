@@ -17,6 +17,7 @@
 #include "api/route_table.hpp"
 #include "api/staff_api.hpp"
 #include "api/sync_api.hpp"
+#include "api/web_api.hpp"
 
 namespace ordercast::api {
 
@@ -48,6 +49,7 @@ private:
     menu_api menu_{ctx_};
     catalog_api catalog_{ctx_};
     sync_api sync_{ctx_};
+    web_api web_;
 };
 
 }  // namespace ordercast::api

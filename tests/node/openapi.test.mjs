@@ -102,10 +102,13 @@ test('every route answers as documented: each success and each listed error, val
   await expect(s, 200, null, 'GET', '/healthz');
   await expect(s, 200, null, 'GET', '/readyz');
   await expect(s, 200, null, 'GET', '/metrics');
-  for (const asset of ['/client.js', '/openapi.json']) {
-    const first = await call(s, 'GET', asset);
+  const board = await expect(s, 200, null, 'GET', '/');
+  const hashed = /src="(\/assets\/[^"]+\.js)"/.exec(board.body)[1];
+  for (const asset of ['/client.js', '/openapi.json', hashed]) {
+    const first = await expect(s, 200, null, 'GET', asset);
     await expect(s, 304, null, 'GET', asset, null, undefined, { 'if-none-match': first.headers.get('etag') });
   }
+  await expect(s, 404, 'not-found', 'GET', hashed.replace(/\.[0-9a-f]{16}\./, '.0000000000000000.'));
 
   // Cities.
   const city = (await expect(s, 201, null, 'POST', '/api/cities', admin, { name: 'Omsk' })).body.id;
