@@ -22,13 +22,22 @@ if [[ -z ${DATABASE_URL:-} && ! -e data/ordercast.db ]]; then
     build/release/ordercast migrate >/dev/null
     build/release/ordercast city add Moscow >/dev/null
     build/release/ordercast menu import scripts/demo-menu.json >/dev/null
-    echo "data/ordercast.db: created with city 1 (Moscow) and the menu of scripts/demo-menu.json"
+    # A staff login for the board, its password generated and kept beside the secret.
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '\n=+/' > data/dev-admin-password)
+    build/release/ordercast user add --login admin --role admin < data/dev-admin-password >/dev/null
+    echo "data/ordercast.db: created with city 1 (Moscow), the menu of scripts/demo-menu.json and the login admin"
 fi
 
 port=${PORT:-3000}
 token=$(build/release/ordercast token --user-id 1 --role admin --ttl 86400)
 customer=$(build/release/ordercast token --user-id 10 --role user --ttl 86400)
+board="The orders board: http://localhost:$port/ — paste the admin token below into its Token field"
+if [[ -s data/dev-admin-password && -z ${DATABASE_URL:-} ]]; then
+    board="The orders board: http://localhost:$port/ — login admin, password $(cat data/dev-admin-password)"
+fi
 cat <<MSG
+$board
+
 ordercast on port $port. An admin token (24 h) is ready; in another terminal:
 
   npx wscat -c "ws://localhost:$port?token=$token"

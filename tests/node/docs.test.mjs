@@ -60,7 +60,7 @@ test('every docs/protocol.md §N cited in code, tests and docs is a section of t
   assert.ok(sections.has('10') && sections.has('12.1'), 'the contract is numbered');
   const wrong = [];
   let cited = 0;
-  for (const file of ['src', 'tests', 'clients', 'docs', 'bench', 'scripts', 'fuzz'].flatMap((d) => sourceFiles(path.join(root, d)))) {
+  for (const file of ['src', 'tests', 'clients', 'docs', 'bench', 'scripts', 'fuzz', 'web'].flatMap((d) => sourceFiles(path.join(root, d)))) {
     const text = fs.readFileSync(file, 'utf8');
     // "docs/protocol.md §10", "protocol.md §7, §12.2" — every § after a mention of the file.
     for (const [mention] of text.matchAll(/protocol\.md( §\d+(?:\.\d+)?(?:,? (?:and )?§\d+(?:\.\d+)?)*)/g)) {

@@ -26,6 +26,7 @@ test('the README walkthrough runs as written against a fresh server', async () =
     const db = ['--database-url', server.databaseUrl];
     assert.equal(spawnSync(bin, ['city', 'add', 'Moscow', ...db]).status, 0);
     assert.equal(spawnSync(bin, ['menu', 'import', path.join(root, 'scripts/demo-menu.json'), ...db]).status, 0);
+    assert.equal(spawnSync(bin, ['user', 'add', '--login', 'admin', '--role', 'admin', ...db], { input: 'a generated password\n' }).status, 0);
     const run = spawnSync('bash', ['-c', `set -euo pipefail\n${blocks.join('\n')}`], {
       cwd: root,
       encoding: 'utf8',
