@@ -36,8 +36,6 @@ if [[ -s data/dev-admin-password && -z ${DATABASE_URL:-} ]]; then
     board="The orders board: http://localhost:$port/ — login admin, password $(cat data/dev-admin-password)"
 fi
 cat <<MSG
-$board
-
 ordercast on port $port. An admin token (24 h) is ready; in another terminal:
 
   npx wscat -c "ws://localhost:$port?token=$token"
@@ -52,6 +50,8 @@ or place an order from the demo menu as customer 10 (the socket gets new-order):
   curl localhost:$port/api/menu -H "Authorization: Bearer $customer"
   curl -X POST localhost:$port/api/orders -H "Authorization: Bearer $customer" \\
        -d '{"city_id":1,"items":[{"menuItemId":1,"quantity":2}]}'
+
+$board
 
 MSG
 exec build/release/ordercast --port "$port" "$@"
