@@ -16,6 +16,19 @@ if [[ -z ${JWT_SECRET:-} ]]; then
     export JWT_SECRET
 fi
 
+# Without a bot token, a development one (not a real bot's: those are "<digits>:<key>"), so the
+# Mini App can be tried in a desktop browser with initData signed for it (printed below).
+dev_bot=""
+if [[ -z ${TELEGRAM_BOT_TOKEN:-} ]]; then
+    mkdir -p data
+    if [[ ! -s data/dev-bot-token ]]; then
+        (umask 077 && printf 'dev:%s' "$(head -c 24 /dev/urandom | base64 | tr -d '\n=+/')" > data/dev-bot-token)
+    fi
+    TELEGRAM_BOT_TOKEN=$(cat data/dev-bot-token)
+    export TELEGRAM_BOT_TOKEN
+    dev_bot=yes
+fi
+
 # The development database starts with one city and a small demo menu, so that an order can
 # be placed at once (only when it is created here, never over an existing one).
 if [[ -z ${DATABASE_URL:-} && ! -e data/ordercast.db ]]; then
@@ -52,6 +65,14 @@ or place an order from the demo menu as customer 10 (the socket gets new-order):
        -d '{"city_id":1,"items":[{"menuItemId":1,"quantity":2}]}'
 
 $board
+MSG
+if [[ -n $dev_bot ]]; then
+    cat <<MSG
+The customers' Mini App, as Telegram would open it for a customer (a development bot token in
+data/dev-bot-token; a fresh link: build/release/ordercast telegram init-data --telegram-id 10 --url ...):
+
+  $(build/release/ordercast telegram init-data --telegram-id 10 --first-name Developer --url "http://localhost:$port/app")
 
 MSG
+fi
 exec build/release/ordercast --port "$port" "$@"

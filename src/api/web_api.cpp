@@ -13,6 +13,15 @@ constexpr std::string_view board_policy =
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
     "require-trusted-types-for 'script'; trusted-types 'none'";
 
+// The Mini App also runs Telegram's script (that one file, nothing else from outside), which
+// in Telegram Web (an iframe of web.telegram.org) writes the client's styles into a <style>
+// element: inline styles are allowed here, inline script still is not, and only Telegram Web
+// may frame the page.
+constexpr std::string_view app_policy =
+    "default-src 'none'; script-src 'self' https://telegram.org/js/telegram-web-app.js; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self'; connect-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors https://web.telegram.org";
+
 void set_caching(response& res, const web::asset& a) {
     switch (a.cache) {
         case web::caching::immutable:
@@ -25,9 +34,13 @@ void set_caching(response& res, const web::asset& a) {
             break;
         case web::caching::page:
             res.set(http::field::cache_control, "no-store");
-            res.set("Content-Security-Policy", board_policy);
             res.set("Referrer-Policy", "no-referrer");
-            res.set("Cross-Origin-Opener-Policy", "same-origin");
+            if (a.path == "/app") {
+                res.set("Content-Security-Policy", app_policy);
+            } else {
+                res.set("Content-Security-Policy", board_policy);
+                res.set("Cross-Origin-Opener-Policy", "same-origin");
+            }
             break;
     }
 }
@@ -36,7 +49,7 @@ void set_caching(response& res, const web::asset& a) {
 
 void web_api::add_routes(route_table& routes) {
     constexpr auto open = route_table::access::open;
-    for (const char* path : {"/", "/client.js", "/openapi.json", "/assets/{word}/{word}"})
+    for (const char* path : {"/", "/app", "/client.js", "/openapi.json", "/assets/{word}/{word}"})
         routes.add(http::verb::get, path, open, route_asset);
 }
 

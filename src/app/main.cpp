@@ -7,6 +7,7 @@
 #include "app/logging.hpp"
 #include "app/menu_command.hpp"
 #include "app/server.hpp"
+#include "app/telegram_command.hpp"
 #include "app/token_command.hpp"
 #include "config/config.hpp"
 
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
         return app::user_command({args.begin() + 1, args.end()});
     if (!args.empty() && args[0] == "menu")
         return app::menu_command({args.begin() + 1, args.end()});
+    if (!args.empty() && args[0] == "telegram")
+        return app::telegram_command({args.begin() + 1, args.end()});
     if (!args.empty() && args[0] == "city")
         return app::city_command({args.begin() + 1, args.end()});
     if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
@@ -43,7 +46,9 @@ int main(int argc, char** argv) {
                "       ordercast log new-epoch  new event log epoch (after a pg_restore)\n"
                "       ordercast user add|list|passwd|remove   staff accounts (user --help)\n"
                "       ordercast menu import FILE   add or update menu items from JSON\n"
-               "       ordercast city add NAME      add a city\n\n"
+               "       ordercast city add NAME      add a city\n"
+               "       ordercast telegram init-data ...   signed Mini App initData "
+               "(development)\n\n"
                "Each option can also be given as the environment variable named beside it:\n"
             << config::usage();
         return 0;

@@ -26,7 +26,7 @@ test('--version, and --help on every subcommand, which touches nothing', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ordercast-cli-'));
   try {
     const untouched = ['--database-url', `sqlite://${dir}/never.db`];
-    for (const args of [['--help'], ['migrate', '--help'], ['backup', '--help'], ['restore', '--help'], ['log', '--help'], ['log', 'new-epoch', '--help'], ['user', '--help'], ['user', 'add', '--help'], ['menu', '--help'], ['city', '--help'], ['token', '--help']]) {
+    for (const args of [['--help'], ['migrate', '--help'], ['backup', '--help'], ['restore', '--help'], ['log', '--help'], ['log', 'new-epoch', '--help'], ['user', '--help'], ['user', 'add', '--help'], ['menu', '--help'], ['city', '--help'], ['token', '--help'], ['telegram', '--help']]) {
       const res = run([...args, ...untouched]);
       assert.equal(res.status, 0, `${args.join(' ')}: ${res.stderr}`);
       assert.match(res.stdout, /usage|ordercast/, args.join(' '));
@@ -36,6 +36,32 @@ test('--version, and --help on every subcommand, which touches nothing', () => {
     assert.deepEqual(fs.readdirSync(dir), []);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('ordercast telegram init-data signs initData the server accepts, or a Mini App link carrying it; no bot token, no initData', async () => {
+  const bot = '4242:a-bot-token-for-the-cli-test';
+  const srv = await startServer([], { TELEGRAM_BOT_TOKEN: bot });
+  try {
+    const made = run(['telegram', 'init-data', '--telegram-id', '77', '--first-name', 'Olga', '--bot-token', bot]);
+    assert.equal(made.status, 0, made.stderr);
+    const login = await api(srv, 'POST', '/api/auth/telegram', null, { initData: made.stdout.trim() });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    assert.equal(login.body.user.telegram_id, 77);
+    assert.equal(login.body.user.first_name, 'Olga');
+    const link = run(['telegram', 'init-data', '--telegram-id', '77', '--bot-token', bot, '--url', `${srv.base}/app`]);
+    const url = new URL(link.stdout.trim());
+    assert.equal(`${url.origin}${url.pathname}`, `${srv.base}/app`);
+    const carried = new URLSearchParams(url.hash.slice(1)).get('tgWebAppData');
+    assert.equal((await api(srv, 'POST', '/api/auth/telegram', null, { initData: carried })).status, 200);
+    const forged = run(['telegram', 'init-data', '--telegram-id', '77', '--bot-token', 'another:bot']);
+    assert.equal((await api(srv, 'POST', '/api/auth/telegram', null, { initData: forged.stdout.trim() })).status, 401);
+    const none = spawnSync(bin, ['telegram', 'init-data', '--telegram-id', '77'], { encoding: 'utf8', env: { ...process.env, TELEGRAM_BOT_TOKEN: '' } });
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /no bot token/);
+    assert.equal(run(['telegram', 'init-data', '--telegram-id', '0', '--bot-token', bot]).status, 2);
+  } finally {
+    await srv.stop();
   }
 });
 

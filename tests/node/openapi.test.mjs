@@ -103,6 +103,7 @@ test('every route answers as documented: each success and each listed error, val
   await expect(s, 200, null, 'GET', '/readyz');
   await expect(s, 200, null, 'GET', '/metrics');
   const board = await expect(s, 200, null, 'GET', '/');
+  await expect(s, 200, null, 'GET', '/app');
   const hashed = /src="(\/assets\/[^"]+\.js)"/.exec(board.body)[1];
   for (const asset of ['/client.js', '/openapi.json', hashed]) {
     const first = await expect(s, 200, null, 'GET', asset);

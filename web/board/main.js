@@ -3,7 +3,8 @@
 import { connect } from '../../clients/js/ordercast.js';
 import { h } from '../shared/dom.js';
 import { pickLanguage, translatePage, translator } from '../shared/i18n.js';
-import { ApiError, allOrders, apiClient } from './api.js';
+import { say } from '../shared/messages.js';
+import { ApiError, allOrders, apiClient } from '../shared/api.js';
 import { FailedSyncs } from './failed-syncs.js';
 import { ACTIVE, Orders, startOfDay } from './orders.js';
 import { OrdersView } from './orders-view.js';
@@ -33,16 +34,8 @@ function messageOf(e) {
   return e?.message || String(e);
 }
 
-function say(role, text) {
-  const item = h('div', { class: `message message-${role}` },
-    h('span', { role }, text),
-    h('button', { type: 'button', class: 'dismiss', 'aria-label': t('dismiss'), onclick: () => item.remove() }, '×'));
-  $('.messages').append(item);
-  setTimeout(() => item.remove(), role === 'alert' ? 20000 : 5000);
-}
-
-const alert = (e) => say('alert', messageOf(e));
-const notice = (text) => say('status', text);
+const alert = (e) => say($('.messages'), 'alert', messageOf(e), t('dismiss'));
+const notice = (text) => say($('.messages'), 'status', text, t('dismiss'));
 
 // ---- the connection indicator: what the client says, or signed out ----
 

@@ -3,29 +3,13 @@
 // idempotent (statuses only move forward), so an event the snapshot already holds changes
 // nothing.
 
-export const ACTIVE = ['pending', 'confirmed', 'preparing', 'ready', 'delivering'];
-export const COLUMNS = [...ACTIVE, 'done'];
-const FINAL = ['completed', 'cancelled'];
-const RANK = { pending: 0, confirmed: 1, preparing: 2, ready: 3, delivering: 4, completed: 5, cancelled: 5 };
-const NEXT = {
-  pending: ['confirmed', 'cancelled'],
-  confirmed: ['preparing', 'cancelled'],
-  preparing: ['ready', 'cancelled'],
-  ready: ['delivering', 'completed', 'cancelled'],
-  delivering: ['completed', 'cancelled'],
-};
+import { ACTIVE, FINAL, forward } from '../shared/statuses.js';
 
-// The moves the API allows staff from `status` (admin, ceo, a manager of the order's city).
-export function moves(status) {
-  return NEXT[status] ?? [];
-}
+export { ACTIVE, moves } from '../shared/statuses.js';
+export const COLUMNS = [...ACTIVE, 'done'];
 
 export function columnOf(status) {
   return FINAL.includes(status) ? 'done' : status;
-}
-
-function forward(from, to) {
-  return !FINAL.includes(from) && RANK[to] > RANK[from];
 }
 
 // Start of the local day of `now`: the done column holds what ended since.

@@ -25,7 +25,9 @@ function recorders() {
 }
 
 // A page of `browser` on `srv`, watched; `problems()` lists what went wrong in it so far.
-export async function openPage(browser, srv, { viewport = { width: 1280, height: 800 }, locale = 'en-US', path: at = '/' } = {}) {
+// `before(page)` runs before the page loads (e.g. routes); `outside` lists the URLs off the
+// server the page may request (the Mini App loads Telegram's script).
+export async function openPage(browser, srv, { viewport = { width: 1280, height: 800 }, locale = 'en-US', path: at = '/', before, outside = [] } = {}) {
   const context = await browser.newContext({ viewport, locale });
   const page = await context.newPage();
   const problems = [];
@@ -36,9 +38,10 @@ export async function openPage(browser, srv, { viewport = { width: 1280, height:
   page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
   page.on('request', (r) => {
     requests.push(r.url());
-    if (new URL(r.url()).host !== origin) problems.push(`request off the server: ${r.url()}`);
+    if (new URL(r.url()).host !== origin && !outside.includes(r.url())) problems.push(`request off the server: ${r.url()}`);
   });
   await page.addInitScript(recorders);
+  await before?.(page);
   await page.goto(`${srv.base}${at}`);
   return {
     page,

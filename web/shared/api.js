@@ -11,8 +11,8 @@ export class ApiError extends Error {
 
 // `token()` gives the current token; `unauthorized()` runs on a 401 (the token is over).
 export function apiClient(token, unauthorized) {
-  return async function call(method, path, body) {
-    const headers = { authorization: `Bearer ${token()}` };
+  return async function call(method, path, body, extra = {}) {
+    const headers = { authorization: `Bearer ${token()}`, ...extra };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res;
     try {
