@@ -24,6 +24,16 @@ const $ = (selector) => document.querySelector(selector);
 const rub = (digits) => new Intl.NumberFormat(lang, { style: 'currency', currency: 'RUB', currencyDisplay: 'narrowSymbol', minimumFractionDigits: digits, maximumFractionDigits: digits });
 const [whole, kopecks] = [rub(0), rub(2)];
 const money = (x) => (Number.isInteger(x) ? whole : kopecks).format(x);
+// The currency sign where the locale puts it, around an amount kept as plain digits (the
+// hooks [data-cart-total] and [data-bonus-balance] hold the number alone).
+const [signBefore, signAfter] = (() => {
+  const parts = whole.formatToParts(1);
+  const at = parts.findIndex((p) => p.type === 'integer');
+  const join = (list) => list.map((p) => p.value).join('');
+  return [join(parts.slice(0, at)), join(parts.slice(at + 1))];
+})();
+for (const el of document.querySelectorAll('.cur-before')) el.textContent = signBefore;
+for (const el of document.querySelectorAll('.cur-after')) el.textContent = signAfter;
 const when = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
 function alert(e) {
@@ -283,7 +293,7 @@ class App {
           h('button', { type: 'button', onclick: () => { bonuses.value = plain(usable); bonuses.dispatchEvent(new Event('input')); } }, t('all')))),
       h('label', { class: 'comment' }, h('span', {}, t('comment')),
         h('textarea', { name: 'comment', rows: 2, maxlength: 500 }, commentKept)),
-      h('p', { class: 'row total' }, h('span', {}, t('toPay')), h('strong', {}, total, ' ₽')),
+      h('p', { class: 'row total' }, h('span', {}, t('toPay')), h('strong', {}, signBefore, total, signAfter)),
       h('button', { type: 'button', class: 'checkout', 'data-checkout': true, onclick: () => this.checkout() }, t('checkout')));
     this.mirror();
   }
