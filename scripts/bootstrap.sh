@@ -9,6 +9,7 @@ packages=(
     libssl-dev libspdlog-dev libgtest-dev libsqlite3-dev libsodium-dev libcurl4-openssl-dev
     libhiredis-dev redis-server postgresql libpq-dev nginx sqlite3 jq curl
     chromium
+    prometheus  # for promtool, which checks /metrics in the tests (the server is not started)
 )
 
 missing=()

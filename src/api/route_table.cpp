@@ -52,7 +52,7 @@ void route_table::add(http::verb method, std::string_view pattern, access needs,
     std::vector<std::string_view> views;
     segments(pattern, views);
     std::vector<std::string> parts(views.begin(), views.end());
-    routes_.push_back({method, std::move(parts), needs, std::move(handler)});
+    routes_.push_back({method, std::string(pattern), std::move(parts), needs, std::move(handler)});
 }
 
 void route_table::capture(const route& r, std::string_view target, call& c) {

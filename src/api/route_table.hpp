@@ -34,6 +34,7 @@ public:
 
     struct route {
         http::verb method;
+        std::string text;  // the pattern as registered: "/api/orders/{id}"
         std::vector<std::string> pattern;
         access needs;
         route_handler handler;
@@ -45,6 +46,7 @@ public:
     // methods the path does have in `allowed` (for a 405). HEAD finds GET's route.
     const route* find(http::verb method, std::string_view target, call& c,
                       std::string& allowed) const;
+    const std::vector<route>& all() const { return routes_; }
     // Fills `c` with what `r` captures of `target` (again, for a request copied since).
     static void capture(const route& r, std::string_view target, call& c);
 

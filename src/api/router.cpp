@@ -31,6 +31,38 @@ router::router(api_context ctx) : ctx_(std::move(ctx)) {
     catalog_.add_routes(routes_);
     sync_.add_routes(routes_);
     web_.add_routes(routes_);
+    for (const auto& r : routes_.all()) {
+        auto& t = timing_.emplace_back();
+        t.method = std::string(http::to_string(r.method));
+        t.route = r.text;
+    }
+    timing_.emplace_back().route = "unmatched";
+    ctx_.metrics.add_section([this](std::string& out) { render_timing(out); });
+}
+
+respond_fn router::timed(std::size_t route, respond_fn respond) {
+    return [this, route, started = util::steady_us(), respond = std::move(respond)](response res) {
+        const auto status = res.result_int();
+        const std::size_t cls = status >= 100 && status < 600 ? status / 100 - 1 : 4;
+        timing_[route].by_class[cls].observe_us(util::steady_us() - started);
+        respond(std::move(res));
+    };
+}
+
+void router::render_timing(std::string& out) const {
+    static constexpr std::string_view classes[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+    metrics::write_histogram_header(out, metrics::catalog::http_duration);
+    for (const auto& t : timing_) {
+        for (std::size_t c = 0; c < t.by_class.size(); ++c) {
+            const auto& h = t.by_class[c];
+            if (h.count() == 0) continue;  // a route and class never answered: no series
+            metrics::write_histogram_series(
+                out, metrics::catalog::http_duration,
+                (t.method.empty() ? "" : "method=\"" + t.method + "\",") + "route=\"" + t.route +
+                    "\",code=\"" + std::string(classes[c]) + "\"",
+                h);
+        }
+    }
 }
 
 std::variant<auth::principal, response> router::authenticate(const request& req) {
@@ -57,6 +89,8 @@ void router::handle(const request& req, respond_fn respond, std::string_view cli
     call c{req, {}, {}, {}, {}, client};
     std::string allowed;  // methods of the routes whose path matched, for a 405
     const auto* r = routes_.find(req.method(), target, c, allowed);
+    respond = timed(r ? static_cast<std::size_t>(r - routes_.all().data()) : timing_.size() - 1,
+                    std::move(respond));
     if (!r) {
         if (!allowed.empty()) return respond(method_not_allowed(allowed));
         return respond(error_response(http::status::not_found, "not-found",

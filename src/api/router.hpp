@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +20,7 @@
 #include "api/staff_api.hpp"
 #include "api/sync_api.hpp"
 #include "api/web_api.hpp"
+#include "util/histogram.hpp"
 
 namespace ordercast::api {
 
@@ -39,8 +42,22 @@ private:
     void handle_known(const request& req, const route_table::route& r, auth::principal who,
                       std::string_view client, respond_fn respond);
 
+    // How long each route took to answer, by status class
+    // (ordercast_http_request_duration_seconds); one more for requests no route matched.
+    struct route_timing {
+        std::string method;  // none for "unmatched"
+        std::string route;
+        std::array<util::histogram, 5> by_class{
+            util::histogram(util::seconds_buckets), util::histogram(util::seconds_buckets),
+            util::histogram(util::seconds_buckets), util::histogram(util::seconds_buckets),
+            util::histogram(util::seconds_buckets)};
+    };
+    respond_fn timed(std::size_t route, respond_fn respond);
+    void render_timing(std::string& out) const;
+
     api_context ctx_;
     route_table routes_;
+    std::deque<route_timing> timing_;
     ops_api ops_{ctx_};
     auth_api auth_{ctx_};
     events_api events_{ctx_};

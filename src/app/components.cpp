@@ -45,7 +45,7 @@ constexpr std::int64_t presence_expiry_ms = 10'000;
 components::components(const config::config& cfg)
     : cfg_(cfg),
       threads_(cfg.threads ? cfg.threads : std::max(1u, std::thread::hardware_concurrency())),
-      metrics_(threads_),
+      metrics_(threads_, ORDERCAST_VERSION),
       verifier_(cfg.jwt_secret, cfg.jwt_leeway_s),
       shards_(threads_,
               {.send_queue_bytes = cfg.send_queue_bytes,
@@ -220,6 +220,12 @@ void components::add_metrics() {
             {{"admin", here.admin}, {"ceo", here.ceo}, {"manager", here.manager}});
         metrics::write_metric(out, metrics::catalog::unattended_alerts,
                               unattended_ ? static_cast<std::int64_t>(unattended_->sent()) : 0);
+    });
+    metrics_.add_section([this](std::string& out) {
+        metrics::write_metric(out, metrics::catalog::db_queue_depth,
+                              static_cast<std::int64_t>(db_->queued()));
+        metrics::write_histogram(out, metrics::catalog::db_job_wait, db_->wait_times());
+        metrics::write_histogram(out, metrics::catalog::db_job_run, db_->run_times());
     });
     if (outbox_) metrics_.add_section([this](std::string& out) { sync::render(sync_stats_, out); });
 }

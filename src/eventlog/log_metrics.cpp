@@ -22,6 +22,8 @@ void render(std::string& out, const sequencer& order, const log_sink& sink,
                              {"unknown-position", v(replays.unknown_position)},
                              {"unavailable", v(replays.unavailable)}});
     metrics::write_metric(out, metrics::catalog::events_replayed, v(replays.events));
+    metrics::write_histogram(out, metrics::catalog::replay_page_events, replays.page_events);
+    metrics::write_histogram(out, metrics::catalog::event_delivery, sink.delivery_times());
     metrics::write_metric(out, metrics::catalog::sequencer_held_back, v(seq.held_back));
     metrics::write_metric(out, metrics::catalog::sequencer_gap_fills, v(seq.gap_fills));
     metrics::write_metric(out, metrics::catalog::sequencer_filled, v(seq.filled));

@@ -133,6 +133,7 @@ void replay_service::count(const realtime::resume_answer& a, bool first_page) {
         case outcome::replayed:
             if (first_page) stats_.served.fetch_add(1, std::memory_order_relaxed);
             stats_.events.fetch_add(a.events.size(), std::memory_order_relaxed);
+            stats_.page_events.observe(static_cast<double>(a.events.size()));
             break;
         case outcome::history_expired:
             stats_.history_expired.fetch_add(1, std::memory_order_relaxed);

@@ -9,6 +9,7 @@
 #include "domain/repository.hpp"
 #include "realtime/resume.hpp"
 #include "storage/db_executor.hpp"
+#include "util/histogram.hpp"
 
 namespace ordercast::eventlog {
 
@@ -26,6 +27,7 @@ struct replay_stats {
     std::atomic<std::uint64_t> unknown_position{0};
     std::atomic<std::uint64_t> unavailable{0};
     std::atomic<std::uint64_t> events{0};  // events replayed
+    util::histogram page_events{util::count_buckets};
 };
 
 // Serves resumes from the log on the database threads. A reconnect storm must not crowd

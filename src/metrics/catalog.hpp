@@ -9,7 +9,7 @@ namespace ordercast::metrics {
 
 struct metric {
     std::string_view name;
-    std::string_view type;  // counter or gauge
+    std::string_view type;  // counter, gauge or histogram
     std::string_view help;
 };
 
@@ -33,6 +33,34 @@ inline constexpr metric slow_consumer_drops{"ordercast_slow_consumer_drops_total
                                             "Sockets closed because they could not keep up."};
 inline constexpr metric http_responses{"ordercast_http_responses_total", "counter",
                                        "HTTP responses by status class."};
+inline constexpr metric http_duration{
+    "ordercast_http_request_duration_seconds", "histogram",
+    "Time from a request read to its answer, by method, route (its pattern) and status class."};
+inline constexpr metric build_info{"ordercast_build_info", "gauge",
+                                   "Always 1; the version of this binary in its label."};
+
+// The process (metrics::write_process), as every Prometheus exporter names them.
+inline constexpr metric process_cpu_seconds{"process_cpu_seconds_total", "counter",
+                                            "User and system CPU time spent in seconds."};
+inline constexpr metric process_resident_memory{"process_resident_memory_bytes", "gauge",
+                                                "Resident memory size in bytes."};
+inline constexpr metric process_virtual_memory{"process_virtual_memory_bytes", "gauge",
+                                               "Virtual memory size in bytes."};
+inline constexpr metric process_start_time{
+    "process_start_time_seconds", "gauge",
+    "Start time of the process since the Unix epoch in seconds."};
+inline constexpr metric process_open_fds{"process_open_fds", "gauge",
+                                         "Number of open file descriptors."};
+inline constexpr metric process_max_fds{"process_max_fds", "gauge",
+                                        "Maximum number of open file descriptors."};
+
+// The database threads (storage::db_worker).
+inline constexpr metric db_queue_depth{"ordercast_db_queue_depth", "gauge",
+                                       "Database jobs waiting for a database thread."};
+inline constexpr metric db_job_wait{"ordercast_db_job_wait_seconds", "histogram",
+                                    "Time a database job waited in the queue before it ran."};
+inline constexpr metric db_job_run{"ordercast_db_job_run_seconds", "histogram",
+                                   "Time a database job ran on its database thread."};
 
 // The event log (eventlog::render).
 inline constexpr metric event_log_head{
@@ -46,6 +74,12 @@ inline constexpr metric replays{"ordercast_replays_total", "counter",
                                 "Resumes (?since=) by outcome: served, or the resync reason."};
 inline constexpr metric events_replayed{"ordercast_events_replayed_total", "counter",
                                         "Events sent to resuming sockets from the log."};
+inline constexpr metric replay_page_events{
+    "ordercast_replay_page_events", "histogram",
+    "Events in each page of a served resume (a resume is one page unless it is long)."};
+inline constexpr metric event_delivery{
+    "ordercast_event_delivery_seconds", "histogram",
+    "Time from an event's commit on this instance to its frames queued on every socket here."};
 inline constexpr metric sequencer_held_back{
     "ordercast_sequencer_held_back_total", "counter",
     "Events that arrived before an earlier one and waited for it."};

@@ -1,6 +1,9 @@
 #include "metrics/registry.hpp"
 
 #include <algorithm>
+#include <charconv>
+
+#include "metrics/process.hpp"
 
 namespace ordercast::metrics {
 namespace {
@@ -24,7 +27,41 @@ std::string label(std::string_view key, std::string_view value) {
     return text;
 }
 
+// The shortest text that reads back as `v` ("0.0005", "1", "2.5").
+std::string number(double v) {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    return ec == std::errc{} ? std::string(buf, end) : "NaN";
+}
+
 }  // namespace
+
+void write_histogram_header(std::string& out, const metric& m) {
+    header(out, m);
+}
+
+void write_histogram_series(std::string& out, const metric& m, std::string_view labels,
+                            const util::histogram& h) {
+    const std::string prefix = labels.empty() ? "" : std::string(labels) + ",";
+    const std::string bucket = std::string(m.name) + "_bucket";
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < h.bounds().size(); ++i) {
+        total += h.in_bucket(i);
+        line(out, bucket, prefix + label("le", number(h.bounds()[i])),
+             static_cast<std::int64_t>(total));
+    }
+    total += h.in_bucket(h.bounds().size());
+    line(out, bucket, prefix + label("le", "+Inf"), static_cast<std::int64_t>(total));
+    out.append(m.name).append("_sum");
+    if (!labels.empty()) out.append("{").append(labels).append("}");
+    out.append(" ").append(number(h.sum())).append("\n");
+    line(out, std::string(m.name) + "_count", labels, static_cast<std::int64_t>(total));
+}
+
+void write_histogram(std::string& out, const metric& m, const util::histogram& h) {
+    write_histogram_header(out, m);
+    write_histogram_series(out, m, "", h);
+}
 
 void write_metric(std::string& out, const metric& m, std::int64_t value) {
     header(out, m);
@@ -43,7 +80,7 @@ void shard_stats::count_close(std::uint16_t code) {
     closes[static_cast<std::size_t>(it - tracked_close_codes.begin())].fetch_add(1, relaxed);
 }
 
-registry::registry(unsigned shards) {
+registry::registry(unsigned shards, std::string version) : version_(std::move(version)) {
     for (unsigned i = 0; i < shards; ++i) shards_.push_back(std::make_unique<shard_stats>());
 }
 
@@ -104,6 +141,9 @@ std::string registry::render(std::size_t rooms) const {
         line(out, catalog::http_responses.name, label("class", classes[c]),
              static_cast<std::int64_t>(http_by_class_[c].load(relaxed)));
     }
+    header(out, catalog::build_info);
+    line(out, catalog::build_info.name, label("version", version_), 1);
+    write_process(out);
     for (const auto& section : sections_) section(out);
     return out;
 }

@@ -13,14 +13,15 @@
 #include "auth/jwt.hpp"
 #include "auth/principal.hpp"
 #include "metrics/catalog.hpp"
+#include "util/histogram.hpp"
 
 namespace ordercast::metrics {
 
 using counter = std::atomic<std::uint64_t>;
 
 // Close codes counted by name; anything else is counted as "other".
-inline constexpr std::array<std::uint16_t, 12> tracked_close_codes = {
-    1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 4001, 4002};
+inline constexpr std::array<std::uint16_t, 13> tracked_close_codes = {
+    1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 1013, 4001, 4002};
 
 // Written only by one shard's thread (relaxed), read by the scraper. Its own cache lines,
 // so shards never share one.
@@ -38,6 +39,13 @@ struct alignas(64) shard_stats {
 // One unlabelled metric (of metrics/catalog.hpp) in Prometheus text: HELP, TYPE, its value.
 void write_metric(std::string& out, const metric& m, std::int64_t value);
 
+// A histogram in Prometheus text: HELP and TYPE once (write_histogram_header), then each
+// series with its labels ("route=\"/\"", or none): cumulative buckets, sum, count.
+void write_histogram_header(std::string& out, const metric& m);
+void write_histogram_series(std::string& out, const metric& m, std::string_view labels,
+                            const util::histogram& h);
+void write_histogram(std::string& out, const metric& m, const util::histogram& h);
+
 // One metric with one label, a value per label value.
 void write_labelled(std::string& out, const metric& m, std::string_view key,
                     std::initializer_list<std::pair<std::string_view, std::int64_t>> values);
@@ -45,7 +53,7 @@ void write_labelled(std::string& out, const metric& m, std::string_view key,
 // All the process's figures; renders Prometheus text.
 class registry {
 public:
-    explicit registry(unsigned shards);
+    explicit registry(unsigned shards, std::string version = "");
 
     shard_stats& shard(unsigned i) { return *shards_[i]; }
     void count_auth_failure(auth::token_error e) {
@@ -66,6 +74,7 @@ private:
     counter publishes_{0};
     std::array<counter, 6> http_by_class_{};  // 1xx..5xx, other
     std::vector<std::function<void(std::string&)>> sections_;
+    std::string version_;
 };
 
 }  // namespace ordercast::metrics

@@ -63,6 +63,11 @@ void db_worker::stop() {
     threads_.clear();
 }
 
+std::size_t db_worker::queued() const {
+    std::lock_guard guard(lock_);
+    return queue_.size();
+}
+
 void db_worker::run(domain::repository& repo) {
     for (;;) {
         pending next;
@@ -73,12 +78,22 @@ void db_worker::run(domain::repository& repo) {
             next = std::move(queue_.front());
             queue_.pop_front();
         }
-        if (std::chrono::steady_clock::now() - next.queued > limits_.max_wait) {
+        const auto started = std::chrono::steady_clock::now();
+        wait_.observe(std::chrono::duration<double>(started - next.queued).count());
+        if (started - next.queued > limits_.max_wait) {
             // Its caller has given up on it by now, or will be glad of a quick answer.
             if (next.refused) next.refused();
             continue;
         }
         // Nothing a job throws may end the thread, or the process.
+        struct timed {
+            util::histogram& h;
+            std::chrono::steady_clock::time_point from;
+            ~timed() {
+                h.observe(
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count());
+            }
+        } timing{run_, started};
         try {
             next.work(repo);
             if (!probe_repo_) healthy_ = true;

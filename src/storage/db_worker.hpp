@@ -12,6 +12,7 @@
 
 #include "domain/repository.hpp"
 #include "storage/db_executor.hpp"
+#include "util/histogram.hpp"
 #include "util/worker.hpp"
 
 namespace ordercast::storage {
@@ -48,6 +49,10 @@ public:
     void post(job work, refusal refused) override;
     // The database answered the last probe (or, without a probe, the last job).
     bool healthy() const { return healthy_; }
+    // Jobs waiting now; how long jobs waited, and ran (ordercast_db_* metrics).
+    std::size_t queued() const;
+    const util::histogram& wait_times() const { return wait_; }
+    const util::histogram& run_times() const { return run_; }
     // Ends the query under way on every connection and refuses what is queued; returns
     // once every database thread has finished. Idempotent.
     void stop();
@@ -66,7 +71,9 @@ private:
     std::vector<std::unique_ptr<domain::repository>> repos_;
     std::unique_ptr<domain::repository> probe_repo_;
     std::atomic<bool> healthy_{true};
-    std::mutex lock_;
+    util::histogram wait_{util::seconds_buckets};
+    util::histogram run_{util::seconds_buckets};
+    mutable std::mutex lock_;
     std::condition_variable wake_;        // the job threads
     std::condition_variable probe_wake_;  // the probe, when stopping
     std::deque<pending> queue_;

@@ -33,6 +33,7 @@ http_session::access_line http_session::access_of(const wire::request& req) cons
                                    c == '_' || c == '.' || c == ':';
                         });
     a.request_id = usable ? std::string(given) : util::request_id();
+    a.address = wire::client_address(req, client_, client_is_loopback_);
     return a;
 }
 
@@ -47,6 +48,7 @@ void http_session::log_access(const access_line& a, const wire::response& res) {
                     static_cast<long long>((util::steady_us() - a.started_us) / 1000));
     util::add_field(line, "bytes", static_cast<long long>(res.body().size()));
     if (a.user_id) util::add_field(line, "user_id", static_cast<long long>(*a.user_id));
+    if (!a.address.empty()) util::add_field(line, "address", a.address);
     util::add_field(line, "request_id", a.request_id);
     spdlog::info("{}", line);
 }

@@ -54,6 +54,7 @@ private:
         std::string path;
         std::optional<std::int64_t> user_id;
         std::string request_id;  // X-Request-Id as given (when usable) or made here
+        std::string address;     // the client's (wire::client_address)
     };
     access_line access_of(const wire::request& req) const;
     static void log_access(const access_line& a, const wire::response& res);

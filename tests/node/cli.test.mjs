@@ -254,7 +254,7 @@ test('ordercast backup copies a SQLite database consistently while orders are be
   }
 });
 
-test('logs: one access line per request with fields (JSON lines in LOG_FORMAT=json), X-Request-Id echoed, refusals at info, no secrets', async () => {
+test('logs: one access line per request with fields, the client address among them (JSON lines in LOG_FORMAT=json), X-Request-Id echoed, refusals at info, no secrets', async () => {
   const srv = await startServer([], { LOG_FORMAT: 'json' });
   try {
     const admin = token(7, 'admin');
@@ -276,7 +276,7 @@ test('logs: one access line per request with fields (JSON lines in LOG_FORMAT=js
     const access = lines.filter((l) => l.event === 'http');
     const first = access.find((l) => l.request_id === 'checkout-42');
     assert.deepEqual({ ...first, time: undefined, duration_ms: undefined, bytes: undefined },
-      { time: undefined, level: 'info', event: 'http', method: 'GET', path: '/api/orders', status: 200, duration_ms: undefined, bytes: undefined, user_id: 7, request_id: 'checkout-42' });
+      { time: undefined, level: 'info', event: 'http', method: 'GET', path: '/api/orders', status: 200, duration_ms: undefined, bytes: undefined, user_id: 7, address: '127.0.0.1', request_id: 'checkout-42' });
     assert.ok(Number.isInteger(first.duration_ms) && first.bytes > 0);
     assert.ok(access.some((l) => l.path === '/nowhere' && l.status === 404 && l.user_id === undefined));
     assert.ok(lines.some((l) => l.level === 'info' && /websocket refused: .*close 4001/.test(l.msg ?? '')));
@@ -289,7 +289,7 @@ test('logs: one access line per request with fields (JSON lines in LOG_FORMAT=js
   const text = await startServer([]);
   try {
     await fetch(`${text.base}/healthz`, { headers: { 'x-request-id': 'r1' } });
-    await eventually(async () => /info event=http method=GET path=\/healthz status=200 duration_ms=\d+ bytes=\d+ request_id=r1/.test(text.log()), 5000);
+    await eventually(async () => /info event=http method=GET path=\/healthz status=200 duration_ms=\d+ bytes=\d+ address=127\.0\.0\.1 request_id=r1/.test(text.log()), 5000);
   } finally {
     await text.stop();
   }
