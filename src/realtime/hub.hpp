@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "realtime/frame.hpp"
+#include "util/small_vector.hpp"
 
 namespace ordercast::realtime {
 
@@ -34,12 +35,14 @@ private:
         std::uint32_t index;  // position in the room's member list
     };
     std::uint64_t last_delivery_ = 0;  // dedups an event sent to several of its rooms
-    std::vector<membership> rooms_;
+    // A customer's socket is in one room: held inline, not in an allocation of its own.
+    util::small_vector<membership, 1> rooms_;
 };
 
 struct room {
     const std::string* name;
-    std::vector<subscriber*> members;
+    // Most rooms are one customer's (user-{id}) with one socket: held inline.
+    util::small_vector<subscriber*, 1> members;
 };
 
 // One shard's room index: room name -> members. Single-threaded: only its shard's thread

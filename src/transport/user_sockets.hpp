@@ -5,6 +5,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "util/small_vector.hpp"
+
 namespace ordercast::transport {
 
 class shard;
@@ -29,9 +31,9 @@ public:
 private:
     std::uint32_t max_;
     std::mutex lock_;
-    // A small vector per user (at most max_per_user + 1 entries): a deque would cost a
-    // 512-byte block for every connected user.
-    std::unordered_map<std::int64_t, std::vector<socket_ref>> by_user_;
+    // A small vector per user (at most max_per_user + 1 entries), the first inline: most
+    // users have one socket (a deque would cost a 512-byte block for every connected user).
+    std::unordered_map<std::int64_t, util::small_vector<socket_ref, 1>> by_user_;
 };
 
 }  // namespace ordercast::transport

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <vector>
 
 #include "realtime/frame.hpp"
 
@@ -13,19 +12,31 @@ namespace ordercast::wire {
 
 // A socket's send queue: references to shared frames, oldest first, in a power-of-two ring
 // that doubles when full; the head may be partly written. It owns no frame: what leaves it
-// is handed to the caller (who releases it). Touched by one thread only.
+// is handed to the caller (who releases it). Touched by one thread only. The first two
+// slots are inside the ring itself: an idle socket (a greeting, a ping) never allocates,
+// and a busy one keeps the array it grew to.
 class send_ring {
 public:
+    send_ring() = default;
+    send_ring(const send_ring&) = delete;
+    send_ring& operator=(const send_ring&) = delete;
+    ~send_ring() {
+        if (slots_ != inline_) delete[] slots_;
+    }
+
     bool empty() const { return count_ == 0; }
     std::uint32_t size() const { return count_; }
     // Bytes of the head already written (a frame is never interleaved with another).
     std::uint32_t head_offset() const { return head_offset_; }
 
     void push(realtime::out_frame* f) {
-        if (count_ == slots_.size()) {
-            std::vector<realtime::out_frame*> bigger(std::max<std::size_t>(8, slots_.size() * 2));
-            for (std::uint32_t i = 0; i < count_; ++i) bigger[i] = at(i);
-            slots_.swap(bigger);
+        if (count_ == capacity_) {
+            const std::uint32_t bigger = std::max<std::uint32_t>(8, capacity_ * 2);
+            auto* slots = new realtime::out_frame*[bigger];
+            for (std::uint32_t i = 0; i < count_; ++i) slots[i] = at(i);
+            if (slots_ != inline_) delete[] slots_;
+            slots_ = slots;
+            capacity_ = bigger;
             head_ = 0;
         }
         slots_[(head_ + count_) & mask()] = f;
@@ -77,10 +88,12 @@ public:
     }
 
 private:
-    std::size_t mask() const { return slots_.size() - 1; }
+    std::uint32_t mask() const { return capacity_ - 1; }
     realtime::out_frame* at(std::uint32_t i) const { return slots_[(head_ + i) & mask()]; }
 
-    std::vector<realtime::out_frame*> slots_;
+    realtime::out_frame* inline_[2] = {};
+    realtime::out_frame** slots_ = inline_;
+    std::uint32_t capacity_ = 2;
     std::uint32_t head_ = 0;
     std::uint32_t count_ = 0;
     std::uint32_t head_offset_ = 0;

@@ -67,6 +67,19 @@ TEST(SendRing, GrowsPastItsCapacityWhileWrappedAndKeepsTheOrder) {
     EXPECT_TRUE(ring.empty());
 }
 
+TEST(SendRing, GrowsOutOfItsInlineSlotsWhileWrappedAndKeepsTheOrder) {
+    send_ring ring;
+    const auto release = [](realtime::out_frame* x) { x->release(); };
+    ring.push(frames({"a"})[0]);
+    ring.push(frames({"b"})[0]);
+    ring.written(1, release);     // "a" is out: the head is the second inline slot
+    ring.push(frames({"c"})[0]);  // wraps into the first
+    ring.push(frames({"d"})[0]);  // full: grows onto the heap, in order
+    EXPECT_EQ(gathered(ring), "bcd");
+    ring.written(4, release);
+    EXPECT_TRUE(ring.empty());
+}
+
 TEST(SendRing, ClearingKeepsAHalfWrittenHeadWhenAsked) {
     send_ring ring;
     auto f = frames({"head", "tail", "more"});
