@@ -120,6 +120,7 @@ void shard::reap() {
 }
 
 void shard::attach(ws_session& s) {
+    due_by(0);  // its deadlines are not set yet: the next tick looks at it
     s.next_ = sessions_;
     if (sessions_) sessions_->prev_ = &s;
     sessions_ = &s;
@@ -159,10 +160,14 @@ void shard::schedule_tick() {
 
 void shard::tick() {
     const std::int64_t now = util::steady_ms();
+    if (now < next_walk_ms_) return;
     const std::int64_t unix_now = util::unix_seconds();
+    // Nothing due for an hour unless a session says otherwise.
+    next_walk_ms_ = now + 3600 * 1000;
     for (ws_session* s = sessions_; s;) {
         ws_session* next = s->next_;
         s->tick(now, unix_now);
+        due_by(s->next_due(now, unix_now));
         s->maybe_destroy();
         s = next;
     }

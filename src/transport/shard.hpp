@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -51,6 +52,9 @@ protected:
 // delivery path takes no lock.
 class shard {
 public:
+    // A session has something to do at `ms` (steady clock): the tick walks the sessions
+    // then, and not before — idle sockets cost nothing between their own deadlines.
+    void due_by(std::int64_t ms) { next_walk_ms_ = std::min(next_walk_ms_, ms); }
     shard(unsigned index, ws_settings settings, metrics::shard_stats& stats, user_sockets& users,
           realtime::presence& presence);
     ~shard();
@@ -160,6 +164,7 @@ private:
     std::vector<std::function<void()>> next_pass_;  // waiting for the pass after it
     bool flush_posted_ = false;
     ws_session* sessions_ = nullptr;  // intrusive list of every session of this shard
+    std::int64_t next_walk_ms_ = 0;   // the earliest deadline of any session (due_by)
     std::unordered_set<shutdown_listener*> listeners_;
     bool shutting_down_ = false;
     std::function<void()> on_idle_;

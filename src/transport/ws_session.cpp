@@ -13,6 +13,7 @@
 #include <boost/asio/post.hpp>
 #include <cassert>
 #include <cerrno>
+#include <limits>
 
 #include <spdlog/spdlog.h>
 
@@ -28,8 +29,6 @@ namespace {
 constexpr std::size_t max_message_bytes = 64 * 1024;
 constexpr std::size_t max_fragments = 1024;
 constexpr std::int64_t close_timeout_ms = 5000;
-// A message begun must be finished within this: each unfinished one may hold up to 64 KiB.
-constexpr std::int64_t message_timeout_ms = 5000;
 
 std::atomic<std::uint64_t> next_serial{1};
 
@@ -132,6 +131,7 @@ void ws_session::accept(const auth::principal& who,
         }
     }
     next_ping_ms_ = util::steady_ms() + shard_.settings().ping_interval_ms;
+    shard_.due_by(next_due(util::steady_ms(), util::unix_seconds()));
     rate_.fill(shard_.settings().rate_limit_per_s, util::steady_us());
 }
 
@@ -161,6 +161,7 @@ void ws_session::close(std::uint16_t code, std::string_view reason) {
                                         : realtime::out_frame::make_close(code, reason));
     close_queued_ = true;
     close_deadline_ms_ = util::steady_ms() + close_timeout_ms;
+    shard_.due_by(close_deadline_ms_);
 }
 
 void ws_session::abort(std::uint16_t code) {
@@ -183,6 +184,24 @@ void ws_session::finish_close() {
     release_queue(false);
     ::close(fd_);  // also leaves the poller's set
     fd_ = -1;
+}
+
+std::int64_t ws_session::next_due(std::int64_t now_ms, std::int64_t unix_s) const {
+    switch (state_) {
+        case state::open: {
+            std::int64_t due = next_ping_ms_;
+            if (authenticated_) due = std::min(due, now_ms + (who_.expires_at - unix_s) * 1000);
+            if (message_started_ms_)
+                due = std::min(due, message_started_ms_ + message_timeout_ms + 1);
+            return due;
+        }
+        case state::closing:
+        case state::draining:
+            return close_deadline_ms_;
+        case state::dead:
+            break;
+    }
+    return std::numeric_limits<std::int64_t>::max();
 }
 
 void ws_session::tick(std::int64_t now_ms, std::int64_t unix_s) {

@@ -66,6 +66,9 @@ public:
     void flush();
     // `now_ms` on the steady clock, `unix_s` the wall clock: read once per tick for all.
     void tick(std::int64_t now_ms, std::int64_t unix_s);
+    // When tick has something to do next: a ping, a pong missed, the token's expiry, an
+    // unfinished message's time limit, the close handshake's.
+    std::int64_t next_due(std::int64_t now_ms, std::int64_t unix_s) const;
     // Queues a close frame after what is already queued; nothing else is sent after it.
     void close(std::uint16_t code, std::string_view reason);
     void on_flushed_by_shard() { dirty_ = false; }
@@ -74,6 +77,8 @@ public:
 private:
     friend class shard;
     enum class state : std::uint8_t { open, closing, draining, dead };
+    // A message begun must be finished within this: each unfinished one may hold up to 64 KiB.
+    static constexpr std::int64_t message_timeout_ms = 5000;
 
     ws_session(shard& owner, int fd);
     ~ws_session();
