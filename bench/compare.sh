@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-subscribers=10000 events=200 window=16 echo_connections=1000 echo_s=4 held=15000 idle_s=35
+subscribers=10000 events=200 window=16 echo_connections=1000 echo_s=4 held=15000 idle_s=70
 only=ordercast,uws,ws repeat=3 threads=1
 while (($#)); do
     case $1 in
@@ -41,13 +41,14 @@ loadgen=build/release/loadgen
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# Starts server $1 on a free port; sets $pid and $port.
+# Starts server $1 on a free port (more ordercast options after it); sets $pid and $port.
 start() {
-    local log=$work/$1.log
-    case $1 in
+    local log=$work/$1.log name=$1
+    shift
+    case $name in
         ordercast) taskset -c 0 build/release/ordercast --port 0 --host 127.0.0.1 --jwt-secret "$secret" \
                        --database-url "sqlite://$work/ordercast.db" \
-                       --threads "$threads" --rate-limit-per-s 1000000 --log-level info 2>"$log" & ;;
+                       --threads "$threads" --rate-limit-per-s 1000000 --log-level info "$@" 2>"$log" & ;;
         uws) PORT=0 JWT_SECRET=$secret taskset -c 0 node bench/peers/uws-server.mjs 2>"$log" & ;;
         ws) PORT=0 JWT_SECRET=$secret taskset -c 0 node bench/peers/ws-server.mjs 2>"$log" & ;;
     esac
@@ -58,7 +59,7 @@ start() {
         kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
         sleep 0.05
     done
-    [[ -n $port ]] || { echo "compare.sh: $1 did not start" >&2; exit 1; }
+    [[ -n $port ]] || { echo "compare.sh: $name did not start" >&2; exit 1; }
 }
 
 stop() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
@@ -82,8 +83,15 @@ median_run() {
 declare -A result
 run() {
     local name=$1 out
-    # Memory and idle cost on a fresh process: hold connections, measure, release.
-    start "$name"
+    # Memory and idle cost on a fresh process: hold connections, measure, release. First 500
+    # connections come and go, so that code paged in by the first handshakes (HMAC, JSON:
+    # ~2 MB of shared libraries for ordercast) is not counted as memory per connection.
+    # Every idle socket is pinged once a minute by both (uWebSockets.js: idleTimeout 60;
+    # ordercast: PING_INTERVAL_MS=60000 here, 30000 by default), and the idle window holds
+    # one such round of each.
+    start "$name" --ping-interval-ms 60000
+    taskset -c 1 "$loadgen" --port "$port" --secret "$secret" --scenario connect --connections 500 >/dev/null
+    sleep 0.5
     local before; before=$(rss_kib "$pid")
     taskset -c 1 "$loadgen" --port "$port" --secret "$secret" --scenario hold --connections "$held" \
         --hold-s $((idle_s + 30)) >"$work/hold.out" &
@@ -184,4 +192,5 @@ for row in "${rows[@]}"; do
 done
 echo
 echo "machine: $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d); servers pinned to core 0, load generator to core 1;"
-echo "ordercast threads: $threads; median of $repeat runs; idle CPU over ${idle_s} s (ping interval 30 s)"
+echo "ordercast threads: $threads; median of $repeat runs; memory after a warm-up of 500 connections;"
+echo "idle CPU over ${idle_s} s, each server pinging every idle socket once a minute"
