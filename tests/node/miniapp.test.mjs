@@ -93,6 +93,8 @@ test('a customer orders from her city\'s menu; taps and a lost answer make one o
   assert.equal(main.isVisible, true);
   assert.match(main.text, /1,120\.50/);
   assert.equal((await calls(page, 'BackButton.show')).length > 0, true);
+  assert.ok((await calls(page, 'onEvent')).some(([, name]) => name === 'activated'), 'the client listens for Telegram\'s activated event');
+  assert.deepEqual((await calls(page, 'ready')).length, 1);
 
   // Every checkout request, with its key; the first one's answer is lost on the way back.
   const keys = [];
