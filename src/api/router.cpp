@@ -42,15 +42,13 @@ router::router(api_context ctx) : ctx_(std::move(ctx)) {
 
 respond_fn router::timed(std::size_t route, respond_fn respond) {
     return [this, route, started = util::steady_us(), respond = std::move(respond)](response res) {
-        const auto status = res.result_int();
-        const std::size_t cls = status >= 100 && status < 600 ? status / 100 - 1 : 4;
-        timing_[route].by_class[cls].observe_us(util::steady_us() - started);
+        timing_[route].by_class[metrics::status_class(res.result_int())].observe_us(
+            util::steady_us() - started);
         respond(std::move(res));
     };
 }
 
 void router::render_timing(std::string& out) const {
-    static constexpr std::string_view classes[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
     metrics::write_histogram_header(out, metrics::catalog::http_duration);
     for (const auto& t : timing_) {
         for (std::size_t c = 0; c < t.by_class.size(); ++c) {
@@ -59,7 +57,7 @@ void router::render_timing(std::string& out) const {
             metrics::write_histogram_series(
                 out, metrics::catalog::http_duration,
                 (t.method.empty() ? "" : "method=\"" + t.method + "\",") + "route=\"" + t.route +
-                    "\",code=\"" + std::string(classes[c]) + "\"",
+                    "\",code=\"" + std::string(metrics::status_classes[c]) + "\"",
                 h);
         }
     }

@@ -47,10 +47,10 @@ private:
     struct route_timing {
         std::string method;  // none for "unmatched"
         std::string route;
-        std::array<util::histogram, 5> by_class{
+        std::array<util::histogram, metrics::status_classes.size()> by_class{
             util::histogram(util::seconds_buckets), util::histogram(util::seconds_buckets),
             util::histogram(util::seconds_buckets), util::histogram(util::seconds_buckets),
-            util::histogram(util::seconds_buckets)};
+            util::histogram(util::seconds_buckets), util::histogram(util::seconds_buckets)};
     };
     respond_fn timed(std::size_t route, respond_fn respond);
     void render_timing(std::string& out) const;

@@ -54,26 +54,16 @@ std::int64_t open_fds() {
     return n;
 }
 
-void write_double(std::string& out, const metric& m, double value) {
-    out.append("# HELP ").append(m.name).append(" ").append(m.help).append("\n");
-    out.append("# TYPE ").append(m.name).append(" ").append(m.type).append("\n");
-    std::ostringstream v;
-    v.precision(15);
-    v << value;
-    out.append(m.name).append(" ").append(v.str()).append("\n");
-}
-
 }  // namespace
 
 void write_process(std::string& out) {
     const auto fields = stat_fields();
     const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
     const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
-    write_double(out, catalog::process_cpu_seconds,
-                 (field(fields, 14) + field(fields, 15)) / ticks);
-    write_double(out, catalog::process_resident_memory, field(fields, 24) * page);
-    write_double(out, catalog::process_virtual_memory, field(fields, 23));
-    write_double(out, catalog::process_start_time, boot_time() + field(fields, 22) / ticks);
+    write_real(out, catalog::process_cpu_seconds, (field(fields, 14) + field(fields, 15)) / ticks);
+    write_real(out, catalog::process_resident_memory, field(fields, 24) * page);
+    write_real(out, catalog::process_virtual_memory, field(fields, 23));
+    write_real(out, catalog::process_start_time, boot_time() + field(fields, 22) / ticks);
     write_metric(out, catalog::process_open_fds, open_fds());
     rlimit limit{};
     getrlimit(RLIMIT_NOFILE, &limit);

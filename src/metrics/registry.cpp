@@ -68,6 +68,11 @@ void write_metric(std::string& out, const metric& m, std::int64_t value) {
     line(out, m.name, "", value);
 }
 
+void write_real(std::string& out, const metric& m, double value) {
+    header(out, m);
+    out.append(m.name).append(" ").append(number(value)).append("\n");
+}
+
 void write_labelled(std::string& out, const metric& m, std::string_view key,
                     std::initializer_list<std::pair<std::string_view, std::int64_t>> values) {
     header(out, m);
@@ -85,8 +90,7 @@ registry::registry(unsigned shards, std::string version) : version_(std::move(ve
 }
 
 void registry::count_http(unsigned status) {
-    std::size_t cls = status >= 100 && status < 600 ? status / 100 - 1 : 5;
-    http_by_class_[cls].fetch_add(1, relaxed);
+    http_by_class_[status_class(status)].fetch_add(1, relaxed);
 }
 
 std::string registry::render(std::size_t rooms) const {
@@ -136,9 +140,8 @@ std::string registry::render(std::size_t rooms) const {
     header(out, catalog::slow_consumer_drops);
     line(out, catalog::slow_consumer_drops.name, "", slow);
     header(out, catalog::http_responses);
-    static const char* classes[] = {"1xx", "2xx", "3xx", "4xx", "5xx", "other"};
     for (std::size_t c = 0; c < http_by_class_.size(); ++c) {
-        line(out, catalog::http_responses.name, label("class", classes[c]),
+        line(out, catalog::http_responses.name, label("class", status_classes[c]),
              static_cast<std::int64_t>(http_by_class_[c].load(relaxed)));
     }
     header(out, catalog::build_info);

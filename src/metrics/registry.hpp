@@ -36,8 +36,17 @@ struct alignas(64) shard_stats {
     void count_close(std::uint16_t code);
 };
 
+// HTTP status classes as metrics label them: 1xx to 5xx, "other" for anything else.
+inline constexpr std::array<std::string_view, 6> status_classes = {"1xx", "2xx", "3xx",
+                                                                   "4xx", "5xx", "other"};
+inline std::size_t status_class(unsigned status) {
+    return status >= 100 && status < 600 ? status / 100 - 1 : status_classes.size() - 1;
+}
+
 // One unlabelled metric (of metrics/catalog.hpp) in Prometheus text: HELP, TYPE, its value.
 void write_metric(std::string& out, const metric& m, std::int64_t value);
+// The same with a value that is not a whole number (seconds, bytes read as a double).
+void write_real(std::string& out, const metric& m, double value);
 
 // A histogram in Prometheus text: HELP and TYPE once (write_histogram_header), then each
 // series with its labels ("route=\"/\"", or none): cumulative buckets, sum, count.
@@ -72,7 +81,7 @@ private:
     std::vector<std::unique_ptr<shard_stats>> shards_;
     std::array<counter, auth::token_error_count> auth_failures_{};
     counter publishes_{0};
-    std::array<counter, 6> http_by_class_{};  // 1xx..5xx, other
+    std::array<counter, status_classes.size()> http_by_class_{};
     std::vector<std::function<void(std::string&)>> sections_;
     std::string version_;
 };

@@ -6,20 +6,11 @@ import assert from 'node:assert/strict';
 import { Client, addStaff, api, startServer, token } from './lib/server.mjs';
 import { startGulyash } from './lib/fake-gulyash.mjs';
 import { launchChromium } from './lib/browser.mjs';
-import { openPage, seedShop } from './lib/pages.mjs';
+import { card, openPage, seedShop, signIn } from './lib/pages.mjs';
 
 let browser;
 before(async () => { browser = await launchChromium(); });
 after(async () => { await browser?.close(); });
-
-async function signIn(page, login, password = 'a long password') {
-  await page.fill('form[data-signin] input[name=login]', login);
-  await page.fill('form[data-signin] input[name=password]', password);
-  await page.click('form[data-signin] button[type=submit]');
-  await page.waitForSelector('[data-connection=connected]');
-}
-
-const card = (page, id) => page.locator(`[data-order-id="${id}"]`);
 
 test('sound is off until turned on; then a new order rings, order-unattended marks the card and rings again, with a notification while hidden', async () => {
   const srv = await startServer(['--pending-alert-s', '1']);

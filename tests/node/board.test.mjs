@@ -10,20 +10,11 @@ import path from 'node:path';
 import { Client, addStaff, api, sign, startServer, token } from './lib/server.mjs';
 import { freePort } from './lib/ports.mjs';
 import { launchChromium } from './lib/browser.mjs';
-import { openPage, seedShop } from './lib/pages.mjs';
+import { card, openPage, seedShop, signIn } from './lib/pages.mjs';
 
 let browser;
 before(async () => { browser = await launchChromium(); });
 after(async () => { await browser?.close(); });
-
-async function signIn(page, login, password = 'a long password') {
-  await page.fill('form[data-signin] input[name=login]', login);
-  await page.fill('form[data-signin] input[name=password]', password);
-  await page.click('form[data-signin] button[type=submit]');
-  await page.waitForSelector('[data-connection=connected]');
-}
-
-const card = (page, id) => page.locator(`[data-order-id="${id}"]`);
 
 test('GET / is the board with the headers of §12; every asset it loads has a content-hashed name kept a year', async () => {
   const srv = await startServer();

@@ -10,8 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, api, startServer, token } from './lib/server.mjs';
 
-function promtool(text) {
-  const run = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+// Runs promtool with `args` (and `input` on its standard input); a missing promtool fails.
+function promtool(args, input = '') {
+  const run = spawnSync('promtool', args, { input, encoding: 'utf8' });
   if (run.error) throw new Error('promtool is not installed (scripts/bootstrap.sh installs the prometheus package)');
   return run;
 }
@@ -50,7 +51,7 @@ test('a live server\'s /metrics passes promtool check metrics, with process figu
     await fetch(`${srv.base}/nowhere`);
 
     const text = await (await fetch(`${srv.base}/metrics`)).text();
-    const checked = promtool(text);
+    const checked = promtool(['check', 'metrics'], text);
     assert.equal(checked.status, 0, `promtool: ${checked.stdout}${checked.stderr}`);
     assert.equal(`${checked.stdout}${checked.stderr}`.trim(), '', 'no warnings either');
     const m = parse(text);
@@ -89,8 +90,7 @@ test('deploy/grafana-dashboard.json: valid JSON whose every query parses (promto
   try {
     const rules = exprs.map((e, i) => `      - record: dashboard:query_${i}\n        expr: ${JSON.stringify(e.replaceAll('$__rate_interval', '5m'))}`);
     fs.writeFileSync(path.join(dir, 'rules.yml'), `groups:\n  - name: dashboard\n    rules:\n${rules.join('\n')}\n`);
-    const checked = spawnSync('promtool', ['check', 'rules', path.join(dir, 'rules.yml')], { encoding: 'utf8' });
-    if (checked.error) throw new Error('promtool is not installed (scripts/bootstrap.sh installs the prometheus package)');
+    const checked = promtool(['check', 'rules', path.join(dir, 'rules.yml')]);
     assert.equal(checked.status, 0, checked.stdout + checked.stderr);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

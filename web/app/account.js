@@ -2,18 +2,18 @@
 // order-status-updated and bonus-updated. Kept in sessionStorage with the client's position
 // (lastEventId, epoch), so when Telegram reloads the WebView the app shows what it had and
 // resumes from there: the events it missed are replayed, nothing is lost.
+import { Snapshot } from '../shared/snapshot.js';
 import { forward } from '../shared/statuses.js';
 
-export class Account {
+export class Account extends Snapshot {
   constructor(storage, key) {
+    super();
     this.storage = storage;
     this.key = key;
     this.orders = new Map(); // id -> order, shown newest first
     this.balance = null;
     this.next = null; // next_before of the history
     this.position = null; // { lastEventId, epoch } of what is held
-    this.loading = false;
-    this.waiting = [];
     this.handlers = new Set();
     try {
       const kept = JSON.parse(storage.getItem(key) ?? 'null');
@@ -44,23 +44,12 @@ export class Account {
     return [...this.orders.values()].sort((a, b) => b.id - a.id);
   }
 
-  beginLoad() {
-    this.loading = true;
-    this.waiting = [];
-  }
-
   endLoad(orders, next, balance) {
     this.orders = new Map(orders.map((o) => [o.id, o]));
     this.next = next;
     this.balance = balance;
-    this.loading = false;
     this.changed('all');
-    for (const [type, data] of this.waiting.splice(0)) this.apply(type, data);
-  }
-
-  failLoad() {
-    this.loading = false;
-    for (const [type, data] of this.waiting.splice(0)) this.apply(type, data);
+    this.settle();
   }
 
   // An older page of the history.
@@ -70,8 +59,7 @@ export class Account {
     this.changed('orders');
   }
 
-  apply(type, data) {
-    if (this.loading) return void this.waiting.push([type, data]);
+  handle(type, data) {
     if (type === 'order-created') return this.placed(data);
     if (type === 'order-status-updated') return this.moved(data.orderId, data.newStatus, data.timestamp);
     if (type === 'bonus-updated' && Number.isFinite(data.balance)) {

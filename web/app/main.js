@@ -2,10 +2,11 @@
 // live order status and bonus balance. Signs in with Telegram's initData; talks WebSocket
 // only through the official client.
 import { connect } from '../../clients/js/ordercast.js';
-import { ApiError, apiClient } from '../shared/api.js';
+import { apiClient, claims, request, socketUrl } from '../shared/api.js';
 import { h, fill } from '../shared/dom.js';
 import { pickLanguage, translatePage, translator } from '../shared/i18n.js';
-import { say } from '../shared/messages.js';
+import { messageOf, say } from '../shared/messages.js';
+import { roubles } from '../shared/money.js';
 import { Account } from './account.js';
 import { Cart, plain, toPay } from './cart.js';
 import en from './strings.en.js';
@@ -21,25 +22,13 @@ translatePage(document, t);
 document.title = t('title');
 
 const $ = (selector) => document.querySelector(selector);
-const rub = (digits) => new Intl.NumberFormat(lang, { style: 'currency', currency: 'RUB', currencyDisplay: 'narrowSymbol', minimumFractionDigits: digits, maximumFractionDigits: digits });
-const [whole, kopecks] = [rub(0), rub(2)];
-const money = (x) => (Number.isInteger(x) ? whole : kopecks).format(x);
-// The currency sign where the locale puts it, around an amount kept as plain digits (the
-// hooks [data-cart-total] and [data-bonus-balance] hold the number alone).
-const [signBefore, signAfter] = (() => {
-  const parts = whole.formatToParts(1);
-  const at = parts.findIndex((p) => p.type === 'integer');
-  const join = (list) => list.map((p) => p.value).join('');
-  return [join(parts.slice(0, at)), join(parts.slice(at + 1))];
-})();
+const { format: money, signBefore, signAfter } = roubles(lang);
+// The hooks [data-cart-total] and [data-bonus-balance] hold the number alone, the sign beside.
 for (const el of document.querySelectorAll('.cur-before')) el.textContent = signBefore;
 for (const el of document.querySelectorAll('.cur-after')) el.textContent = signAfter;
 const when = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
-function alert(e) {
-  const text = e instanceof ApiError && e.code === 'network' ? t('networkError') : e?.message || String(e);
-  say($('.messages'), 'alert', text, t('dismiss'));
-}
+const alert = (e) => say($('.messages'), 'alert', messageOf(e, t), t('dismiss'));
 
 if (!tg.initData) {
   $('[data-outside]').hidden = false; // opened outside Telegram: nothing to sign in with
@@ -58,20 +47,8 @@ async function start() {
   let expires = 0;
   // The token from initData; again whenever it has run out.
   async function signIn() {
-    const res = await fetch('/api/auth/telegram', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ initData: tg.initData }),
-    }).catch(() => null);
-    const body = res ? await res.json().catch(() => ({})) : {};
-    if (!res) throw new ApiError(0, 'network', 'network');
-    if (!res.ok) throw new ApiError(res.status, body.error, body.message ?? `HTTP ${res.status}`);
-    token = body.token;
-    try {
-      expires = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).exp * 1000;
-    } catch {
-      expires = 0;
-    }
+    token = (await request('POST', '/api/auth/telegram', { initData: tg.initData })).token;
+    expires = (claims(token)?.exp ?? 0) * 1000;
     return token;
   }
   const getToken = async () => (token && Date.now() < expires ? token : signIn());
@@ -121,8 +98,7 @@ class App {
     this.loadCities();
 
     const kept = this.account.position;
-    const ws = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
-    this.client = connect(ws, { getToken, since: kept?.lastEventId ?? undefined, epoch: kept?.epoch ?? undefined });
+    this.client = connect(socketUrl(), { getToken, since: kept?.lastEventId ?? undefined, epoch: kept?.epoch ?? undefined });
     const c = this.client;
     for (const type of ['order-created', 'order-status-updated', 'bonus-updated']) {
       c.on(type, (d) => {

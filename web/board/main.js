@@ -3,13 +3,14 @@
 import { connect } from '../../clients/js/ordercast.js';
 import { h } from '../shared/dom.js';
 import { pickLanguage, translatePage, translator } from '../shared/i18n.js';
-import { say } from '../shared/messages.js';
-import { ApiError, allOrders, apiClient } from '../shared/api.js';
+import { messageOf, say } from '../shared/messages.js';
+import { allOrders, apiClient, claims, request, socketUrl } from '../shared/api.js';
+import { roubles } from '../shared/money.js';
 import { FailedSyncs } from './failed-syncs.js';
 import { ACTIVE, Orders, startOfDay } from './orders.js';
 import { OrdersView } from './orders-view.js';
 import { Presence } from './presence.js';
-import { Session, claims } from './session.js';
+import { Session } from './session.js';
 import { Sound } from './sound.js';
 import { StaffView } from './staff-view.js';
 import en from './strings.en.js';
@@ -29,12 +30,7 @@ let board = null;
 
 // ---- messages to the person ----
 
-function messageOf(e) {
-  if (e instanceof ApiError && e.code === 'network') return t('networkError');
-  return e?.message || String(e);
-}
-
-const alert = (e) => say($('.messages'), 'alert', messageOf(e), t('dismiss'));
+const alert = (e) => say($('.messages'), 'alert', messageOf(e, t), t('dismiss'));
 const notice = (text) => say($('.messages'), 'status', text, t('dismiss'));
 
 // ---- the connection indicator: what the client says, or signed out ----
@@ -62,16 +58,9 @@ signin.addEventListener('submit', async (e) => {
   let token = pasted;
   if (!pasted) {
     try {
-      const res = await fetch('/api/auth/login', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ login: signin.login.value, password: signin.password.value }),
-      });
-      const body = await res.json().catch(() => ({}));
-      if (!res.ok) return alert(new ApiError(res.status, body.error, body.message ?? `HTTP ${res.status}`));
-      token = body.token;
-    } catch {
-      return alert(new ApiError(0, 'network'));
+      token = (await request('POST', '/api/auth/login', { login: signin.login.value, password: signin.password.value })).token;
+    } catch (err) {
+      return alert(err);
     }
   }
   signin.reset();
@@ -120,13 +109,12 @@ class Board {
     this.loads = 0;
     const overseer = me.role === 'admin' || me.role === 'ceo';
     const names = new Map(cities.map((c) => [c.id, c.name]));
-    const rub = (digits) => new Intl.NumberFormat(lang, { style: 'currency', currency: 'RUB', currencyDisplay: 'narrowSymbol', minimumFractionDigits: digits, maximumFractionDigits: digits });
-    const [whole, kopecks] = [rub(0), rub(2)];
+    const money = roubles(lang);
     const clock = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' });
     const ui = {
       t, call, alert, notice, cities, role: me.role,
       cityName: (id) => names.get(id) ?? t('cityId', { id }),
-      money: (x) => (Number.isInteger(x) ? whole : kopecks).format(x),
+      money: money.format,
       time: (iso) => clock.format(new Date(iso)),
       orderLabel: (id) => t('orderNumber', { number: this.orders.byId.get(id)?.order_number ?? id }),
       thresholds: () => thresholds.get(),
@@ -155,8 +143,7 @@ class Board {
       }
     });
     indicate('reconnecting');
-    const ws = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
-    this.client = connect(ws, { getToken: session.getToken });
+    this.client = connect(socketUrl(), { getToken: session.getToken });
     const c = this.client;
     c.on('state', (state, detail) => this.state(state, detail));
     for (const type of ['new-order', 'order-status-updated']) c.on(type, (d) => this.orders.apply(type, d));

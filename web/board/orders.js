@@ -3,6 +3,7 @@
 // idempotent (statuses only move forward), so an event the snapshot already holds changes
 // nothing.
 
+import { Snapshot } from '../shared/snapshot.js';
 import { ACTIVE, FINAL, forward } from '../shared/statuses.js';
 
 export { ACTIVE, moves } from '../shared/statuses.js';
@@ -19,11 +20,10 @@ export function startOfDay(now) {
   return d.getTime();
 }
 
-export class Orders {
+export class Orders extends Snapshot {
   constructor() {
+    super();
     this.byId = new Map();
-    this.loading = false;
-    this.waiting = [];
     this.handlers = new Set();
   }
 
@@ -37,28 +37,15 @@ export class Orders {
     for (const f of this.handlers) f(change, order, old);
   }
 
-  beginLoad() {
-    this.loading = true;
-    this.waiting = [];
-  }
-
   // The snapshot is in: it replaces what was held, then the events that came meanwhile apply.
   endLoad(orders) {
     const unattended = new Set([...this.byId.values()].filter((o) => o.unattended).map((o) => o.id));
     this.byId = new Map(orders.map((o) => [o.id, { ...o, unattended: unattended.has(o.id) && o.status === 'pending' }]));
-    this.loading = false;
     this.emit('reset');
-    for (const [type, data] of this.waiting.splice(0)) this.apply(type, data);
+    this.settle();
   }
 
-  // The snapshot failed: what was held stays, and the events that came meanwhile apply to it.
-  failLoad() {
-    this.loading = false;
-    for (const [type, data] of this.waiting.splice(0)) this.apply(type, data);
-  }
-
-  apply(type, data) {
-    if (this.loading) return void this.waiting.push([type, data]);
+  handle(type, data) {
     if (type === 'new-order') return this.added(data);
     if (type === 'order-status-updated') return this.moved(data.orderId, data.newStatus, data.timestamp);
     if (type === 'order-unattended') return this.unattended(data.orderId);

@@ -2,17 +2,9 @@
 // closes, never in a cookie). When it runs out, the official client's getToken asks for the
 // sign-in form again and waits for it.
 
-const KEY = 'ordercast.board.token';
+import { claims } from '../shared/api.js';
 
-// The token's claims (unverified: the server judges the token; this only reads `exp`).
-export function claims(token) {
-  try {
-    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    return JSON.parse(atob(part));
-  } catch {
-    return null;
-  }
-}
+const KEY = 'ordercast.board.token';
 
 export class Session {
   constructor(storage) {

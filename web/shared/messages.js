@@ -1,6 +1,14 @@
 // Messages to the person: an alert ([role=alert], e.g. the server's refusal of a request) or a
 // notice ([role=status]), each with a dismiss button, gone by itself after a while.
+import { ApiError } from './api.js';
 import { h } from './dom.js';
+
+// What to tell the person of a failed request: the server's message, or that it cannot be
+// reached (`t('networkError')`).
+export function messageOf(e, t) {
+  if (e instanceof ApiError && e.code === 'network') return t('networkError');
+  return e?.message || String(e);
+}
 
 export function say(container, role, text, dismissLabel) {
   const item = h('div', { class: `message message-${role}` },

@@ -62,6 +62,17 @@ export async function openPage(browser, srv, { viewport = { width: 1280, height:
   };
 }
 
+// Signs in on the board with a login and password, and waits for its socket to connect.
+export async function signIn(page, login, password = 'a long password') {
+  await page.fill('form[data-signin] input[name=login]', login);
+  await page.fill('form[data-signin] input[name=password]', password);
+  await page.click('form[data-signin] button[type=submit]');
+  await page.waitForSelector('[data-connection=connected]');
+}
+
+// An order's card on the board (docs/protocol.md §12.3 hooks).
+export const card = (page, id) => page.locator(`[data-order-id="${id}"]`);
+
 // Two cities, a menu sold in both, and a customer's way to order.
 export async function seedShop(srv) {
   const admin = token(1, 'admin');
