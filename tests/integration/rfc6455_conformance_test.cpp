@@ -212,6 +212,20 @@ TEST_F(Rfc6455, AnUnfinishedMessageIsClosedAfterItsDeadline) {
     EXPECT_LT(waited, std::chrono::seconds(8));
 }
 
+// The same on a socket that has been idle a while: the shard, which walks its sockets only
+// when one has something due, learns of the new deadline when the message begins.
+TEST_F(Rfc6455, AnUnfinishedMessageOnAnIdleSocketIsClosedAfterItsDeadline) {
+    auto c = open_socket();
+    // Idle past the shard's first ticks, so its next walk is the ping's, 30 s away.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    c->send_frame(0x01, std::string(1000, 'a'));
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(c->read_close_code(9000), 1008);
+    const auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(waited, std::chrono::seconds(4));
+    EXPECT_LT(waited, std::chrono::seconds(8));
+}
+
 // The deadline is per message: a client that keeps finishing messages while always having
 // begun the next one (reads that end mid-frame) is not cut off.
 TEST_F(Rfc6455, MessagesStreamedBackToBackOutliveTheUnfinishedMessageDeadline) {
