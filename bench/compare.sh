@@ -2,7 +2,8 @@
 # ordercast side by side with the same protocol on uWebSockets.js and on Node's ws: the
 # same load generator, the same scenarios, one table with absolute figures and ratios.
 #   bench/compare.sh [--subscribers N] [--events K] [--window W] [--echo-connections C]
-#                    [--held H] [--idle-s S] [--only ordercast,uws,ws] [--repeat R] [--threads T]
+#                    [--held H] [--idle-s S] [--spread-s P] [--only ordercast,uws,ws] [--repeat R]
+#                    [--threads T]
 # Defaults are sized for a 2-core machine (a process may hold at most 20,000 files here).
 # The reference method: the server under test is pinned to core 0 (taskset) and runs one
 # network thread, like the single-threaded Node peers; the load generator is pinned to
@@ -14,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 subscribers=10000 events=200 window=16 echo_connections=1000 echo_s=4 held=15000 idle_s=70
+spread_s=60
 only=ordercast,uws,ws repeat=3 threads=1
 while (($#)); do
     case $1 in
@@ -23,6 +25,7 @@ while (($#)); do
         --echo-connections) echo_connections=$2 ;;
         --held) held=$2 ;;
         --idle-s) idle_s=$2 ;;
+        --spread-s) spread_s=$2 ;;
         --only) only=$2 ;;
         --repeat) repeat=$2 ;;
         --threads) threads=$2 ;;
@@ -67,6 +70,14 @@ stop() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 field() { grep -o "$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2; }
+# The server's CPU over the next $idle_s seconds, in % of a core.
+idle_cpu() {
+    local t0 t1
+    t0=$(cpu_ticks "$pid")
+    sleep "$idle_s"
+    t1=$(cpu_ticks "$pid")
+    awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v s="$idle_s" 'BEGIN { printf "%.2f", d / hz / s * 100 }'
+}
 
 # Runs the load generator $repeat times with the given arguments; prints the output line
 # whose $1 figure is the median.
@@ -99,15 +110,24 @@ run() {
     for _ in $(seq 1200); do grep -q '^held' "$work/hold.out" && break; sleep 0.05; done
     local held_now; held_now=$(field connections "$(cat "$work/hold.out")")
     local after; after=$(rss_kib "$pid")
-    local t0; t0=$(cpu_ticks "$pid")
-    sleep "$idle_s"
-    local t1; t1=$(cpu_ticks "$pid")
+    result[$name,idle_cpu]=$(idle_cpu)
     kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null || true
     result[$name,held]=$held_now
     result[$name,bytes_per_conn]=$(((after - before) * 1024 / held_now))
-    result[$name,idle_cpu]=$(awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v s="$idle_s" \
-        'BEGIN { printf "%.2f", d / hz / s * 100 }')
     stop
+
+    # The same, with the sockets arriving over $spread_s s as a service's do: their keepalive
+    # deadlines then fall in every second of the round rather than together.
+    if ((spread_s > 0)); then
+        start "$name" --ping-interval-ms 60000
+        taskset -c 1 "$loadgen" --port "$port" --secret "$secret" --scenario hold --connections "$held" \
+            --spread-s "$spread_s" --hold-s $((spread_s + idle_s + 30)) >"$work/spread.out" &
+        holder=$!
+        for _ in $(seq $(((spread_s + 60) * 20))); do grep -q '^held' "$work/spread.out" && break; sleep 0.05; done
+        result[$name,idle_spread]=$(idle_cpu)
+        kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null || true
+        stop
+    fi
 
     start "$name"
     out=$(median_run connects_per_s --scenario connect --connections "$subscribers")
@@ -175,6 +195,7 @@ rows=(
     "connect_failed|connects that failed or never completed"
     "bytes_per_conn|server memory per held connection (bytes, RSS growth over $held)"
     "idle_cpu|server CPU idle with $held held, keepalive on (% of a core)"
+    "idle_spread|the same, the $held connected over $spread_s s (% of a core)"
 )
 header="| scenario |"
 sep="|---|"

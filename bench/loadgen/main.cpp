@@ -3,7 +3,7 @@
 //   loadgen --port P --secret S --scenario fanout --connections 10000 --events 100 --window 16
 //   loadgen ... --scenario echo --connections 1000 --duration-s 5
 //   loadgen ... --scenario connect --connections 10000
-//   loadgen ... --scenario hold --connections 15000 --hold-s 10
+//   loadgen ... --scenario hold --connections 15000 --hold-s 10 [--spread-s 60]
 //   loadgen ... --scenario fanout --port2 P2   (subscribers split over two instances)
 //   loadgen ... --scenario storm --connections 10000 --events 50 --server-pid PID
 #include <sys/resource.h>
@@ -68,6 +68,7 @@ options parse(int argc, char** argv) {
     num("--watchers", o.watchers);
     if (kv.count("--duration-s")) o.duration_s = std::stod(kv["--duration-s"]);
     if (kv.count("--hold-s")) o.hold_s = std::stod(kv["--hold-s"]);
+    if (kv.count("--spread-s")) o.spread_s = std::stod(kv["--spread-s"]);
     if (kv.count("--timeout-s")) o.timeout_s = std::stod(kv["--timeout-s"]);
     num("--server-pid", o.server_pid);
     o.parsed_ping = kv.count("--parsed-ping") && kv["--parsed-ping"] == "1";
@@ -232,10 +233,33 @@ int connect_rate(const options& o) {
     return secs < 0 ? 1 : 0;
 }
 
+// Opens `o.connections` sockets in 60 equal batches spread over `o.spread_s` seconds, as a
+// service's sockets arrive: their keepalive deadlines then fall in every second of a round.
+double connect_spread(loop& l, const options& o, handlers& h) {
+    constexpr std::size_t batches = 60;
+    const auto begin = now_ns();
+    std::size_t opened = 0;
+    bool ok = true;
+    for (std::size_t b = 0; b < batches; ++b) {
+        l.run_until(
+            [] { return false; },
+            begin + static_cast<std::uint64_t>(o.spread_s * 1e9 * static_cast<double>(b) / batches),
+            h);
+        const std::size_t n = o.connections * (b + 1) / batches - opened;
+        ok = connect_all(l, o, n, auth::role::user, h, "", 1 + static_cast<std::int64_t>(opened)) >=
+                 0 &&
+             ok;
+        opened += n;
+    }
+    const double took = seconds_since(begin);
+    return ok ? took : -took;
+}
+
 int hold(const options& o) {
     loop l(o.host, o.port, source_addresses(o.sources));
     handlers h;
-    double secs = connect_all(l, o, o.connections, auth::role::user, h);
+    double secs = o.spread_s > 0 ? connect_spread(l, o, h)
+                                 : connect_all(l, o, o.connections, auth::role::user, h);
     std::printf("held connections=%zu connect_seconds=%.3f\n", l.open_count(),
                 secs < 0 ? -secs : secs);
     std::fflush(stdout);

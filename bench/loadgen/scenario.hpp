@@ -25,6 +25,7 @@ struct options {
     std::size_t sources = 8;
     double duration_s = 5;
     double hold_s = 10;
+    double spread_s = 0;            // hold: connect over this many seconds rather than at once
     std::size_t concurrency = 512;  // handshakes in flight while connecting
     std::size_t watchers = 0;       // the storm: connected sockets timed while it rages
     double timeout_s = 120;

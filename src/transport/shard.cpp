@@ -43,7 +43,9 @@ shard::shard(unsigned index, ws_settings settings, metrics::shard_stats& stats, 
       poller_(io_),
       read_buffer_(new char[read_buffer_size]),
       ping_(realtime::out_frame::make(realtime::opcode::ping, {})),
-      pong_(realtime::out_frame::make(realtime::opcode::text, realtime::pong_message())) {
+      pong_(realtime::out_frame::make(realtime::opcode::text, realtime::pong_message())),
+      sessions_(util::steady_ms(), tick_period(settings.ping_interval_ms).count(),
+                settings.ping_interval_ms) {
     schedule_tick();
 }
 
@@ -120,21 +122,16 @@ void shard::reap() {
 }
 
 void shard::attach(ws_session& s) {
-    due_by(0);  // its deadlines are not set yet: the next tick looks at it
-    s.next_ = sessions_;
-    if (sessions_) sessions_->prev_ = &s;
-    sessions_ = &s;
+    sessions_.schedule(s, 0);  // its deadlines are not set yet: the next tick looks at it
 }
 
 void shard::detach(ws_session& s) {
-    if (s.prev_) {
-        s.prev_->next_ = s.next_;
-    } else {
-        sessions_ = s.next_;
-    }
-    if (s.next_) s.next_->prev_ = s.prev_;
-    s.prev_ = s.next_ = nullptr;
+    sessions_.remove(s);
     finish_if_idle();
+}
+
+void shard::due_by(ws_session& s, std::int64_t ms) {
+    sessions_.bring_forward(s, ms);
 }
 
 void shard::detach(shutdown_listener& l) {
@@ -143,7 +140,7 @@ void shard::detach(shutdown_listener& l) {
 }
 
 void shard::finish_if_idle() {
-    if (shutting_down_ && !sessions_ && listeners_.empty() && on_idle_) {
+    if (shutting_down_ && sessions_.empty() && listeners_.empty() && on_idle_) {
         tick_timer_.cancel();
         std::exchange(on_idle_, nullptr)();
     }
@@ -160,42 +157,36 @@ void shard::schedule_tick() {
 
 void shard::tick() {
     const std::int64_t now = util::steady_ms();
-    if (now < next_walk_ms_) return;
     const std::int64_t unix_now = util::unix_seconds();
-    // Nothing due for an hour unless a session says otherwise.
-    next_walk_ms_ = now + 3600 * 1000;
-    for (ws_session* s = sessions_; s;) {
-        ws_session* next = s->next_;
-        s->tick(now, unix_now);
-        due_by(s->next_due(now, unix_now));
-        s->maybe_destroy();
-        s = next;
-    }
+    sessions_.advance(now, [&](ws_session& s) {
+        s.tick(now, unix_now);
+        sessions_.schedule(s, s.next_due(now, unix_now));
+        s.maybe_destroy();
+    });
 }
 
 void shard::reassign_manager_cities(std::int64_t user_id, const std::vector<std::int64_t>& cities) {
-    for (ws_session* s = sessions_; s; s = s->next_) {
-        if (s->is_manager(user_id)) s->reassign_cities(cities);
-    }
+    sessions_.for_each([&](ws_session& s) {
+        if (s.is_manager(user_id)) s.reassign_cities(cities);
+    });
 }
 
 void shard::end_tokens(std::int64_t user_id, std::int64_t before_s) {
-    for (ws_session* s = sessions_; s;) {
-        ws_session* next = s->next_;
-        if (s->holds_token_of(user_id, before_s)) {
-            s->close(close_code::unauthorized, "unauthorized");
-            s->maybe_destroy();
-        }
-        s = next;
+    for (ws_session* s : sessions_.items()) {
+        if (!s->holds_token_of(user_id, before_s)) continue;
+        s->close(close_code::unauthorized, "unauthorized");
+        s->maybe_destroy();
     }
 }
 
 void shard::close_session(std::uint64_t serial, std::uint16_t code, std::string_view reason) {
-    for (ws_session* s = sessions_; s; s = s->next_) {
-        if (s->serial() != serial) continue;
-        s->close(code, reason);
-        return s->maybe_destroy();
-    }
+    ws_session* found = nullptr;
+    sessions_.for_each([&](ws_session& s) {
+        if (s.serial() == serial) found = &s;
+    });
+    if (!found) return;
+    found->close(code, reason);
+    found->maybe_destroy();
 }
 
 void shard::run() {
@@ -257,7 +248,7 @@ void shard::stop_loop() {
 void shard::on_shutdown() {
     if (shutting_down_) return;
     shutting_down_ = true;
-    for (ws_session* s = sessions_; s; s = s->next_)
+    for (ws_session* s : sessions_.items())
         s->close(close_code::going_away, "server shutting down");
     // Copy: a listener detaches itself while stopping.
     auto listeners = std::vector<shutdown_listener*>(listeners_.begin(), listeners_.end());
@@ -273,11 +264,9 @@ void shard::on_shutdown() {
             s->drop_resume();
             --s->ops_;
         }
-        for (ws_session* s = sessions_; s;) {
-            ws_session* next = s->next_;
+        for (ws_session* s : sessions_.items()) {
             s->abort(close_code::abnormal);
             s->maybe_destroy();
-            s = next;
         }
         auto late = std::vector<shutdown_listener*>(listeners_.begin(), listeners_.end());
         for (auto* l : late) l->on_shutdown_deadline();

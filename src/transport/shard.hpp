@@ -22,6 +22,7 @@
 #include "realtime/resume.hpp"
 #include "transport/poller.hpp"
 #include "transport/user_sockets.hpp"
+#include "util/timer_wheel.hpp"
 
 namespace ordercast::transport {
 
@@ -52,9 +53,6 @@ protected:
 // delivery path takes no lock.
 class shard {
 public:
-    // A session has something to do at `ms` (steady clock): the tick walks the sessions
-    // then, and not before — idle sockets cost nothing between their own deadlines.
-    void due_by(std::int64_t ms) { next_walk_ms_ = std::min(next_walk_ms_, ms); }
     shard(unsigned index, ws_settings settings, metrics::shard_stats& stats, user_sockets& users,
           realtime::presence& presence);
     ~shard();
@@ -86,6 +84,9 @@ public:
 
     void attach(ws_session& s);
     void detach(ws_session& s);
+    // `s` has something to do at `ms` (steady clock): its tick comes then, if not earlier.
+    // Each session is filed at its next deadline, so idle sockets cost nothing between them.
+    void due_by(ws_session& s, std::int64_t ms);
     // Watches an upgraded socket's descriptor for `s`.
     bool watch(int fd, ws_session& s);
     // Deletes `s` once the current handler is done: the poller may still hold an event
@@ -163,8 +164,8 @@ private:
     std::vector<std::function<void()>> this_pass_;  // waiting for the pass under way
     std::vector<std::function<void()>> next_pass_;  // waiting for the pass after it
     bool flush_posted_ = false;
-    ws_session* sessions_ = nullptr;  // intrusive list of every session of this shard
-    std::int64_t next_walk_ms_ = 0;   // the earliest deadline of any session (due_by)
+    // Every session of this shard, filed by its next deadline.
+    util::timer_wheel<ws_session> sessions_;
     std::unordered_set<shutdown_listener*> listeners_;
     bool shutting_down_ = false;
     std::function<void()> on_idle_;

@@ -131,7 +131,7 @@ void ws_session::accept(const auth::principal& who,
         }
     }
     next_ping_ms_ = util::steady_ms() + shard_.settings().ping_interval_ms;
-    shard_.due_by(next_due(util::steady_ms(), util::unix_seconds()));
+    shard_.due_by(*this, next_due(util::steady_ms(), util::unix_seconds()));
     rate_.fill(shard_.settings().rate_limit_per_s, util::steady_us());
 }
 
@@ -161,7 +161,7 @@ void ws_session::close(std::uint16_t code, std::string_view reason) {
                                         : realtime::out_frame::make_close(code, reason));
     close_queued_ = true;
     close_deadline_ms_ = util::steady_ms() + close_timeout_ms;
-    shard_.due_by(close_deadline_ms_);
+    shard_.due_by(*this, close_deadline_ms_);
 }
 
 void ws_session::abort(std::uint16_t code) {

@@ -15,6 +15,7 @@
 #include "realtime/hub.hpp"
 #include "realtime/resume.hpp"
 #include "transport/poller.hpp"
+#include "util/timer_wheel.hpp"
 #include "wire/close_code.hpp"
 #include "wire/send_ring.hpp"
 #include "wire/token_bucket.hpp"
@@ -37,6 +38,7 @@ class shard;
 // is closed and no operation of its is pending.
 class ws_session final : public realtime::subscriber,
                          public poll_target,
+                         public util::wheel_hook,
                          private ws_reader_handler {
 public:
     using auth_result = std::variant<auth::principal, auth::token_error>;
@@ -163,8 +165,6 @@ private:
     std::int64_t message_started_ms_ = 0;  // an unfinished message's first bytes; 0: none
     token_bucket rate_;
 
-    ws_session* prev_ = nullptr;  // shard's intrusive list
-    ws_session* next_ = nullptr;
     std::uint8_t ops_ = 0;  // pending posted continuations and calls that must finish first
     state state_ = state::open;
     bool authenticated_ = false;

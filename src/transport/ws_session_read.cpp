@@ -73,7 +73,7 @@ void ws_session::on_bytes(char* data, std::size_t n) {
         message_started_ms_ = 0;
     } else if (!message_started_ms_) {
         message_started_ms_ = util::steady_ms();
-        shard_.due_by(message_started_ms_ + message_timeout_ms + 1);
+        shard_.due_by(*this, message_started_ms_ + message_timeout_ms + 1);
     }
 }
 
