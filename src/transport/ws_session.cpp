@@ -35,8 +35,8 @@ std::atomic<std::uint64_t> next_serial{1};
 }  // namespace
 
 ws_session::ws_session(shard& owner, int fd)
-    : shard_(owner),
-      fd_(fd),
+    : fd_(fd),
+      shard_(owner),
       serial_(next_serial.fetch_add(1, std::memory_order_relaxed)),
       reader_(max_message_bytes, max_fragments) {}
 

@@ -38,8 +38,8 @@ class shard;
 // is closed and no operation of its is pending.
 class ws_session final : public realtime::subscriber,
                          public poll_target,
-                         public util::wheel_hook,
-                         private ws_reader_handler {
+                         private ws_reader_handler,
+                         public util::wheel_hook {  // last: fd_ fits in its tail
 public:
     using auth_result = std::variant<auth::principal, auth::token_error>;
 
@@ -135,8 +135,8 @@ private:
     bool spend_token();
     void handle(std::string_view message);
 
-    shard& shard_;
     int fd_;
+    shard& shard_;
     std::uint64_t serial_;
     ws_reader reader_;
     std::string partial_;  // an unfinished frame, until the rest arrives
