@@ -70,6 +70,15 @@ stop() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 field() { grep -o "$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2; }
+# Opens $held sockets on the server under test that stay open until $holder (set here) is
+# killed; returns once they are all open, or after WAIT_S seconds. More loadgen options after.
+hold_sockets() {
+    local out=$1 wait_s=$2
+    shift 2
+    taskset -c 1 "$loadgen" --port "$port" --secret "$secret" --scenario hold --connections "$held" "$@" >"$out" &
+    holder=$!
+    for _ in $(seq $((wait_s * 20))); do grep -q '^held' "$out" && break; sleep 0.05; done
+}
 # The server's CPU over the next $idle_s seconds, in % of a core.
 idle_cpu() {
     local t0 t1
@@ -104,10 +113,7 @@ run() {
     taskset -c 1 "$loadgen" --port "$port" --secret "$secret" --scenario connect --connections 500 >/dev/null
     sleep 0.5
     local before; before=$(rss_kib "$pid")
-    taskset -c 1 "$loadgen" --port "$port" --secret "$secret" --scenario hold --connections "$held" \
-        --hold-s $((idle_s + 30)) >"$work/hold.out" &
-    local holder=$!
-    for _ in $(seq 1200); do grep -q '^held' "$work/hold.out" && break; sleep 0.05; done
+    hold_sockets "$work/hold.out" 60 --hold-s $((idle_s + 30))
     local held_now; held_now=$(field connections "$(cat "$work/hold.out")")
     local after; after=$(rss_kib "$pid")
     result[$name,idle_cpu]=$(idle_cpu)
@@ -120,10 +126,7 @@ run() {
     # deadlines then fall in every second of the round rather than together.
     if ((spread_s > 0)); then
         start "$name" --ping-interval-ms 60000
-        taskset -c 1 "$loadgen" --port "$port" --secret "$secret" --scenario hold --connections "$held" \
-            --spread-s "$spread_s" --hold-s $((spread_s + idle_s + 30)) >"$work/spread.out" &
-        holder=$!
-        for _ in $(seq $(((spread_s + 60) * 20))); do grep -q '^held' "$work/spread.out" && break; sleep 0.05; done
+        hold_sockets "$work/spread.out" $((spread_s + 60)) --spread-s "$spread_s" --hold-s $((spread_s + idle_s + 30))
         result[$name,idle_spread]=$(idle_cpu)
         kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null || true
         stop

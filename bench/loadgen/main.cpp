@@ -246,9 +246,9 @@ double connect_spread(loop& l, const options& o, handlers& h) {
             begin + static_cast<std::uint64_t>(o.spread_s * 1e9 * static_cast<double>(b) / batches),
             h);
         const std::size_t n = o.connections * (b + 1) / batches - opened;
-        ok = connect_all(l, o, n, auth::role::user, h, "", 1 + static_cast<std::int64_t>(opened)) >=
-                 0 &&
-             ok;
+        if (connect_all(l, o, n, auth::role::user, h, "", 1 + static_cast<std::int64_t>(opened)) <
+            0)
+            ok = false;
         opened += n;
     }
     const double took = seconds_since(begin);

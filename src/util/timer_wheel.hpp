@@ -55,19 +55,14 @@ public:
 
     // Files `item` (moving it if filed) to be handed out at the first tick at or after
     // `due_ms`, and not before the next tick.
-    void schedule(T& item, std::int64_t due_ms) {
-        wheel_hook& h = item;
-        if (h.filed()) unlink(h);
-        link(h, clamp_tick(due_ms));
-    }
+    void schedule(T& item, std::int64_t due_ms) { file(item, clamp_tick(due_ms)); }
     // Files `item` earlier if `due_ms` comes before the tick it is filed at.
     void bring_forward(T& item, std::int64_t due_ms) {
-        wheel_hook& h = item;
+        const wheel_hook& h = item;
         const std::int64_t tick = clamp_tick(due_ms);
         if (h.filed() && static_cast<std::int32_t>(h.tick_ - static_cast<std::uint32_t>(tick)) <= 0)
             return;
-        if (h.filed()) unlink(h);
-        link(h, tick);
+        file(item, tick);
     }
     void remove(T& item) {
         wheel_hook& h = item;
@@ -129,6 +124,10 @@ private:
         const std::int64_t latest = now_tick_ + slots_ - 1;
         if (due_ms >= latest * tick_ms_) return latest;
         return std::max(tick_of(due_ms), now_tick_ + 1);
+    }
+    void file(wheel_hook& h, std::int64_t tick) {
+        if (h.filed()) unlink(h);
+        link(h, tick);
     }
     void link(wheel_hook& h, std::int64_t tick) {
         wheel_hook& head = heads_[slot_of(tick)];
