@@ -221,7 +221,9 @@ test('password checks waiting for the hashing thread are bounded: the rest get 5
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => api(srv, 'POST', '/api/auth/login', null,
       { login: `someone${i}`, password: 'whatever it is' }, { 'x-forwarded-for': `192.0.2.${i + 1}` })));
     const busy = answers.filter((a) => a.status === 503);
-    assert.ok(busy.length >= 1 && busy.length <= 21, `statuses: ${answers.map((a) => a.status)}`);
+    // Eight may wait (the server's queue), and the hashing thread may not have taken the
+    // first of them yet when the ninth arrives: at least eight are checked, never all thirty.
+    assert.ok(busy.length >= 1 && busy.length <= 22, `statuses: ${answers.map((a) => a.status)}`);
     assert.equal(busy[0].body.error, 'busy');
     assert.ok(answers.every((a) => a.status === 401 || a.status === 503));
   } finally {
