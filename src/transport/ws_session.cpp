@@ -26,8 +26,8 @@
 namespace ordercast::transport {
 namespace {
 
-constexpr std::size_t max_message_bytes = 64 * 1024;
-constexpr std::size_t max_fragments = 1024;
+constexpr std::uint32_t max_message_bytes = 64 * 1024;
+constexpr std::uint16_t max_fragments = 1024;
 constexpr std::int64_t close_timeout_ms = 5000;
 
 std::atomic<std::uint64_t> next_serial{1};
@@ -48,7 +48,7 @@ ws_session::~ws_session() {
     }
     shard_.rooms().leave_all(*this);
     release_queue(false);
-    release_held();
+    drop_resume();
     shard_.detach(*this);
     shard_.stats().connections_open.fetch_sub(1, std::memory_order_relaxed);
     if (authenticated_) {
@@ -95,25 +95,30 @@ void ws_session::accept(const auth::principal& who,
                         std::optional<realtime::resume_position> since) {
     who_ = who;
     authenticated_ = true;
+    // Set first: should anything below close the socket, the close deadline replaces it.
+    deadline_ms_ = util::steady_ms() + shard_.settings().ping_interval_ms;
     shard_.stats().connections_by_role[static_cast<std::size_t>(who.who)].fetch_add(
         1, std::memory_order_relaxed);
-    // Joined on this thread, where events are delivered: every event after live_from_
+    // Joined on this thread, where events are delivered: every event after live_from
     // reaches this socket live.
-    live_from_ = shard_.last_event_id;
+    const auto live_from = shard_.last_event_id;
+    if (since) {
+        // Live events wait while the log is read; `connected` goes first when it answers.
+        resume_ = std::make_unique<resume_state>();
+        resume_->live_from = live_from;
+    }
     spdlog::debug("ws open user={} role={}{}", who.user_id, auth::to_string(who.who),
                   since ? " (resuming)" : "");
     auto rooms = realtime::automatic_rooms(who);
     for (const auto& room : rooms) shard_.rooms().join(*this, room, realtime::max_rooms_per_socket);
     if (!since) {
-        send_text(realtime::connected_message(who, live_from_, shard_.epoch));
+        send_text(realtime::connected_message(who, live_from, shard_.epoch));
     } else if (since->epoch && *since->epoch != shard_.epoch) {
         // Another log (restored, replaced, another deployment): its ids mean nothing here.
         realtime::resume_answer other;
         other.result = realtime::resume_answer::outcome::unknown_position;
         finish_resume(std::move(other));
     } else {
-        // Live events wait while the log is read; `connected` goes first when it answers.
-        resuming_ = true;
         realtime::resume_request request{std::move(since->since), std::move(rooms)};
         request.page_bytes = page_bytes();
         ask_log(std::move(request));
@@ -130,7 +135,6 @@ void ws_session::accept(const auth::principal& who,
             });
         }
     }
-    next_ping_ms_ = util::steady_ms() + shard_.settings().ping_interval_ms;
     shard_.due_by(*this, next_due(util::steady_ms(), util::unix_seconds()));
     rate_.fill(shard_.settings().rate_limit_per_s, util::steady_us());
 }
@@ -160,8 +164,8 @@ void ws_session::close(std::uint16_t code, std::string_view reason) {
     queue(code == close_code::no_status ? realtime::out_frame::make(realtime::opcode::close, {})
                                         : realtime::out_frame::make_close(code, reason));
     close_queued_ = true;
-    close_deadline_ms_ = util::steady_ms() + close_timeout_ms;
-    shard_.due_by(*this, close_deadline_ms_);
+    deadline_ms_ = util::steady_ms() + close_timeout_ms;
+    shard_.due_by(*this, deadline_ms_);
 }
 
 void ws_session::abort(std::uint16_t code) {
@@ -189,7 +193,7 @@ void ws_session::finish_close() {
 std::int64_t ws_session::next_due(std::int64_t now_ms, std::int64_t unix_s) const {
     switch (state_) {
         case state::open: {
-            std::int64_t due = next_ping_ms_;
+            std::int64_t due = deadline_ms_;
             if (authenticated_) due = std::min(due, now_ms + (who_.expires_at - unix_s) * 1000);
             if (message_started_ms_)
                 due = std::min(due, message_started_ms_ + message_timeout_ms + 1);
@@ -197,7 +201,7 @@ std::int64_t ws_session::next_due(std::int64_t now_ms, std::int64_t unix_s) cons
         }
         case state::closing:
         case state::draining:
-            return close_deadline_ms_;
+            return deadline_ms_;
         case state::dead:
             break;
     }
@@ -217,17 +221,17 @@ void ws_session::tick(std::int64_t now_ms, std::int64_t unix_s) {
                 close(close_code::policy_violation, "message not finished in time");
                 return;
             }
-            if (now_ms >= next_ping_ms_) {
+            if (now_ms >= deadline_ms_) {
                 if (awaiting_pong_) return abort(close_code::abnormal);
                 awaiting_pong_ = true;
-                next_ping_ms_ = now_ms + shard_.settings().ping_interval_ms;
+                deadline_ms_ = now_ms + shard_.settings().ping_interval_ms;
                 shard_.ping_frame()->retain();
                 queue(shard_.ping_frame());
             }
             return;
         case state::closing:
         case state::draining:
-            if (now_ms >= close_deadline_ms_) abort(close_code::abnormal);
+            if (now_ms >= deadline_ms_) abort(close_code::abnormal);
             return;
         case state::dead:
             return;

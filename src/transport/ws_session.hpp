@@ -109,7 +109,6 @@ private:
     void queue_text(std::string_view json);
     // While a resume is read, frames wait here (in order) rather than in the send queue.
     bool hold(realtime::out_frame* f, std::int64_t event_id);
-    void release_held();
     void queue(realtime::out_frame* f);  // takes a reference
     void send_text(std::string_view json);
     // A reply of ours, counted as a message out (events are counted where they fan out).
@@ -142,7 +141,6 @@ private:
     std::uint8_t ops_ = 0;  // pending posted continuations and calls that must finish first
     state state_ = state::open;
     bool authenticated_ = false;
-    bool resuming_ = false;
     bool dirty_ = false;
     bool awaiting_pong_ = false;
     bool waiting_writable_ = false;
@@ -152,28 +150,31 @@ private:
     bool registered_ = false;  // counted in shard_.users()
     std::size_t queued_bytes_ = 0;
     send_ring ring_;
-    // Resume (docs/protocol.md §10): the live stream starts after live_from_; events up to
-    // skip_through_ came with the replay (or the client had them) and are not sent again.
+    // Resume (docs/protocol.md §10): events up to skip_through_ came with the replay (or the
+    // client had them) and are not sent again.
     std::int64_t skip_through_ = 0;
-    std::int64_t live_from_ = 0;
-    // A replay longer than a page: where it stands. Only while one is under way.
-    struct replay_state {
+    // Only while a resume is under way (most sockets never resume: they do not carry it).
+    struct resume_state {
+        std::int64_t live_from = 0;  // the live stream starts after it
+        // Live frames held, in order, until the replay is queued.
+        std::vector<std::pair<realtime::out_frame*, std::int64_t>> held;
+        std::size_t held_bytes = 0;
+        // A replay longer than a page: where it stands.
         std::vector<std::string> rooms;
         std::int64_t from = 0;   // the last id queued
         std::int64_t up_to = 0;  // the head it was planned against
+        bool paging = false;     // past the first page
         bool asked = false;      // a page is being read
     };
-    std::unique_ptr<replay_state> replay_;
-    std::vector<std::pair<realtime::out_frame*, std::int64_t>> held_;
-    std::size_t held_bytes_ = 0;
+    std::unique_ptr<resume_state> resume_;
 
     std::uint64_t serial_;
     ws_reader reader_;
     std::string partial_;  // an unfinished frame, until the rest arrives
 
     auth::principal who_;
-    std::int64_t next_ping_ms_ = 0;
-    std::int64_t close_deadline_ms_ = 0;
+    // Open: the next ping (a ping out: the pong's deadline). Closing: the close handshake's.
+    std::int64_t deadline_ms_ = 0;
     std::int64_t message_started_ms_ = 0;  // an unfinished message's first bytes; 0: none
     token_bucket rate_;
 };

@@ -26,7 +26,7 @@ void ws_session::ask_log(realtime::resume_request r) {
             if (it == owner.resumes_.end()) return;
             ws_session* s = it->second;
             owner.resumes_.erase(it);
-            if (s->replay_) {
+            if (s->resume_ && s->resume_->paging) {
                 s->continue_replay(std::move(answer));
             } else {
                 s->finish_resume(std::move(answer));
@@ -56,9 +56,9 @@ bool ws_session::resume_failed(const realtime::resume_answer& answer) {
 }
 
 void ws_session::drop_resume() {
-    replay_.reset();
-    resuming_ = false;
-    release_held();
+    if (!resume_) return;
+    for (auto& held : resume_->held) held.first->release();
+    resume_.reset();
 }
 
 void ws_session::finish_resume(realtime::resume_answer answer) {
@@ -67,7 +67,7 @@ void ws_session::finish_resume(realtime::resume_answer answer) {
     // The log's head as the database saw it, which may be ahead of this instance's live
     // stream: the replay (or the client's reload after a resync) covers everything up to it,
     // and the live stream's copies of those events are not sent again.
-    const auto head = std::max(live_from_, answer.head);
+    const auto head = std::max(resume_->live_from, answer.head);
     queue_text(realtime::connected_message(who_, head, shard_.epoch, recovered));
     skip_through_ = std::max(head, answer.since);
     if (!recovered) {
@@ -77,13 +77,15 @@ void ws_session::finish_resume(realtime::resume_answer answer) {
     for (const auto& text : answer.events) queue_text(text);
     if (!answer.more) return end_replay();
     // More than a page: the rest is read page by page as the client reads.
-    replay_ = std::make_unique<replay_state>(
-        replay_state{realtime::automatic_rooms(who_), answer.last_id, answer.head, false});
+    resume_->rooms = realtime::automatic_rooms(who_);
+    resume_->from = answer.last_id;
+    resume_->up_to = answer.head;
+    resume_->paging = true;
     next_page();
 }
 
 void ws_session::continue_replay(realtime::resume_answer answer) {
-    replay_->asked = false;
+    resume_->asked = false;
     if (resume_failed(answer)) return;
     if (answer.result != realtime::resume_answer::outcome::replayed) {
         // Pruned under the replay (a resume older than the retention, at its very end):
@@ -93,7 +95,7 @@ void ws_session::continue_replay(realtime::resume_answer answer) {
     }
     for (const auto& text : answer.events) queue_text(text);
     if (!answer.more) return end_replay();
-    replay_->from = answer.last_id;
+    resume_->from = answer.last_id;
     next_page();
 }
 
@@ -107,48 +109,39 @@ void ws_session::queue_text(std::string_view json) {
 }
 
 void ws_session::next_page() {
-    if (!replay_ || replay_->asked || state_ != state::open) return;
+    if (!resume_ || !resume_->paging || resume_->asked || state_ != state::open) return;
     if (queued_bytes_ > shard_.settings().send_queue_bytes / 2) return;  // after more is written
-    replay_->asked = true;
-    realtime::resume_request r{{}, replay_->rooms};
+    resume_->asked = true;
+    realtime::resume_request r{{}, resume_->rooms};
     r.page_bytes = page_bytes();
-    r.from = replay_->from;
-    r.up_to = replay_->up_to;
+    r.from = resume_->from;
+    r.up_to = resume_->up_to;
     ask_log(std::move(r));
 }
 
 void ws_session::end_replay() {
-    replay_.reset();
-    resuming_ = false;
-    for (auto& [f, id] : held_) {
+    // Taken out first: what is queued now is no longer held.
+    const auto done = std::move(resume_);
+    for (auto& [f, id] : done->held) {
         if (id == 0 || id > skip_through_) {
-            queue(f);  // the reference held_ had
+            queue(f);  // the reference the hold had
         } else {
             f->release();
         }
     }
-    held_.clear();
-    held_bytes_ = 0;
 }
 
 bool ws_session::hold(realtime::out_frame* f, std::int64_t event_id) {
-    held_bytes_ += f->size();
-    if (held_bytes_ > shard_.settings().send_queue_bytes) {
+    resume_->held_bytes += f->size();
+    if (resume_->held_bytes > shard_.settings().send_queue_bytes) {
         shard_.stats().slow_consumer_drops.fetch_add(1, std::memory_order_relaxed);
-        release_held();
-        resuming_ = false;
+        drop_resume();
         close(close_code::policy_violation, "slow consumer");
         return false;
     }
     f->retain();
-    held_.emplace_back(f, event_id);
+    resume_->held.emplace_back(f, event_id);
     return true;
-}
-
-void ws_session::release_held() {
-    for (auto& held : held_) held.first->release();
-    held_.clear();
-    held_bytes_ = 0;
 }
 
 }  // namespace ordercast::transport

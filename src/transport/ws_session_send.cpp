@@ -44,7 +44,7 @@ void ws_session::queue(realtime::out_frame* f) {
 bool ws_session::push(realtime::out_frame* f, std::int64_t event_id) {
     if (state_ != state::open) return false;
     if (event_id != 0 && event_id <= skip_through_) return false;  // it came with the replay
-    if (resuming_) return hold(f, event_id);
+    if (resume_) return hold(f, event_id);
     if (queued_bytes_ + f->size() > shard_.settings().send_queue_bytes) {
         shard_.stats().slow_consumer_drops.fetch_add(1, std::memory_order_relaxed);
         // What it has not read yet is dropped: that backlog is the problem.
@@ -104,7 +104,7 @@ void ws_session::flush() {
             drop(f);
         });
         // A replay under way goes on once most of its last page is written.
-        if (replay_) next_page();
+        if (resume_) next_page();
         if (static_cast<std::size_t>(n) < total) {
             waiting_writable_ = true;
             return;

@@ -33,7 +33,8 @@ protected:
 // is buffered, so a huge length claim costs nothing.
 class ws_reader {
 public:
-    ws_reader(std::size_t max_message_bytes, std::size_t max_fragments)
+    // Narrow types: a reader is in every session, and no message nears these bounds.
+    ws_reader(std::uint32_t max_message_bytes, std::uint16_t max_fragments)
         : max_message_(max_message_bytes), max_fragments_(max_fragments) {}
 
     // Decodes every whole frame in [data, data+n) and returns how many bytes it used;
@@ -51,10 +52,10 @@ private:
     bool fail(ws_reader_handler& h, std::uint16_t code, std::string_view reason);
     bool on_frame(ws_reader_handler& h, bool fin, std::uint8_t op, char* payload, std::size_t len);
 
-    std::size_t max_message_;
-    std::size_t max_fragments_;
-    std::string message_;  // fragments of the message being assembled
-    std::uint32_t fragments_ = 0;
+    std::uint32_t max_message_;
+    std::uint16_t max_fragments_;
+    std::uint16_t fragments_ = 0;  // at most max_fragments_
+    std::string message_;          // fragments of the message being assembled
     bool in_message_ = false;
     bool stopped_ = false;
     utf8_validator utf8_;
