@@ -226,6 +226,45 @@ TEST_F(Rfc6455, AnUnfinishedMessageOnAnIdleSocketIsClosedAfterItsDeadline) {
     EXPECT_LT(waited, std::chrono::seconds(8));
 }
 
+// A close of ours that the peer never answers: the connection ends at the close handshake's
+// deadline (5 s), not at the socket's next ping (30 s). The close here does not come from the
+// shard's tick (which files the socket again after it), so close() must file it itself.
+TEST_F(Rfc6455, ACloseThePeerNeverAnswersEndsTheConnectionAtTheCloseDeadline) {
+    const auto open_for = [&](std::int64_t user) {
+        auto c = std::make_unique<raw_client>(server_->port());
+        EXPECT_EQ(c->handshake("/?token=" + server_->token(user, "user")), 101);
+        EXPECT_NE(c->read_text().find("\"connected\""), std::string::npos);
+        return c;
+    };
+    // The server half-closes after its close frame and waits for the peer's; a socket is gone
+    // when /metrics no longer counts it.
+    const auto open_sockets = [&] {
+        raw_client metrics(server_->port());
+        const std::string name = "\nordercast_connections_open ";
+        const auto res = metrics.http("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+        const auto at = res.find(name);
+        return at == std::string::npos ? -1L : std::stol(res.substr(at + name.size()));
+    };
+    auto oldest = open_for(4242);
+    const long before = open_sockets();
+    // Idle past the shard's first ticks, so that its next look at the socket is the ping's.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    // One more than a user may hold (16 by default): the oldest is closed, and never answers.
+    std::vector<std::unique_ptr<raw_client>> newer;
+    for (int i = 0; i < 16; ++i) newer.push_back(open_for(4242));
+    auto closing = oldest->read_frame(5000);
+    ASSERT_TRUE(closing);
+    EXPECT_EQ(closing->close_code(), 1008);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(open_sockets(), before + 16);
+    while (open_sockets() != before + 15 &&
+           std::chrono::steady_clock::now() - start < std::chrono::seconds(9))
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(waited, std::chrono::seconds(4));
+    EXPECT_LT(waited, std::chrono::seconds(8));
+}
+
 // The deadline is per message: a client that keeps finishing messages while always having
 // begun the next one (reads that end mid-frame) is not cut off.
 TEST_F(Rfc6455, MessagesStreamedBackToBackOutliveTheUnfinishedMessageDeadline) {
