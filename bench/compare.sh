@@ -3,7 +3,7 @@
 # same load generator, the same scenarios, one table with absolute figures and ratios.
 #   bench/compare.sh [--subscribers N] [--events K] [--window W] [--echo-connections C]
 #                    [--held H] [--idle-s S] [--spread-s P] [--only ordercast,uws,ws] [--repeat R]
-#                    [--threads T]
+#                    [--idle-runs I] [--threads T]
 # Defaults are sized for a 2-core machine (a process may hold at most 20,000 files here).
 # The reference method: the server under test is pinned to core 0 (taskset) and runs one
 # network thread, like the single-threaded Node peers; the load generator is pinned to
@@ -11,12 +11,14 @@
 # is reported. Server CPU per delivery is user+sys time from /proc/PID/stat, sampled by the
 # load generator from the first publish to the last delivery: it is the figure that
 # survives a saturated load generator (one core of it caps near 1.4-1.5 M deliveries/s).
+# Memory and idle CPU are measured on fresh processes, I times with the servers alternating;
+# their cells list every run and their ratio is that of the sums.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 subscribers=10000 events=200 window=16 echo_connections=1000 echo_s=4 held=15000 idle_s=70
 spread_s=60
-only=ordercast,uws,ws repeat=3 threads=1
+only=ordercast,uws,ws repeat=3 threads=1 idle_runs=1
 while (($#)); do
     case $1 in
         --subscribers) subscribers=$2 ;;
@@ -28,6 +30,7 @@ while (($#)); do
         --spread-s) spread_s=$2 ;;
         --only) only=$2 ;;
         --repeat) repeat=$2 ;;
+        --idle-runs) idle_runs=$2 ;;
         --threads) threads=$2 ;;
         *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -100,9 +103,14 @@ median_run() {
         sort -n | awk -v n="$repeat" 'NR == int((n + 1) / 2) { $1 = ""; print substr($0, 2) }'
 }
 
-declare -A result
-run() {
-    local name=$1 out
+declare -A result sum
+# note NAME KEY VALUE: one more run's VALUE in NAME's cell (runs listed, summed for the ratio).
+note() {
+    result[$1,$2]="${result[$1,$2]:+${result[$1,$2]} / }$3"
+    sum[$1,$2]=$(awk -v a="${sum[$1,$2]:-0}" -v b="$3" 'BEGIN { print a + b }')
+}
+run_idle() {
+    local name=$1
     # Memory and idle cost on a fresh process: hold connections, measure, release. First 500
     # connections come and go, so that code paged in by the first handshakes (HMAC, JSON:
     # ~2 MB of shared libraries for ordercast) is not counted as memory per connection.
@@ -116,10 +124,9 @@ run() {
     hold_sockets "$work/hold.out" 60 --hold-s $((idle_s + 30))
     local held_now; held_now=$(field connections "$(cat "$work/hold.out")")
     local after; after=$(rss_kib "$pid")
-    result[$name,idle_cpu]=$(idle_cpu)
+    note "$name" idle_cpu "$(idle_cpu)"
     kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null || true
-    result[$name,held]=$held_now
-    result[$name,bytes_per_conn]=$(((after - before) * 1024 / held_now))
+    note "$name" bytes_per_conn $(((after - before) * 1024 / held_now))
     stop
 
     # The same, with the sockets arriving over $spread_s s as a service's do: their keepalive
@@ -127,11 +134,14 @@ run() {
     if ((spread_s > 0)); then
         start "$name" --ping-interval-ms 60000
         hold_sockets "$work/spread.out" $((spread_s + 60)) --spread-s "$spread_s" --hold-s $((spread_s + idle_s + 30))
-        result[$name,idle_spread]=$(idle_cpu)
+        note "$name" idle_spread "$(idle_cpu)"
         kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null || true
         stop
     fi
+}
 
+run_load() {
+    local name=$1 out
     start "$name"
     out=$(median_run connects_per_s --scenario connect --connections "$subscribers")
     result[$name,connects]=$(field connects_per_s "$out")
@@ -147,6 +157,8 @@ run() {
     result[$name,fan_p99]=$(field p99_ms "$out")
     result[$name,fan_max]=$(field max_ms "$out")
     result[$name,fan_cpu]=$(field server_cpu_us_per_delivery "$out")
+    result[$name,fan_user]=$(field server_user_us_per_delivery "$out")
+    result[$name,fan_system]=$(field server_system_us_per_delivery "$out")
     stop
 
     # The same events from one producer pipelining `window` requests on one keep-alive
@@ -175,7 +187,10 @@ run() {
 }
 
 IFS=, read -ra servers <<<"$only"
-for s in "${servers[@]}"; do run "$s"; done
+for _ in $(seq "$idle_runs"); do
+    for s in "${servers[@]}"; do run_idle "$s"; done
+done
+for s in "${servers[@]}"; do run_load "$s"; done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
 label() { case $1 in ordercast) echo ordercast ;; uws) echo uWebSockets.js ;; ws) echo "Node ws" ;; esac; }
@@ -183,6 +198,8 @@ label() { case $1 in ordercast) echo ordercast ;; uws) echo uWebSockets.js ;; ws
 rows=(
     "fanout|fan-out deliveries/s ($subscribers subscribers, $events events, $window producers)"
     "fan_cpu|server CPU per delivery, $window producers (µs)"
+    "fan_user|of it in user space (µs)"
+    "fan_system|of it in the kernel (µs)"
     "lost|fan-out deliveries lost"
     "pipe|fan-out deliveries/s, one producer pipelining $window"
     "pipe_cpu|server CPU per delivery, one producer pipelining $window (µs)"
@@ -211,10 +228,13 @@ for row in "${rows[@]}"; do
     key=${row%%|*}
     line="| ${row#*|} |"
     for s in "${servers[@]}"; do line+=" ${result[$s,$key]:--} |"; done
-    for s in "${servers[@]:1}"; do line+=" $(ratio "${result[${servers[0]},$key]:-0}" "${result[$s,$key]:-0}") |"; done
+    for s in "${servers[@]:1}"; do
+        line+=" $(ratio "${sum[${servers[0]},$key]:-${result[${servers[0]},$key]:-0}}" "${sum[$s,$key]:-${result[$s,$key]:-0}}") |"
+    done
     echo "$line"
 done
 echo
 echo "machine: $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d); servers pinned to core 0, load generator to core 1;"
-echo "ordercast threads: $threads; median of $repeat runs; memory after a warm-up of 500 connections;"
+echo "ordercast threads: $threads; median of $repeat runs; memory and idle: $idle_runs run(s) each, alternating,"
+echo "memory after a warm-up of 500 connections;"
 echo "idle CPU over ${idle_s} s, each server pinging every idle socket once a minute"

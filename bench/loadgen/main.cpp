@@ -28,10 +28,10 @@ using namespace ordercast::bench;
 
 namespace ordercast::bench {
 
-// The server's user+sys CPU time so far, in microseconds (from /proc/PID/stat); 0 without
-// a pid.
-std::uint64_t server_cpu_us(long pid) {
-    if (pid <= 0) return 0;
+// The server's CPU time so far, user and system apart, in microseconds (from
+// /proc/PID/stat); zeros without a pid.
+server_cpu server_cpu_split(long pid) {
+    if (pid <= 0) return {};
     std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
     std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
     // Fields after the command name (which may hold spaces) start after the last ')'.
@@ -42,7 +42,13 @@ std::uint64_t server_cpu_us(long pid) {
         if (i == 14) utime = std::stoull(field);
         if (i == 15) stime = std::stoull(field);
     }
-    return (utime + stime) * 1'000'000 / static_cast<std::uint64_t>(sysconf(_SC_CLK_TCK));
+    const auto hz = static_cast<std::uint64_t>(sysconf(_SC_CLK_TCK));
+    return {utime * 1'000'000 / hz, stime * 1'000'000 / hz};
+}
+
+std::uint64_t server_cpu_us(long pid) {
+    const auto cpu = server_cpu_split(pid);
+    return cpu.user_us + cpu.system_us;
 }
 
 options parse(int argc, char** argv) {
@@ -162,23 +168,29 @@ int fanout(const options& o) {
     const std::size_t connections = o.producers ? std::min(o.producers, o.window) : o.window;
     for (std::size_t i = 0; i < connections; ++i) producers.push_back(&l.open_http());
     first_ns = now_ns();
-    const std::uint64_t cpu_before = server_cpu_us(o.server_pid);
+    const auto cpu_before = server_cpu_split(o.server_pid);
     for (std::size_t i = 0; i < o.window; ++i) publish(*producers[i % connections]);
     const std::size_t expected = o.connections * o.events;
     l.run_until([&] { return acked == o.events && deliveries >= expected; },
                 first_ns + static_cast<std::uint64_t>(o.timeout_s * 1e9), h);
-    const std::uint64_t cpu_used = server_cpu_us(o.server_pid) - cpu_before;
+    const auto cpu_after = server_cpu_split(o.server_pid);
+    const std::uint64_t user_used = cpu_after.user_us - cpu_before.user_us;
+    const std::uint64_t cpu_used = user_used + cpu_after.system_us - cpu_before.system_us;
     lat.finish();
+    const auto per_delivery = [&](std::uint64_t us) {
+        return deliveries ? static_cast<double>(us) / static_cast<double>(deliveries) : 0.0;
+    };
     double secs = static_cast<double>(last_ns - first_ns) / 1e9;
     std::printf(
         "fanout subscribers=%zu events=%zu window=%zu producers=%zu deliveries=%zu lost=%zu "
         "seconds=%.3f "
         "deliveries_per_s=%.0f "
-        "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f server_cpu_us_per_delivery=%.3f\n",
+        "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f server_cpu_us_per_delivery=%.3f "
+        "server_user_us_per_delivery=%.3f server_system_us_per_delivery=%.3f\n",
         o.connections, o.events, o.window, connections, deliveries,
         expected - std::min(expected, deliveries), secs, static_cast<double>(deliveries) / secs,
-        lat.percentile_ms(50), lat.percentile_ms(99), lat.max_ms(),
-        deliveries ? static_cast<double>(cpu_used) / static_cast<double>(deliveries) : 0.0);
+        lat.percentile_ms(50), lat.percentile_ms(99), lat.max_ms(), per_delivery(cpu_used),
+        per_delivery(user_used), per_delivery(cpu_used - user_used));
     return deliveries == expected ? 0 : 1;
 }
 

@@ -43,6 +43,11 @@ T number_after(std::string_view payload, std::string_view key) {
 }
 
 // What the scenarios share (main.cpp).
+struct server_cpu {
+    std::uint64_t user_us = 0;
+    std::uint64_t system_us = 0;
+};
+server_cpu server_cpu_split(long pid);
 std::uint64_t server_cpu_us(long pid);
 std::string token(const options& o, std::int64_t user_id, auth::role role);
 std::vector<std::string> source_addresses(std::size_t n);
