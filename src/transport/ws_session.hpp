@@ -167,6 +167,8 @@ private:
         bool asked = false;      // a page is being read
     };
     std::unique_ptr<resume_state> resume_;
+    // A replay longer than a page is under way.
+    bool paging() const { return resume_ && resume_->paging; }
 
     std::uint64_t serial_;
     ws_reader reader_;

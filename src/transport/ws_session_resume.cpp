@@ -26,7 +26,7 @@ void ws_session::ask_log(realtime::resume_request r) {
             if (it == owner.resumes_.end()) return;
             ws_session* s = it->second;
             owner.resumes_.erase(it);
-            if (s->resume_ && s->resume_->paging) {
+            if (s->paging()) {
                 s->continue_replay(std::move(answer));
             } else {
                 s->finish_resume(std::move(answer));
@@ -109,7 +109,7 @@ void ws_session::queue_text(std::string_view json) {
 }
 
 void ws_session::next_page() {
-    if (!resume_ || !resume_->paging || resume_->asked || state_ != state::open) return;
+    if (!paging() || resume_->asked || state_ != state::open) return;
     if (queued_bytes_ > shard_.settings().send_queue_bytes / 2) return;  // after more is written
     resume_->asked = true;
     realtime::resume_request r{{}, resume_->rooms};

@@ -29,9 +29,10 @@ protected:
     static void TearDownTestSuite() { delete server_; }
 
     // An authenticated socket past its `connected` message.
-    std::unique_ptr<raw_client> open_socket() {
+    std::unique_ptr<raw_client> open_socket(std::int64_t user_id = 1,
+                                            const std::string& role = "admin") {
         auto c = std::make_unique<raw_client>(server_->port());
-        EXPECT_EQ(c->handshake("/?token=" + server_->token(1, "admin")), 101);
+        EXPECT_EQ(c->handshake("/?token=" + server_->token(user_id, role)), 101);
         auto hello = c->read_text();
         EXPECT_NE(hello.find("\"connected\""), std::string::npos) << hello;
         return c;
@@ -230,12 +231,6 @@ TEST_F(Rfc6455, AnUnfinishedMessageOnAnIdleSocketIsClosedAfterItsDeadline) {
 // deadline (5 s), not at the socket's next ping (30 s). The close here does not come from the
 // shard's tick (which files the socket again after it), so close() must file it itself.
 TEST_F(Rfc6455, ACloseThePeerNeverAnswersEndsTheConnectionAtTheCloseDeadline) {
-    const auto open_for = [&](std::int64_t user) {
-        auto c = std::make_unique<raw_client>(server_->port());
-        EXPECT_EQ(c->handshake("/?token=" + server_->token(user, "user")), 101);
-        EXPECT_NE(c->read_text().find("\"connected\""), std::string::npos);
-        return c;
-    };
     // The server half-closes after its close frame and waits for the peer's; a socket is gone
     // when /metrics no longer counts it.
     const auto open_sockets = [&] {
@@ -245,13 +240,13 @@ TEST_F(Rfc6455, ACloseThePeerNeverAnswersEndsTheConnectionAtTheCloseDeadline) {
         const auto at = res.find(name);
         return at == std::string::npos ? -1L : std::stol(res.substr(at + name.size()));
     };
-    auto oldest = open_for(4242);
+    auto oldest = open_socket(4242, "user");
     const long before = open_sockets();
     // Idle past the shard's first ticks, so that its next look at the socket is the ping's.
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     // One more than a user may hold (16 by default): the oldest is closed, and never answers.
     std::vector<std::unique_ptr<raw_client>> newer;
-    for (int i = 0; i < 16; ++i) newer.push_back(open_for(4242));
+    for (int i = 0; i < 16; ++i) newer.push_back(open_socket(4242, "user"));
     auto closing = oldest->read_frame(5000);
     ASSERT_TRUE(closing);
     EXPECT_EQ(closing->close_code(), 1008);
