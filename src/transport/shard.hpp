@@ -72,6 +72,8 @@ public:
 
     // Scratch space for reads; a session keeps only the bytes of an unfinished frame.
     std::span<char> read_buffer() { return {read_buffer_.get(), read_buffer_size}; }
+    // Scratch for writes: a socket's small frames are copied here to leave in one buffer.
+    std::span<char> write_buffer() { return {write_buffer_.get(), write_buffer_size}; }
     realtime::out_frame* ping_frame() { return ping_.get(); }
     realtime::out_frame* pong_message_frame() { return pong_.get(); }
 
@@ -111,6 +113,7 @@ public:
     void stop_loop();
 
     static constexpr std::size_t read_buffer_size = 64 * 1024 + 16;
+    static constexpr std::size_t write_buffer_size = 64 * 1024;
 
     // Bytes queued on this shard's sockets and not yet written.
     std::size_t backlog_bytes = 0;
@@ -156,6 +159,7 @@ private:
     std::vector<ws_session*> graveyard_;
     bool reap_posted_ = false;
     std::unique_ptr<char[]> read_buffer_;
+    std::unique_ptr<char[]> write_buffer_;
     realtime::frame_ref ping_;
     realtime::frame_ref pong_;
     std::vector<ws_session*> dirty_;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <span>
 
 #include "realtime/frame.hpp"
 
@@ -55,6 +57,22 @@ public:
             iov[count].iov_len = f->size() - offset;
             total += iov[count].iov_len;
             ++count;
+        }
+        return total;
+    }
+
+    // What waits to be written, the head from where it stands, copied into `out` while
+    // whole frames fit; sets `count` to the frames copied and returns their total size.
+    std::size_t copy(std::span<char> out, std::uint32_t& count) const {
+        std::size_t total = 0;
+        count = 0;
+        for (; count < count_; ++count) {
+            auto* f = at(count);
+            const std::size_t offset = count == 0 ? head_offset_ : 0;
+            const std::size_t n = f->size() - offset;
+            if (n > out.size() - total) break;
+            std::memcpy(out.data() + total, f->data() + offset, n);
+            total += n;
         }
         return total;
     }

@@ -48,6 +48,29 @@ TEST(SendRing, WritesFramesInOrderAcrossPartialWritesAndReleasesEachOnce) {
     for (auto* x : done) x->release();
 }
 
+TEST(SendRing, CopiesWholeFramesFromTheHalfWrittenHeadWhileTheyFit) {
+    send_ring ring;
+    auto f = frames({"abc", "de", "fghi", "j"});
+    for (auto* x : f) ring.push(x);
+    const auto release = [](realtime::out_frame* x) { x->release(); };
+    ring.written(1, release);  // "a" is out: the head goes on from "b"
+    char out[7];
+    std::uint32_t count = 99;
+    EXPECT_EQ(ring.copy(out, count), 4u);
+    EXPECT_EQ(count, 2u) << "\"fghi\" would not fit after \"bcde\"";
+    EXPECT_EQ(std::string(out, 4), "bcde");
+    EXPECT_EQ(ring.copy(std::span<char>(out, 1), count), 0u);
+    EXPECT_EQ(count, 0u) << "not even the head fits";
+    EXPECT_EQ(ring.size(), 4u) << "copying takes nothing out";
+    ring.written(4, release);
+    EXPECT_EQ(ring.copy(out, count), 5u);
+    EXPECT_EQ(count, 2u);
+    EXPECT_EQ(std::string(out, 5), "fghij");
+    ring.clear(false, release);
+    EXPECT_EQ(ring.copy(out, count), 0u);
+    EXPECT_EQ(count, 0u);
+}
+
 TEST(SendRing, GrowsPastItsCapacityWhileWrappedAndKeepsTheOrder) {
     send_ring ring;
     std::vector<realtime::out_frame*> all;
