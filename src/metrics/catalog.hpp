@@ -31,6 +31,9 @@ inline constexpr metric closes{"ordercast_closes_total", "counter",
                                "WebSocket connections closed, by close code."};
 inline constexpr metric slow_consumer_drops{"ordercast_slow_consumer_drops_total", "counter",
                                             "Sockets closed because they could not keep up."};
+inline constexpr metric publishes_held{
+    "ordercast_publishes_held_total", "counter",
+    "Publish answers a shard held until its unwritten backlog fell under its budget."};
 inline constexpr metric http_responses{"ordercast_http_responses_total", "counter",
                                        "HTTP responses by status class."};
 inline constexpr metric http_duration{

@@ -94,7 +94,7 @@ void registry::count_http(unsigned status) {
 }
 
 std::string registry::render(std::size_t rooms) const {
-    std::int64_t open = 0, in = 0, out_msgs = 0, slow = 0;
+    std::int64_t open = 0, in = 0, out_msgs = 0, slow = 0, held = 0;
     std::array<std::int64_t, auth::role_count> by_role{};
     std::array<std::int64_t, tracked_close_codes.size() + 1> closes{};
     for (const auto& s : shards_) {
@@ -102,6 +102,7 @@ std::string registry::render(std::size_t rooms) const {
         in += static_cast<std::int64_t>(s->messages_in.load(relaxed));
         out_msgs += static_cast<std::int64_t>(s->messages_out.load(relaxed));
         slow += static_cast<std::int64_t>(s->slow_consumer_drops.load(relaxed));
+        held += static_cast<std::int64_t>(s->publishes_held.load(relaxed));
         for (std::size_t r = 0; r < by_role.size(); ++r)
             by_role[r] += s->connections_by_role[r].load(relaxed);
         for (std::size_t c = 0; c < closes.size(); ++c)
@@ -139,6 +140,8 @@ std::string registry::render(std::size_t rooms) const {
     }
     header(out, catalog::slow_consumer_drops);
     line(out, catalog::slow_consumer_drops.name, "", slow);
+    header(out, catalog::publishes_held);
+    line(out, catalog::publishes_held.name, "", held);
     header(out, catalog::http_responses);
     for (std::size_t c = 0; c < http_by_class_.size(); ++c) {
         line(out, catalog::http_responses.name, label("class", status_classes[c]),

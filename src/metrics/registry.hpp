@@ -31,6 +31,7 @@ struct alignas(64) shard_stats {
     counter messages_in{0};
     counter messages_out{0};
     counter slow_consumer_drops{0};
+    counter publishes_held{0};  // answers held for the unwritten backlog (shard::after_flush)
     std::array<counter, tracked_close_codes.size() + 1> closes{};  // last: other
 
     void count_close(std::uint16_t code);

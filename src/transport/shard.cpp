@@ -25,11 +25,11 @@ constexpr std::chrono::seconds shutdown_grace{3};
 // slice made 20 % fewer sendmsg calls than 256 (docs/performance.md), and a turn costs little.
 constexpr std::size_t flush_slice = 8;
 // Publishers are answered at once while the shard's unwritten bytes stay under this;
-// past it, only when a write pass completes. Sized for two rounds of 16 publishes in flight
-// to 10,000 sockets (~10 MB each): a budget under one round answered the first events of a
-// round at once and the rest a pass later, a pipelining publisher then split its next round
-// the same way, and every write pass carried half the events. Larger budgets trade fan-out
-// p99 for throughput (measured in docs/performance.md).
+// past it, once writing brings them back under it (at the latest when the pass ends). Sized for two
+// rounds of 16 publishes in flight to 10,000 sockets (~10 MB each): a budget under one round
+// answered the first events of a round at once and the rest a pass later, a pipelining publisher
+// then split its next round the same way, and every write pass carried half the events. Larger
+// budgets trade fan-out p99 for throughput (measured in docs/performance.md).
 constexpr std::size_t backlog_budget = 24 << 20;
 
 }  // namespace
@@ -89,19 +89,28 @@ void shard::flush_dirty() {
         run_waiters(this_pass_);
         if (dirty_.empty()) run_waiters(next_pass_);
     }
+    if (backlog_bytes <= backlog_budget) {
+        // Written back under budget: the publishers held go on now, not at the end of the
+        // pass. A publisher pipelining on one connection would otherwise stall whole behind
+        // one held answer (answers keep their order) until the pass ends.
+        run_waiters(this_pass_);
+        run_waiters(next_pass_);
+    }
     if (flush_pos_ < flushing_.size() || !dirty_.empty()) schedule_flush();
 }
 
 void shard::after_flush(std::function<void()> done) {
     if (backlog_bytes <= backlog_budget || (dirty_.empty() && flush_pos_ == flushing_.size()))
         return done();
-    // Behind: wait for the end of the pass under way (or the next one). The publisher is
-    // then at most a pass ahead of the sockets, which bounds the backlog without stalling
-    // the pipeline.
+    // Behind: wait until the backlog is written back under budget, at the latest the end
+    // of the pass under way (or the next one). The publisher is then at most a pass ahead
+    // of the sockets, which bounds the backlog without stalling the pipeline.
+    stats_.publishes_held.fetch_add(1, std::memory_order_relaxed);
     (flush_pos_ < flushing_.size() ? this_pass_ : next_pass_).push_back(std::move(done));
 }
 
 void shard::run_waiters(std::vector<std::function<void()>>& waiters) {
+    if (waiters.empty()) return;
     auto ready = std::move(waiters);
     waiters.clear();
     for (auto& w : ready) w();

@@ -81,7 +81,8 @@ public:
     // queued on this loop have run, with everything it has gathered by then.
     void mark_dirty(ws_session& s);
     // Runs `done` at once while the shard keeps up; when its unwritten backlog is over
-    // budget, only after the current write pass: backpressure for publishers.
+    // budget, once it is written back under it (at the latest after the current write
+    // pass): backpressure for publishers.
     void after_flush(std::function<void()> done);
 
     void attach(ws_session& s);
