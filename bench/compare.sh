@@ -3,7 +3,7 @@
 # same load generator, the same scenarios, one table with absolute figures and ratios.
 #   bench/compare.sh [--subscribers N] [--events K] [--window W] [--echo-connections C]
 #                    [--held H] [--idle-s S] [--spread-s P] [--only ordercast,uws,ws] [--repeat R]
-#                    [--idle-runs I] [--threads T]
+#                    [--idle-runs I] [--threads T] [--quiet-events Q]
 # Defaults are sized for a 2-core machine (a process may hold at most 20,000 files here).
 # The reference method: the server under test is pinned to core 0 (taskset) and runs one
 # network thread, like the single-threaded Node peers; the load generator is pinned to
@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 subscribers=10000 events=200 window=16 echo_connections=1000 echo_s=4 held=15000 idle_s=70
-spread_s=60
+spread_s=60 quiet_events=40 quiet_ms=250
 only=ordercast,uws,ws repeat=3 threads=1 idle_runs=1
 while (($#)); do
     case $1 in
@@ -32,6 +32,7 @@ while (($#)); do
         --repeat) repeat=$2 ;;
         --idle-runs) idle_runs=$2 ;;
         --threads) threads=$2 ;;
+        --quiet-events) quiet_events=$2 ;;
         *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -171,6 +172,16 @@ run_load() {
     result[$name,pipe_cpu]=$(field server_cpu_us_per_delivery "$out")
     stop
 
+    # A quiet stream: one event every $quiet_ms ms. Every write then carries one frame, for
+    # both servers: the floor of one sendmsg per socket per event.
+    start "$name"
+    out=$(median_run p99_ms --scenario fanout --connections "$subscribers" \
+        --events "$quiet_events" --interval-ms "$quiet_ms" --timeout-s 120)
+    result[$name,quiet_p99]=$(field p99_ms "$out")
+    result[$name,quiet_cpu]=$(field server_cpu_us_per_delivery "$out")
+    result[$name,quiet_lost]=$(field lost "$out")
+    stop
+
     start "$name"
     out=$(median_run round_trips_per_s --scenario echo --connections "$echo_connections" --duration-s "$echo_s")
     result[$name,echo]=$(field round_trips_per_s "$out")
@@ -207,6 +218,9 @@ rows=(
     "fan_p50|fan-out latency p50 (ms)"
     "fan_p99|fan-out latency p99 (ms)"
     "fan_max|fan-out latency max (ms)"
+    "quiet_p99|quiet stream latency p99 (ms; $subscribers subscribers, 1 event / $quiet_ms ms, $quiet_events events)"
+    "quiet_cpu|server CPU per delivery, quiet stream (µs)"
+    "quiet_lost|quiet stream deliveries lost"
     "echo|echo round trips/s ($echo_connections connections; {\"type\":\"ping\"}, ordercast's byte-exact fast path)"
     "echo_parsed|echo round trips/s, {\"type\": \"ping\"} (parsed)"
     "echo_p50|echo latency p50 (ms)"

@@ -34,6 +34,7 @@ run ' failed=0' --scenario connect --connections 2000
 run ' lost=0 ' --scenario fanout --connections 2000 --events 50 --window 8
 run ' lost=0 ' --scenario fanout --connections 2000 --events 50 --window 8 --producers 1
 run ' lost=0 ' --scenario fanout --connections 300 --events 300 --window 64
+run ' lost=0 ' --scenario fanout --connections 1000 --events 10 --interval-ms 50
 run ' closed=0' --scenario echo --connections 200 --duration-s 1
 run ' closed_by_server=0' --scenario hold --connections 600 --spread-s 1 --hold-s 1
 kill -TERM "$pid"

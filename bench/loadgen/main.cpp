@@ -5,6 +5,7 @@
 //   loadgen ... --scenario connect --connections 10000
 //   loadgen ... --scenario hold --connections 15000 --hold-s 10 [--spread-s 60]
 //   loadgen ... --scenario fanout --port2 P2   (subscribers split over two instances)
+//   loadgen ... --scenario fanout --events 40 --interval-ms 250   (a quiet stream)
 //   loadgen ... --scenario storm --connections 10000 --events 50 --server-pid PID
 #include <sys/resource.h>
 #include <unistd.h>
@@ -75,6 +76,7 @@ options parse(int argc, char** argv) {
     if (kv.count("--duration-s")) o.duration_s = std::stod(kv["--duration-s"]);
     if (kv.count("--hold-s")) o.hold_s = std::stod(kv["--hold-s"]);
     if (kv.count("--spread-s")) o.spread_s = std::stod(kv["--spread-s"]);
+    if (kv.count("--interval-ms")) o.interval_ms = std::stod(kv["--interval-ms"]);
     if (kv.count("--timeout-s")) o.timeout_s = std::stod(kv["--timeout-s"]);
     num("--server-pid", o.server_pid);
     o.parsed_ping = kv.count("--parsed-ping") && kv["--parsed-ping"] == "1";
@@ -158,18 +160,30 @@ int fanout(const options& o) {
         ++deliveries;
         last_ns = now;
     };
+    const bool paced = o.interval_ms > 0;
     h.on_http = [&](connection& c, std::string_view) {
         ++acked;
-        publish(c);
+        if (!paced) publish(c);
     };
     // Fewer producers than publishes in flight: each keep-alive connection pipelines
-    // window / producers requests, and every answer sends the next one on it.
+    // window / producers requests, and every answer sends the next one on it. Paced: one
+    // connection, one publish per interval whatever the answers do.
     std::vector<connection*> producers;
-    const std::size_t connections = o.producers ? std::min(o.producers, o.window) : o.window;
+    const std::size_t connections = paced         ? 1
+                                    : o.producers ? std::min(o.producers, o.window)
+                                                  : o.window;
     for (std::size_t i = 0; i < connections; ++i) producers.push_back(&l.open_http());
     first_ns = now_ns();
     const auto cpu_before = server_cpu_split(o.server_pid);
-    for (std::size_t i = 0; i < o.window; ++i) publish(*producers[i % connections]);
+    if (paced) {
+        const auto interval_ns = static_cast<std::uint64_t>(o.interval_ms * 1e6);
+        for (std::size_t i = 0; i < o.events; ++i) {
+            l.run_until([] { return false; }, first_ns + i * interval_ns, h);
+            publish(*producers[0]);
+        }
+    } else {
+        for (std::size_t i = 0; i < o.window; ++i) publish(*producers[i % connections]);
+    }
     const std::size_t expected = o.connections * o.events;
     l.run_until([&] { return acked == o.events && deliveries >= expected; },
                 first_ns + static_cast<std::uint64_t>(o.timeout_s * 1e9), h);
@@ -182,12 +196,13 @@ int fanout(const options& o) {
     };
     double secs = static_cast<double>(last_ns - first_ns) / 1e9;
     std::printf(
-        "fanout subscribers=%zu events=%zu window=%zu producers=%zu deliveries=%zu lost=%zu "
+        "fanout subscribers=%zu events=%zu window=%zu producers=%zu interval_ms=%g deliveries=%zu "
+        "lost=%zu "
         "seconds=%.3f "
         "deliveries_per_s=%.0f "
         "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f server_cpu_us_per_delivery=%.3f "
         "server_user_us_per_delivery=%.3f server_system_us_per_delivery=%.3f\n",
-        o.connections, o.events, o.window, connections, deliveries,
+        o.connections, o.events, paced ? 0 : o.window, connections, o.interval_ms, deliveries,
         expected - std::min(expected, deliveries), secs, static_cast<double>(deliveries) / secs,
         lat.percentile_ms(50), lat.percentile_ms(99), lat.max_ms(), per_delivery(cpu_used),
         per_delivery(user_used), per_delivery(cpu_used - user_used));

@@ -22,6 +22,7 @@ struct options {
     std::size_t events = 100;
     std::size_t window = 16;    // publishes in flight
     std::size_t producers = 0;  // HTTP connections carrying them (0: one per publish in flight)
+    double interval_ms = 0;     // fanout: one publish every so often instead (a quiet stream)
     std::size_t sources = 8;
     double duration_s = 5;
     double hold_s = 10;
