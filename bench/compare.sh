@@ -160,6 +160,7 @@ run_load() {
     result[$name,fan_cpu]=$(field server_cpu_us_per_delivery "$out")
     result[$name,fan_user]=$(field server_user_us_per_delivery "$out")
     result[$name,fan_system]=$(field server_system_us_per_delivery "$out")
+    result[$name,fan_gen]=$(field generator_cpu_us_per_delivery "$out")
     stop
 
     # The same events from one producer pipelining `window` requests on one keep-alive
@@ -211,6 +212,7 @@ rows=(
     "fan_cpu|server CPU per delivery, $window producers (µs)"
     "fan_user|of it in user space (µs)"
     "fan_system|of it in the kernel (µs)"
+    "fan_gen|the load generator's own CPU per delivery (µs; one core of it reads 1 / this)"
     "lost|fan-out deliveries lost"
     "pipe|fan-out deliveries/s, one producer pipelining $window"
     "pipe_cpu|server CPU per delivery, one producer pipelining $window (µs)"

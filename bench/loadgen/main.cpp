@@ -47,6 +47,17 @@ server_cpu server_cpu_split(long pid) {
     return {utime * 1'000'000 / hz, stime * 1'000'000 / hz};
 }
 
+// This process's own CPU time so far (user + system), in microseconds.
+std::uint64_t own_cpu_us() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    const auto us = [](const timeval& t) {
+        return static_cast<std::uint64_t>(t.tv_sec) * 1'000'000 +
+               static_cast<std::uint64_t>(t.tv_usec);
+    };
+    return us(u.ru_utime) + us(u.ru_stime);
+}
+
 std::uint64_t server_cpu_us(long pid) {
     const auto cpu = server_cpu_split(pid);
     return cpu.user_us + cpu.system_us;
@@ -175,6 +186,7 @@ int fanout(const options& o) {
     for (std::size_t i = 0; i < connections; ++i) producers.push_back(&l.open_http());
     first_ns = now_ns();
     const auto cpu_before = server_cpu_split(o.server_pid);
+    const auto own_before = own_cpu_us();
     if (paced) {
         const auto interval_ns = static_cast<std::uint64_t>(o.interval_ms * 1e6);
         for (std::size_t i = 0; i < o.events; ++i) {
@@ -188,6 +200,7 @@ int fanout(const options& o) {
     l.run_until([&] { return acked == o.events && deliveries >= expected; },
                 first_ns + static_cast<std::uint64_t>(o.timeout_s * 1e9), h);
     const auto cpu_after = server_cpu_split(o.server_pid);
+    const std::uint64_t own_used = own_cpu_us() - own_before;
     const std::uint64_t user_used = cpu_after.user_us - cpu_before.user_us;
     const std::uint64_t cpu_used = user_used + cpu_after.system_us - cpu_before.system_us;
     lat.finish();
@@ -201,11 +214,12 @@ int fanout(const options& o) {
         "seconds=%.3f "
         "deliveries_per_s=%.0f "
         "p50_ms=%.2f p99_ms=%.2f max_ms=%.2f server_cpu_us_per_delivery=%.3f "
-        "server_user_us_per_delivery=%.3f server_system_us_per_delivery=%.3f\n",
+        "server_user_us_per_delivery=%.3f server_system_us_per_delivery=%.3f "
+        "generator_cpu_us_per_delivery=%.3f\n",
         o.connections, o.events, paced ? 0 : o.window, connections, o.interval_ms, deliveries,
         expected - std::min(expected, deliveries), secs, static_cast<double>(deliveries) / secs,
         lat.percentile_ms(50), lat.percentile_ms(99), lat.max_ms(), per_delivery(cpu_used),
-        per_delivery(user_used), per_delivery(cpu_used - user_used));
+        per_delivery(user_used), per_delivery(cpu_used - user_used), per_delivery(own_used));
     return deliveries == expected ? 0 : 1;
 }
 
